@@ -1,0 +1,66 @@
+package io.morgana.api;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A network interface: sends and receives whole Ethernet II frames (destination, source,
+ * EtherType, payload; no preamble, no frame check sequence).
+ *
+ * <p>The counterpart of MirageOS's {@code Mirage_net.S}. Implementations: a Linux TAP device
+ * ({@code net-tap}), Xen netfront ({@code xen-netfront}), in-memory switch ports ({@code testkit}).
+ * An implementation attaches itself to the kernel loop it was constructed with and delivers
+ * received frames on that loop's thread.
+ *
+ * <p><b>Threads:</b> {@link #listen} and {@link #write} are called on the kernel loop thread;
+ * the accessors may be called from any thread.
+ */
+public interface Netif extends AutoCloseable {
+
+  /** The address frames from this interface carry as their source. */
+  MacAddress mac();
+
+  /**
+   * The largest Ethernet payload, in bytes, this interface sends and receives (1500 on a
+   * classic Ethernet). A frame is at most {@code mtu() + 14} bytes.
+   */
+  int mtu();
+
+  /** What the device does for the stack, so the stack skips that work. */
+  Offloads offloads();
+
+  /** Counters since the interface was opened. */
+  NetifStats stats();
+
+  /**
+   * Sets the one handler that receives every frame from now on (replacing an earlier one).
+   *
+   * <p>The handler runs on the loop thread and borrows the frame: it must {@code retain()} what
+   * it keeps past the call. Frames that arrive with no handler set are dropped and counted.
+   */
+  void listen(FrameHandler handler);
+
+  /**
+   * Sends one frame.
+   *
+   * <p>Takes ownership of {@code frame} (its readable bytes are the frame) whatever the outcome.
+   * Frames longer than {@code mtu() + 14} bytes, or shorter than 14, are refused.
+   *
+   * @return {@code true} if the frame was handed to the device; {@code false} if it was dropped
+   *     (device queue full, link down, too long) and counted in {@link NetifStats#txDropped()}
+   */
+  boolean write(ByteBuf frame);
+
+  /** Detaches from the device and the loop, releasing what the interface holds. Idempotent. */
+  @Override
+  void close();
+
+  /** Receives frames from a {@link Netif}. */
+  @FunctionalInterface
+  interface FrameHandler {
+    /**
+     * Called on the loop thread for each received frame; {@code frame}'s readable bytes are the
+     * whole frame. Borrowed: retain what you keep.
+     */
+    void onFrame(ByteBuf frame);
+  }
+}

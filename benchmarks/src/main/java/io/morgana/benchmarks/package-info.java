@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks of hot loops, run by {@code benchmarks/run}, never by the tests.
+ */
+package io.morgana.benchmarks;
