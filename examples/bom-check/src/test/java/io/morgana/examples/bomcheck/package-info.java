@@ -1,0 +1,4 @@
+/**
+ * Checks that an application outside the reactor builds against the installed BOM.
+ */
+package io.morgana.examples.bomcheck;

@@ -1,0 +1,72 @@
+package io.morgana.net.tap;
+
+import io.morgana.api.MacAddress;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@link TapNetif} opens: the name of the TAP interface and, optionally, the MAC address the
+ * Morgana side uses (a random locally administered one when absent).
+ *
+ * <p>The MAC is Morgana's own address on the link, distinct from the address of the host's side
+ * of the TAP interface (the one {@code ip link show NAME} prints).
+ *
+ * @param device the interface name, 1 to 15 characters with no {@code /}, {@code :} or white
+ *     space; {@code %d} in it lets the kernel pick a number ({@code tap%d})
+ * @param mac Morgana's MAC address, or empty for a random one
+ */
+public record TapConfig(String device, Optional<MacAddress> mac) {
+
+  /** The prefix of the {@code --net} boot argument that selects a TAP device. */
+  public static final String NET_PREFIX = "tap:";
+
+  public TapConfig {
+    Objects.requireNonNull(mac, "mac");
+    checkDeviceName(device);
+  }
+
+  /** A device with a random MAC. */
+  public static TapConfig of(String device) {
+    return new TapConfig(device, Optional.empty());
+  }
+
+  /**
+   * Parses the value of {@code --net=tap:NAME} into the device name.
+   *
+   * @throws IllegalArgumentException quoting {@code text} when it is not {@code tap:NAME} with a
+   *     valid interface name
+   */
+  public static String parseNet(String text) {
+    if (text == null || !text.startsWith(NET_PREFIX)) {
+      throw new IllegalArgumentException(
+          "expected tap:NAME (for example tap:tap0), got \"" + text + "\"");
+    }
+    String name = text.substring(NET_PREFIX.length());
+    checkDeviceName(name);
+    return name;
+  }
+
+  /**
+   * Checks a Linux interface name (the rules of the kernel's {@code dev_valid_name}).
+   *
+   * @throws IllegalArgumentException quoting the name when it is not valid
+   */
+  static void checkDeviceName(String name) {
+    if (name == null || name.isEmpty() || name.length() > 15) {
+      throw new IllegalArgumentException(
+          "a TAP interface name has 1 to 15 characters, got \"" + name + "\"");
+    }
+    if (name.equals(".") || name.equals("..")) {
+      throw new IllegalArgumentException("\"" + name + "\" is not a valid interface name");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '/' || c == ':' || c <= ' ' || c > '~') {
+        throw new IllegalArgumentException(
+            "a TAP interface name has no '/', ':', white space or non-ASCII characters, got \""
+                + name
+                + "\"");
+      }
+    }
+  }
+}

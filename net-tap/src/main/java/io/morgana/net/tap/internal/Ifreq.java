@@ -1,0 +1,93 @@
+package io.morgana.net.tap.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code struct ifreq} of {@code <linux/if.h>} on 64-bit Linux: 40 bytes, the interface name
+ * ({@code IFNAMSIZ} = 16 bytes, NUL-terminated) at offset 0 and a union at offset 16 of which we
+ * use {@code ifr_flags} (a {@code short}), {@code ifr_mtu} and {@code ifr_ifindex} (an {@code
+ * int} each).
+ *
+ * <pre>
+ *  0                   16      18              24                     40
+ * +---------------------+-------+---------------+----------------------+
+ * | ifr_name[16]        | flags |               |  (rest of the union) |
+ * |                     | mtu / ifindex (int)   |                      |
+ * +---------------------+-------+---------------+----------------------+
+ * </pre>
+ */
+public final class Ifreq {
+
+  /** {@code sizeof(struct ifreq)} on 64-bit Linux. */
+  public static final int SIZE = 40;
+  /** {@code IFNAMSIZ}: the name field, including its terminating NUL. */
+  public static final int IFNAMSIZ = 16;
+  /** Offset of {@code ifr_name}. */
+  public static final int NAME_OFFSET = 0;
+  /** Offset of the union ({@code ifr_flags}, {@code ifr_mtu}, {@code ifr_ifindex}). */
+  public static final int UNION_OFFSET = 16;
+
+  /** {@code IFF_UP} in {@code ifr_flags} of {@code SIOCGIFFLAGS}. */
+  public static final int IFF_UP = 0x1;
+  /** {@code IFF_TAP} for {@code TUNSETIFF}: an Ethernet (layer 2) device. */
+  public static final int IFF_TAP = 0x0002;
+  /** {@code IFF_NO_PI} for {@code TUNSETIFF}: no 4-byte packet information before each frame. */
+  public static final int IFF_NO_PI = 0x1000;
+
+  private final MemorySegment segment;
+
+  private Ifreq(MemorySegment segment) {
+    this.segment = segment;
+  }
+
+  /** A zeroed {@code ifreq} naming {@code name}, allocated in {@code arena}. */
+  public static Ifreq named(Arena arena, String name) {
+    byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+    if (bytes.length == 0 || bytes.length >= IFNAMSIZ) {
+      throw new IllegalArgumentException(
+          "an interface name has 1 to " + (IFNAMSIZ - 1) + " characters, got \"" + name + "\"");
+    }
+    MemorySegment s = arena.allocate(SIZE, 8);
+    s.fill((byte) 0);
+    MemorySegment.copy(bytes, 0, s, JAVA_BYTE, NAME_OFFSET, bytes.length);
+    return new Ifreq(s);
+  }
+
+  /** The native memory, to pass to {@code ioctl}. */
+  public MemorySegment segment() {
+    return segment;
+  }
+
+  /** The name field, up to its NUL (the kernel writes the real name back for {@code tap%d}). */
+  public String name() {
+    int len = 0;
+    while (len < IFNAMSIZ && segment.get(JAVA_BYTE, NAME_OFFSET + len) != 0) {
+      len++;
+    }
+    byte[] bytes = new byte[len];
+    MemorySegment.copy(segment, JAVA_BYTE, NAME_OFFSET, bytes, 0, len);
+    return new String(bytes, StandardCharsets.US_ASCII);
+  }
+
+  /** Sets {@code ifr_flags}. */
+  public Ifreq flags(int flags) {
+    segment.set(JAVA_SHORT, UNION_OFFSET, (short) flags);
+    return this;
+  }
+
+  /** {@code ifr_flags}, unsigned. */
+  public int flags() {
+    return Short.toUnsignedInt(segment.get(JAVA_SHORT, UNION_OFFSET));
+  }
+
+  /** {@code ifr_mtu} (also {@code ifr_ifindex}). */
+  public int intValue() {
+    return segment.get(JAVA_INT, UNION_OFFSET);
+  }
+}
