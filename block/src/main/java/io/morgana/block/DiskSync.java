@@ -35,4 +35,10 @@ public enum DiskSync {
   public String argument() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
+
+  /** The boot-argument spelling, so that {@code --help} shows the default as it is typed. */
+  @Override
+  public String toString() {
+    return argument();
+  }
 }

@@ -114,7 +114,10 @@ public final class DeterministicLoop implements EventLoop {
     advanceTo(nowNanos() + duration.toNanos());
   }
 
-  /** As {@link #advance(Duration)}, up to the absolute time {@code targetNanos}. */
+  /**
+   * As {@link #advance(Duration)}, up to the absolute time {@code targetNanos}; a time already
+   * passed leaves the clock where it is and only runs the loop until idle.
+   */
   public void advanceTo(long targetNanos) {
     runUntilIdle();
     while (true) {

@@ -1,0 +1,57 @@
+package io.morgana.benchmarks.net;
+
+import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.Pollable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An {@link EventLoop} for single-threaded benchmarks: the benchmark thread is the loop thread,
+ * {@link #execute} runs the task at once, time stands still unless set. Lets a benchmark push a
+ * frame into a stack and measure exactly the work that frame causes.
+ */
+final class SyncLoop implements EventLoop {
+
+  private final List<Pollable> pollables = new ArrayList<>();
+  private long now = 1_000_000_000L;
+
+  @Override
+  public long nowNanos() {
+    return now;
+  }
+
+  void advance(long nanos) {
+    now += nanos;
+  }
+
+  @Override
+  public boolean inLoop() {
+    return true;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    task.run();
+  }
+
+  @Override
+  public Cancellable schedule(long deadlineNanos, Runnable task) {
+    return () -> {};
+  }
+
+  @Override
+  public Cancellable register(Pollable pollable) {
+    pollables.add(pollable);
+    return () -> pollables.remove(pollable);
+  }
+
+  @Override
+  public void wakeup() {}
+
+  /** Polls every registered pollable once. */
+  void pollAll() {
+    for (Pollable p : pollables) {
+      p.poll(now);
+    }
+  }
+}

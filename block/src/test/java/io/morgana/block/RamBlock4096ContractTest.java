@@ -1,0 +1,13 @@
+package io.morgana.block;
+
+import io.morgana.api.Block;
+import io.morgana.testkit.contract.BlockContract;
+
+/** The contract with 4 KiB sectors, where chunks and sectors line up differently. */
+class RamBlock4096ContractTest extends BlockContract {
+
+  @Override
+  protected Block open(long sectors) {
+    return RamBlock.create(4096, sectors);
+  }
+}

@@ -1,0 +1,2 @@
+/** Tests of the block devices, views, combinators and partition tables. */
+package io.morgana.block;

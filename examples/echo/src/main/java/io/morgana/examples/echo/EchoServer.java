@@ -1,0 +1,63 @@
+package io.morgana.examples.echo;
+
+import io.morgana.api.Ip;
+import io.morgana.api.Ipv4Address;
+import io.morgana.api.Udp;
+import io.morgana.runtime.Application;
+import io.netty.buffer.ByteBuf;
+import jakarta.inject.Inject;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The UDP echo service of RFC 862: every datagram received on port {@value #PORT} goes back to
+ * its sender, from port {@value #PORT}, with the same payload. Pings are answered by the stack's
+ * ICMP, so this class only listens on UDP.
+ *
+ * <p>Names only api interfaces: the same class runs over a TAP device ({@link TapKernel}), Xen
+ * netfront or an in-memory switch in a test. The payload is echoed without a copy: the reply is a
+ * duplicate of the received buffer, so the stack writes its headers into the room in front of it.
+ */
+public final class EchoServer implements Application {
+
+  /** The echo port (RFC 862). */
+  public static final int PORT = 7;
+
+  private static final Logger LOG = LoggerFactory.getLogger(EchoServer.class);
+
+  private final Udp udp;
+  private final Ip ip;
+  private long echoed;
+
+  /** An echo server over {@code udp}; {@code ip} is read only to log the address. */
+  @Inject
+  public EchoServer(Udp udp, Ip ip) {
+    this.udp = udp;
+    this.ip = ip;
+  }
+
+  /** Listens on UDP port {@value #PORT}; serves until the kernel stops (never completes). */
+  @Override
+  public CompletionStage<?> start() {
+    udp.listen(PORT, this::onDatagram);
+    LOG.info(
+        "echo: answering pings and echoing UDP port {} at {}",
+        PORT,
+        ip.address().map(Object::toString).orElse("(no address yet)"));
+    return new CompletableFuture<Void>();
+  }
+
+  /** Datagrams echoed so far. Loop thread. */
+  public long echoed() {
+    return echoed;
+  }
+
+  private void onDatagram(
+      Ipv4Address source, int sourcePort, Ipv4Address destination, int destinationPort, ByteBuf payload) {
+    if (udp.write(source, sourcePort, PORT, payload.retainedDuplicate())) {
+      echoed++;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.morgana.examples.echo;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import io.morgana.net.tap.TapNetifModule;
+import io.morgana.net.tcpip.StaticIpv4Module;
+import io.morgana.net.tcpip.TcpipStackModule;
+import io.morgana.runtime.BootArguments;
+import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.Lifecycle;
+import jakarta.inject.Singleton;
+
+/**
+ * The echo kernel for a Linux TAP device: {@code --net=tap:NAME} ({@link TapNetifModule}), the
+ * TCP/IP stack ({@link TcpipStackModule}) and {@code --ipv4=ADDRESS/PREFIX} ({@link
+ * StaticIpv4Module}) under the {@link EchoServer}.
+ */
+@Singleton
+@Component(modules = {TapNetifModule.class, TcpipStackModule.class, StaticIpv4Module.class})
+public interface TapKernel {
+
+  /** The application. */
+  EchoServer echo();
+
+  /** Builds the kernel from what {@link io.morgana.runtime.Kernel} provides. */
+  @Component.Factory
+  interface Factory {
+    TapKernel create(
+        @BindsInstance BootArguments arguments,
+        @BindsInstance EventLoop loop,
+        @BindsInstance Lifecycle lifecycle);
+  }
+}

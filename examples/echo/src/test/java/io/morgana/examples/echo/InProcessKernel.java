@@ -1,0 +1,92 @@
+package io.morgana.examples.echo;
+
+import io.morgana.runtime.Application;
+import io.morgana.runtime.BootArguments;
+import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.KernelFactory;
+import io.morgana.runtime.KernelLoop;
+import io.morgana.runtime.Lifecycle;
+import io.morgana.testkit.interop.NetworkNamespace;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A kernel booted inside a test network namespace, in this JVM, the way {@link
+ * io.morgana.runtime.Kernel} boots one: a {@link KernelLoop} started from a thread that has joined
+ * the namespace (so its thread, which opens the TAP device, is in the namespace too), the
+ * application built and started on the loop thread. {@link #close()} stops the loop, then closes
+ * the {@link Lifecycle} — Kernel's shutdown order.
+ */
+final class InProcessKernel<A extends Application> implements AutoCloseable {
+
+  private final KernelLoop loop;
+  private final Lifecycle lifecycle;
+  private final A application;
+
+  private InProcessKernel(KernelLoop loop, Lifecycle lifecycle, A application) {
+    this.loop = loop;
+    this.lifecycle = lifecycle;
+    this.application = application;
+  }
+
+  static <A extends Application> InProcessKernel<A> boot(
+      NetworkNamespace ns, BootArguments arguments, KernelFactory<A> factory) throws Exception {
+    KernelLoop loop =
+        ns.callInside(
+            () -> {
+              KernelLoop l = new KernelLoop("echo-interop");
+              l.start();
+              return l;
+            });
+    Lifecycle lifecycle = new Lifecycle();
+    CompletableFuture<A> started = new CompletableFuture<>();
+    loop.execute(
+        () -> {
+          try {
+            A app = factory.create(arguments, loop, lifecycle);
+            app.start();
+            started.complete(app);
+          } catch (Throwable e) {
+            started.completeExceptionally(e);
+          }
+        });
+    try {
+      return new InProcessKernel<>(loop, lifecycle, started.get(60, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      loop.close();
+      lifecycle.close();
+      throw e;
+    }
+  }
+
+  EventLoop loop() {
+    return loop;
+  }
+
+  A application() {
+    return application;
+  }
+
+  /** Runs {@code task} on the loop thread and returns its result. */
+  <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    loop.execute(
+        () -> {
+          try {
+            f.complete(task.call());
+          } catch (Throwable e) {
+            f.completeExceptionally(e);
+          }
+        });
+    return f.get(60, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    try {
+      loop.close();
+    } finally {
+      lifecycle.close();
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.morgana.examples.hello;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import io.morgana.console.stdio.StdioConsoleModule;
+import io.morgana.runtime.BootArguments;
+import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.Lifecycle;
+import jakarta.inject.Singleton;
+
+/** Hello as a Unix process: the console is standard input and output. */
+@Singleton
+@Component(modules = StdioConsoleModule.class)
+interface UnixKernel {
+
+  /** The application, wired. */
+  Hello hello();
+
+  /** What {@link io.morgana.runtime.Kernel} provides. */
+  @Component.Factory
+  interface Factory {
+    UnixKernel create(
+        @BindsInstance BootArguments arguments,
+        @BindsInstance EventLoop loop,
+        @BindsInstance Lifecycle lifecycle);
+  }
+}

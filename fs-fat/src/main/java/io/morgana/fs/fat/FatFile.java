@@ -1,0 +1,278 @@
+package io.morgana.fs.fat;
+
+import io.morgana.fs.fat.wire.FatFormatException;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.util.Arrays;
+
+/**
+ * An open file of a {@link FatFileSystem}: read and write at any offset, append, truncate.
+ *
+ * <p>Changes go to a private copy of the cluster chain (copy-on-write: the first change copies
+ * the clusters it keeps; a new or emptied file has nothing to copy) and become visible on disk
+ * with one directory-entry write at {@link #flush()} or {@link #close()}, after the data and the
+ * FAT; the old chain is freed after that. Each write either happens whole or, when the volume is
+ * full, not at all ({@link FatDiskFullException}). A file can be open once at a time.
+ */
+public final class FatFile implements AutoCloseable {
+
+  private final FatFileSystem fs;
+  private final Node node;
+  private final String path;
+  /** The chain the directory entry points at on disk. */
+  private long[] committed;
+  /** The chain being worked on: {@link #committed} until the first change, then private. */
+  private long[] chain;
+  private int chainLength;
+  private long size;
+  private boolean shared;
+  private boolean dirty;
+  private boolean closed;
+
+  FatFile(FatFileSystem fs, Node node, String path) throws IOException {
+    if (node.openHandles > 0) {
+      throw new FileSystemException(path, null, "file is already open");
+    }
+    this.fs = fs;
+    this.node = node;
+    this.path = path;
+    long first = node.entry.firstCluster();
+    long[] c = fs.fat.chain(first);
+    long sz = node.entry.size();
+    long needed = (sz + fs.clusterBytes - 1) / fs.clusterBytes;
+    if (c.length < needed) {
+      throw new FatFormatException(path + ": cluster chain of " + c.length
+          + " clusters is shorter than the file size " + sz);
+    }
+    if (first == 0 && sz != 0) {
+      throw new FatFormatException(path + ": size " + sz + " without clusters");
+    }
+    this.committed = c;
+    this.chain = c;
+    this.chainLength = c.length;
+    this.size = sz;
+    this.shared = c.length > 0;
+    node.openHandles++;
+    fs.openFiles.add(this);
+  }
+
+  /** The path this file was opened with. */
+  public String path() {
+    return path;
+  }
+
+  public long size() {
+    synchronized (fs) {
+      return size;
+    }
+  }
+
+  private void checkOpen() throws IOException {
+    if (closed) {
+      throw new IOException(path + " is closed");
+    }
+    fs.checkOpen();
+  }
+
+  private long clustersFor(long bytes) {
+    return (bytes + fs.clusterBytes - 1) / fs.clusterBytes;
+  }
+
+  private long[] live() {
+    return chainLength == chain.length ? chain : Arrays.copyOf(chain, chainLength);
+  }
+
+  /**
+   * Reads up to {@code len} bytes at {@code pos} into {@code dst}; returns how many (0 at or after
+   * the end of the file).
+   */
+  public int read(long pos, byte[] dst, int off, int len) throws IOException {
+    synchronized (fs) {
+      checkOpen();
+      if (pos < 0 || off < 0 || len < 0 || off + len > dst.length) {
+        throw new IndexOutOfBoundsException("pos " + pos + " off " + off + " len " + len);
+      }
+      if (pos >= size || len == 0) {
+        return 0;
+      }
+      int n = (int) Math.min(len, size - pos);
+      fs.readData(chain, pos, dst, off, n);
+      return n;
+    }
+  }
+
+  /** Writes {@code len} bytes at {@code pos}; a gap after the current end reads as zeros. */
+  public void write(long pos, byte[] src, int off, int len) throws IOException {
+    synchronized (fs) {
+      checkOpen();
+      if (pos < 0 || off < 0 || len < 0 || off + len > src.length) {
+        throw new IndexOutOfBoundsException("pos " + pos + " off " + off + " len " + len);
+      }
+      if (len == 0) {
+        return;
+      }
+      long end = pos + len;
+      if (end > FatFileSystem.MAX_FILE_SIZE) {
+        throw new FileSystemException(path, null, "file too large: FAT files end at 4 GiB - 1");
+      }
+      long keep = size;
+      long target = Math.max(end, size);
+      reserve(keep, clustersFor(target));
+      if (pos > size) {
+        zeroFill(size, pos);
+      }
+      fs.writeData(chain, pos, src, off, len, size);
+      size = Math.max(size, end);
+      dirty = true;
+    }
+  }
+
+  /** Appends {@code len} bytes at the end. */
+  public void append(byte[] src, int off, int len) throws IOException {
+    synchronized (fs) {
+      write(size, src, off, len);
+    }
+  }
+
+  /** Cuts the file to {@code newSize} bytes, or extends it with zeros. */
+  public void truncate(long newSize) throws IOException {
+    synchronized (fs) {
+      checkOpen();
+      if (newSize < 0 || newSize > FatFileSystem.MAX_FILE_SIZE) {
+        throw new FileSystemException(path, null, "size " + newSize + " out of range");
+      }
+      if (newSize == size) {
+        return;
+      }
+      if (newSize > size) {
+        reserve(size, clustersFor(newSize));
+        zeroFill(size, newSize);
+        size = newSize;
+        dirty = true;
+        return;
+      }
+      long keepClusters = clustersFor(newSize);
+      if (shared) {
+        reserve(newSize, keepClusters);
+      } else if (keepClusters < chainLength) {
+        long[] tail = Arrays.copyOfRange(chain, (int) keepClusters, chainLength);
+        if (keepClusters > 0) {
+          fs.fat.set(chain[(int) keepClusters - 1], fs.fat.eocMark());
+        }
+        fs.fat.free(tail);
+        chainLength = (int) keepClusters;
+      }
+      size = newSize;
+      dirty = true;
+    }
+  }
+
+  private void zeroFill(long from, long to) throws IOException {
+    byte[] zero = new byte[(int) Math.min(to - from, 1 << 20)];
+    long p = from;
+    while (p < to) {
+      int n = (int) Math.min(zero.length, to - p);
+      fs.writeData(chain, p, zero, 0, n, p);
+      p += n;
+    }
+  }
+
+  /**
+   * Makes the working chain private (copying the first {@code keepBytes} of a shared chain) and
+   * at least {@code clusters} long. All or nothing: checks the free count before touching
+   * anything.
+   */
+  private void reserve(long keepBytes, long clusters) throws IOException {
+    long keepClusters = shared ? clustersFor(Math.min(keepBytes, size)) : chainLength;
+    long base = shared ? keepClusters : chainLength;
+    long grow = Math.max(0, clusters - base);
+    long needed = (shared ? keepClusters : 0) + grow;
+    if (needed > fs.fat.freeCount()) {
+      throw new FatDiskFullException(path, "disk full: " + needed + " clusters needed, "
+          + fs.fat.freeCount() + " free");
+    }
+    if (shared) {
+      long[] copy = fs.fat.allocate((int) keepClusters);
+      if (copy == null) {
+        throw new FatDiskFullException(path, "disk full");
+      }
+      byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(fs.clusterBytes, keepClusters * fs.clusterBytes))];
+      long bytes = Math.min(keepBytes, size);
+      long p = 0;
+      while (p < bytes) {
+        int n = (int) Math.min(buf.length, bytes - p);
+        fs.readData(committed, p, buf, 0, n);
+        fs.writeData(copy, p, buf, 0, n, p);
+        p += n;
+      }
+      chain = copy;
+      chainLength = copy.length;
+      shared = false;
+      if (size > bytes) {
+        size = bytes;
+      }
+      dirty = true;
+    }
+    if (grow > 0) {
+      long[] more = fs.fat.allocate((int) grow);
+      if (more == null) {
+        throw new FatDiskFullException(path, "disk full");
+      }
+      if (chainLength > 0) {
+        fs.fat.set(chain[chainLength - 1], more[0]);
+      }
+      long[] all = Arrays.copyOf(chain, chainLength + more.length);
+      System.arraycopy(more, 0, all, chainLength, more.length);
+      chain = all;
+      chainLength = all.length;
+    }
+  }
+
+  /**
+   * Publishes the changes: data, then every FAT copy, then the directory entry; then frees the
+   * clusters the file no longer uses.
+   */
+  public void flush() throws IOException {
+    synchronized (fs) {
+      checkOpen();
+      commit();
+    }
+  }
+
+  private void commit() throws IOException {
+    if (!dirty) {
+      return;
+    }
+    long[] now = live();
+    fs.commitEntry(node, now.length == 0 ? 0 : now[0], size);
+    fs.sync();
+    if (committed != chain && committed.length > 0) {
+      fs.fat.free(committed);
+      fs.sync();
+    }
+    committed = now;
+    chain = now;
+    chainLength = now.length;
+    shared = now.length > 0;
+    dirty = false;
+  }
+
+  /** Commits and closes. Idempotent. */
+  @Override
+  public void close() throws IOException {
+    synchronized (fs) {
+      if (closed) {
+        return;
+      }
+      try {
+        if (!fs.isClosed()) {
+          commit();
+        }
+      } finally {
+        closed = true;
+        node.openHandles--;
+        fs.openFiles.remove(this);
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.morgana.fs.fat;
+
+import io.morgana.api.Kv;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link Kv} over a {@link FatFileSystem}: keys are paths, values are files, dictionaries are
+ * directories. {@link #set} replaces a file through one copy-on-write commit, so a reader (or a
+ * power cut) sees the old or the new value.
+ */
+final class FatKv implements Kv {
+
+  private final FatFileSystem fs;
+
+  @Inject
+  FatKv(FatFileSystem fs) {
+    this.fs = fs;
+  }
+
+  private static String path(String key) {
+    return key.startsWith("/") ? key : "/" + key;
+  }
+
+  @Override
+  public Optional<ByteBuf> get(String key) throws IOException {
+    synchronized (fs) {
+      if (!fs.exists(path(key)) || fs.isDirectory(path(key))) {
+        return Optional.empty();
+      }
+      return Optional.of(Unpooled.wrappedBuffer(fs.readAllBytes(path(key))));
+    }
+  }
+
+  @Override
+  public void set(String key, ByteBuf value) throws IOException {
+    try {
+      byte[] data = ByteBufUtil.getBytes(value);
+      String p = path(key);
+      synchronized (fs) {
+        List<String> parts = FatFileSystem.split(p);
+        if (parts.isEmpty()) {
+          throw new FileSystemException(key, null, "the root is a dictionary");
+        }
+        StringBuilder parent = new StringBuilder();
+        for (int i = 0; i < parts.size() - 1; i++) {
+          parent.append('/').append(parts.get(i));
+        }
+        if (parent.length() > 0) {
+          fs.mkdirs(parent.toString());
+        }
+        if (fs.isDirectory(p)) {
+          throw new FileSystemException(key, null, "is a dictionary");
+        }
+        fs.write(p, data);
+      }
+    } finally {
+      value.release();
+    }
+  }
+
+  @Override
+  public void remove(String key) throws IOException {
+    synchronized (fs) {
+      if (FatFileSystem.split(path(key)).isEmpty()) {
+        for (FatEntry e : fs.list("/")) {
+          fs.deleteRecursively("/" + e.name());
+        }
+        return;
+      }
+      if (fs.exists(path(key))) {
+        fs.deleteRecursively(path(key));
+      }
+    }
+  }
+
+  @Override
+  public Optional<EntryKind> exists(String key) throws IOException {
+    synchronized (fs) {
+      if (!fs.exists(path(key))) {
+        return Optional.empty();
+      }
+      return Optional.of(fs.isDirectory(path(key)) ? EntryKind.DICTIONARY : EntryKind.VALUE);
+    }
+  }
+
+  @Override
+  public List<Entry> list(String key) throws IOException {
+    synchronized (fs) {
+      List<Entry> out = new ArrayList<>();
+      for (FatEntry e : fs.list(path(key))) {
+        out.add(new Entry(e.name(), e.directory() ? EntryKind.DICTIONARY : EntryKind.VALUE));
+      }
+      out.sort(Comparator.comparing(Entry::name));
+      return out;
+    }
+  }
+
+  @Override
+  public Instant lastModified(String key) throws IOException {
+    synchronized (fs) {
+      if (FatFileSystem.split(path(key)).isEmpty()) {
+        LocalDateTime latest = null;
+        for (FatEntry e : fs.list("/")) {
+          if (latest == null || e.modified().isAfter(latest)) {
+            latest = e.modified();
+          }
+        }
+        return latest == null ? Instant.EPOCH : latest.atZone(fs.clock.getZone()).toInstant();
+      }
+      return fs.stat(path(key)).modified().atZone(fs.clock.getZone()).toInstant();
+    }
+  }
+
+  @Override
+  public long size(String key) throws IOException {
+    synchronized (fs) {
+      FatEntry e = fs.stat(path(key));
+      if (e.directory()) {
+        throw new FileSystemException(key, null, "is a dictionary, not a value");
+      }
+      return e.size();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FatKv[" + fs.type() + "]";
+  }
+}

@@ -1,0 +1,216 @@
+package io.morgana.fs.fat.internal;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A write-back cache of file-system sectors with a fixed capacity, least recently used first out.
+ * Dirty sectors carry a class: {@link #DATA} (file contents, new directory clusters: safe to write
+ * any time, nothing points at them yet) or {@link #DIRECTORY} (live directory entries: written
+ * only after the data and FAT they refer to). The owner flushes in order with {@link
+ * #flush(int)}; when a dirty sector must be evicted the owner's ordered flush runs first.
+ */
+public final class SectorCache {
+
+  public static final int DATA = 0;
+  public static final int DIRECTORY = 1;
+
+  /** Runs the owner's whole ordered write-back (data, FAT, directories). */
+  public interface Flusher {
+    void flushAll() throws IOException;
+  }
+
+  private static final class Entry {
+    final byte[] data;
+    boolean dirty;
+    int cls;
+
+    Entry(byte[] data) {
+      this.data = data;
+    }
+  }
+
+  private final Volume volume;
+  private final int capacity;
+  private final LinkedHashMap<Long, Entry> map;
+  private Flusher flusher;
+  private int dirtyCount;
+  private long hits;
+  private long misses;
+
+  public SectorCache(Volume volume, int capacitySectors) {
+    this.volume = volume;
+    this.capacity = Math.max(8, capacitySectors);
+    this.map = new LinkedHashMap<>(16, 0.75f, true);
+  }
+
+  public void setFlusher(Flusher flusher) {
+    this.flusher = flusher;
+  }
+
+  public int capacity() { return capacity; }
+  public long hits() { return hits; }
+  public long misses() { return misses; }
+
+  /** The cached bytes of {@code sector} (read on a miss); changes must be followed by {@link #markDirty}. */
+  public byte[] get(long sector) throws IOException {
+    Entry e = map.get(sector);
+    if (e != null) {
+      hits++;
+      return e.data;
+    }
+    misses++;
+    byte[] d = new byte[volume.sectorSize()];
+    volume.read(sector, d, 0, 1);
+    return insert(sector, d).data;
+  }
+
+  /** A sector whose old content does not matter, zero-filled, without reading it. */
+  public byte[] getZeroed(long sector) throws IOException {
+    Entry e = map.get(sector);
+    if (e != null) {
+      java.util.Arrays.fill(e.data, (byte) 0);
+      return e.data;
+    }
+    return insert(sector, new byte[volume.sectorSize()]).data;
+  }
+
+  private Entry insert(long sector, byte[] d) throws IOException {
+    makeRoom();
+    Entry e = new Entry(d);
+    map.put(sector, e);
+    return e;
+  }
+
+  private void makeRoom() throws IOException {
+    while (map.size() >= capacity) {
+      Iterator<Map.Entry<Long, Entry>> it = map.entrySet().iterator();
+      Map.Entry<Long, Entry> eldest = it.next();
+      if (eldest.getValue().dirty) {
+        flusher.flushAll();
+      }
+      it = map.entrySet().iterator();
+      it.next();
+      it.remove();
+    }
+  }
+
+  public void markDirty(long sector, int cls) {
+    Entry e = map.get(sector);
+    if (e == null) {
+      throw new IllegalStateException("sector " + sector + " is not cached");
+    }
+    if (!e.dirty) {
+      e.dirty = true;
+      dirtyCount++;
+    }
+    e.cls = Math.max(e.cls, cls);
+  }
+
+  public boolean hasDirty() {
+    return dirtyCount > 0;
+  }
+
+  /** Writes every dirty sector of class {@code cls}, in sector order, merging runs. */
+  public void flush(int cls) throws IOException {
+    if (dirtyCount == 0) {
+      return;
+    }
+    List<Map.Entry<Long, Entry>> sectors = new ArrayList<>();
+    for (Map.Entry<Long, Entry> me : map.entrySet()) {
+      Entry e = me.getValue();
+      if (e.dirty && e.cls == cls) {
+        sectors.add(me);
+      }
+    }
+    sectors.sort(Map.Entry.comparingByKey());
+    for (Map.Entry<Long, Entry> me : sectors) {
+      Entry e = me.getValue();
+      volume.write(me.getKey(), e.data, 0, 1);
+      e.dirty = false;
+      e.cls = DATA;
+      dirtyCount--;
+    }
+  }
+
+  /** Writes dirty sectors in {@code [sector, sector + count)} (data about to be read around the cache). */
+  public void writeBackRange(long sector, long count) throws IOException {
+    if (dirtyCount == 0) {
+      return;
+    }
+    if (count > map.size()) {
+      List<Map.Entry<Long, Entry>> hit = new ArrayList<>();
+      for (Map.Entry<Long, Entry> me : map.entrySet()) {
+        long s = me.getKey();
+        if (s >= sector && s < sector + count && me.getValue().dirty) {
+          hit.add(me);
+        }
+      }
+      for (Map.Entry<Long, Entry> me : hit) {
+        writeBack(me.getKey(), me.getValue());
+      }
+    } else {
+      for (long s = sector; s < sector + count; s++) {
+        Entry e = map.get(s);
+        if (e != null) {
+          writeBack(s, e);
+        }
+      }
+    }
+  }
+
+  private void writeBack(long s, Entry e) throws IOException {
+    if (e.dirty) {
+      if (e.cls != DATA) {
+        flusher.flushAll();
+        return;
+      }
+      volume.write(s, e.data, 0, 1);
+      e.dirty = false;
+      dirtyCount--;
+    }
+  }
+
+  /** Forgets {@code [sector, sector + count)}: the caller is about to overwrite it directly. */
+  public void invalidate(long sector, long count) {
+    if (map.isEmpty()) {
+      return;
+    }
+    if (count > map.size()) {
+      Iterator<Map.Entry<Long, Entry>> it = map.entrySet().iterator();
+      while (it.hasNext()) {
+        Map.Entry<Long, Entry> me = it.next();
+        long s = me.getKey();
+        if (s >= sector && s < sector + count) {
+          if (me.getValue().dirty) {
+            dirtyCount--;
+          }
+          it.remove();
+        }
+      }
+    } else {
+      for (long s = sector; s < sector + count; s++) {
+        Entry e = map.remove(s);
+        if (e != null && e.dirty) {
+          dirtyCount--;
+        }
+      }
+    }
+  }
+
+  /** Puts {@code data} (one sector, copied) in the cache as clean: it was just written to disk. */
+  public void putClean(long sector, byte[] data, int off) throws IOException {
+    Entry e = map.get(sector);
+    if (e == null) {
+      e = insert(sector, new byte[volume.sectorSize()]);
+    } else if (e.dirty) {
+      e.dirty = false;
+      dirtyCount--;
+    }
+    System.arraycopy(data, off, e.data, 0, e.data.length);
+  }
+}

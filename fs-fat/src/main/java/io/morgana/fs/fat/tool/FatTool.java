@@ -1,0 +1,369 @@
+package io.morgana.fs.fat.tool;
+
+import io.morgana.api.Block;
+import io.morgana.block.DiskSync;
+import io.morgana.block.FileBlock;
+import io.morgana.fs.fat.FatChecker;
+import io.morgana.fs.fat.FatEntry;
+import io.morgana.fs.fat.FatFile;
+import io.morgana.fs.fat.FatFileSystem;
+import io.morgana.fs.fat.FatType;
+import io.morgana.fs.fat.FormatOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@code fat COMMAND IMG ...}: exit 0 on success, 1 when the operation failed (with a message on
+ * standard error), 2 on a usage error.
+ */
+public final class FatTool {
+
+  static final String USAGE = """
+      usage: fat COMMAND IMG [ARGS]
+        fat mkfs IMG SIZE [--fat=12|16|32] [--label=L] [--cluster=BYTES]   SIZE in bytes or with K, M, G
+        fat ls IMG [PATH]
+        fat put IMG LOCAL... DEST        copy files and directories (recursively) into the image
+        fat get IMG PATH LOCAL           copy a file or directory (recursively) out
+        fat cat IMG PATH
+        fat rm [-r] IMG PATH
+        fat mkdir [-p] IMG PATH
+        fat mv IMG FROM TO
+        fat df IMG
+        fat fsck IMG                     exit 1 with a report when the volume is damaged""";
+
+  /** A command line that does not make sense. */
+  static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String m) {
+      super(m);
+    }
+  }
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  FatTool(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    int rc = new FatTool(System.out, System.err).run(args);
+    System.out.flush();
+    System.exit(rc);
+  }
+
+  /** Runs one command; returns the exit code. */
+  public int run(String... args) {
+    try {
+      return dispatch(args);
+    } catch (UsageException e) {
+      err.println("fat: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    } catch (IOException | RuntimeException e) {
+      String m = e.getMessage();
+      err.println("fat: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file: " + m
+          : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists: " + m
+          : e instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty: " + m
+          : e instanceof java.nio.file.NotDirectoryException ? "not a directory: " + m
+          : m == null ? e.toString() : m));
+      return 1;
+    }
+  }
+
+  private int dispatch(String[] args) throws UsageException, IOException {
+    if (args.length == 0) {
+      throw new UsageException("no command");
+    }
+    String cmd = args[0];
+    List<String> flags = new ArrayList<>();
+    List<String> pos = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].startsWith("-") && args[i].length() > 1) {
+        flags.add(args[i]);
+      } else {
+        pos.add(args[i]);
+      }
+    }
+    return switch (cmd) {
+      case "mkfs" -> mkfs(pos, flags);
+      case "ls" -> { need(pos, 1, 2, flags, List.of()); yield withFs(pos.get(0), false, fs -> ls(fs, pos.size() > 1 ? pos.get(1) : "/")); }
+      case "put" -> { need(pos, 3, Integer.MAX_VALUE, flags, List.of()); yield withFs(pos.get(0), true, fs -> put(fs, pos.subList(1, pos.size() - 1), pos.getLast())); }
+      case "get" -> { need(pos, 3, 3, flags, List.of()); yield withFs(pos.get(0), false, fs -> get(fs, pos.get(1), Path.of(pos.get(2)))); }
+      case "cat" -> { need(pos, 2, 2, flags, List.of()); yield withFs(pos.get(0), false, fs -> cat(fs, pos.get(1))); }
+      case "rm" -> {
+        need(pos, 2, 2, flags, List.of("-r", "-rf", "-f"));
+        boolean r = flags.contains("-r") || flags.contains("-rf");
+        yield withFs(pos.get(0), true, fs -> { if (r) { fs.deleteRecursively(pos.get(1)); } else if (fs.isDirectory(pos.get(1))) { fs.rmdir(pos.get(1)); } else { fs.delete(pos.get(1)); } return 0; });
+      }
+      case "mkdir" -> {
+        need(pos, 2, 2, flags, List.of("-p"));
+        boolean p = flags.contains("-p");
+        yield withFs(pos.get(0), true, fs -> { if (p) { fs.mkdirs(pos.get(1)); } else { fs.mkdir(pos.get(1)); } return 0; });
+      }
+      case "mv" -> { need(pos, 3, 3, flags, List.of()); yield withFs(pos.get(0), true, fs -> mv(fs, pos.get(1), pos.get(2))); }
+      case "df" -> { need(pos, 1, 1, flags, List.of()); yield withFs(pos.get(0), false, this::df); }
+      case "fsck" -> { need(pos, 1, 1, flags, List.of()); yield fsck(Path.of(pos.get(0))); }
+      case "help", "--help", "-h" -> { out.println(USAGE); yield 0; }
+      default -> throw new UsageException("unknown command '" + cmd + "'");
+    };
+  }
+
+  private static void need(List<String> pos, int min, int max, List<String> flags, List<String> allowed)
+      throws UsageException {
+    for (String f : flags) {
+      if (!allowed.contains(f)) {
+        throw new UsageException("unknown option " + f);
+      }
+    }
+    if (pos.size() < min || pos.size() > max) {
+      throw new UsageException("wrong number of arguments");
+    }
+  }
+
+  interface FsAction {
+    int apply(FatFileSystem fs) throws IOException, UsageException;
+  }
+
+  private int withFs(String image, boolean write, FsAction action) throws IOException, UsageException {
+    Path p = Path.of(image);
+    if (!Files.exists(p)) {
+      throw new java.nio.file.NoSuchFileException(image);
+    }
+    FileBlock.Options o = FileBlock.options().sync(DiskSync.NONE);
+    if (!write) {
+      o = o.readOnly(true);
+    }
+    try (Block block = o.open(p)) {
+      FatFileSystem fs = FatFileSystem.open(block,
+          FatFileSystem.Options.defaults().withCacheSectors(8192));
+      int rc;
+      try {
+        rc = action.apply(fs);
+      } finally {
+        if (write) {
+          fs.close();
+        }
+      }
+      return rc;
+    }
+  }
+
+  static long parseSize(String s) throws UsageException {
+    String t = s.trim().toUpperCase(Locale.ROOT);
+    long mul = 1;
+    if (t.endsWith("IB")) {
+      t = t.substring(0, t.length() - 2);
+    } else if (t.endsWith("B")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    if (!t.isEmpty()) {
+      char c = t.charAt(t.length() - 1);
+      int shift = switch (c) { case 'K' -> 10; case 'M' -> 20; case 'G' -> 30; case 'T' -> 40; default -> 0; };
+      if (shift > 0) {
+        mul = 1L << shift;
+        t = t.substring(0, t.length() - 1);
+      }
+    }
+    try {
+      long v = Long.parseLong(t);
+      if (v <= 0 || v > Long.MAX_VALUE / mul) {
+        throw new UsageException("size out of range: " + s);
+      }
+      return v * mul;
+    } catch (NumberFormatException e) {
+      throw new UsageException("bad size '" + s + "' (bytes, or with a K, M or G suffix)");
+    }
+  }
+
+  private int mkfs(List<String> pos, List<String> flags) throws UsageException, IOException {
+    if (pos.size() != 2) {
+      throw new UsageException("mkfs needs IMG and SIZE");
+    }
+    long size = parseSize(pos.get(1));
+    if (size % 512 != 0) {
+      size -= size % 512;
+    }
+    FormatOptions o = FormatOptions.defaults();
+    for (String f : flags) {
+      if (f.startsWith("--fat=")) {
+        try {
+          o = o.withType(FatType.ofBits(Integer.parseInt(f.substring(6))));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("--fat must be 12, 16 or 32");
+        }
+      } else if (f.startsWith("--label=")) {
+        try {
+          o = o.withLabel(f.substring(8));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+      } else if (f.startsWith("--cluster=")) {
+        try {
+          o = o.withClusterSize((int) parseSize(f.substring(10)));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+      } else {
+        throw new UsageException("unknown option " + f);
+      }
+    }
+    Path p = Path.of(pos.get(0));
+    try (Block block = FileBlock.options().sync(DiskSync.NONE).create(size).replaceExisting(true).open(p)) {
+      FatFileSystem.format(block, o);
+      try (FatFileSystem fs = FatFileSystem.open(block)) {
+        out.println(p + ": " + fs.type() + ", " + fs.clusterSize() + "-byte clusters, "
+            + fs.clusterCount() + " clusters, " + fs.freeBytes() + " bytes free");
+      }
+    }
+    return 0;
+  }
+
+  private int ls(FatFileSystem fs, String path) throws IOException {
+    if (!fs.isDirectory(path)) {
+      print(fs.stat(path));
+      return 0;
+    }
+    for (FatEntry e : fs.list(path)) {
+      print(e);
+    }
+    return 0;
+  }
+
+  private void print(FatEntry e) {
+    out.printf("%s %10d %s %-12s %s%n", e.directory() ? "d" : "-", e.size(),
+        e.modified().withNano(0).toString().replace('T', ' '), e.shortName(),
+        e.name() + (e.directory() ? "/" : ""));
+  }
+
+  private static String join(String dir, String name) {
+    return dir.endsWith("/") ? dir + name : dir + "/" + name;
+  }
+
+  private int put(FatFileSystem fs, List<String> locals, String dest) throws IOException {
+    boolean destDir = fs.isDirectory(dest);
+    if (locals.size() > 1 && !destDir) {
+      throw new java.nio.file.NotDirectoryException(dest);
+    }
+    byte[] buf = new byte[1 << 20];
+    for (String l : locals) {
+      Path src = Path.of(l);
+      String target = destDir ? join(dest, src.getFileName().toString()) : dest;
+      putOne(fs, src, target, buf);
+    }
+    return 0;
+  }
+
+  private void putOne(FatFileSystem fs, Path src, String target, byte[] buf) throws IOException {
+    if (Files.isDirectory(src)) {
+      if (!fs.exists(target)) {
+        fs.mkdir(target);
+      } else if (!fs.isDirectory(target)) {
+        throw new java.nio.file.NotDirectoryException(target);
+      }
+      List<Path> children;
+      try (Stream<Path> s = Files.list(src)) {
+        children = s.sorted().toList();
+      }
+      for (Path c : children) {
+        putOne(fs, c, join(target, c.getFileName().toString()), buf);
+      }
+      return;
+    }
+    try (InputStream in = Files.newInputStream(src); FatFile f = fs.openOrCreate(target)) {
+      f.truncate(0);
+      long pos = 0;
+      int n;
+      while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+        f.write(pos, buf, 0, n);
+        pos += n;
+      }
+    }
+  }
+
+  private int get(FatFileSystem fs, String path, Path local) throws IOException {
+    if (Files.isDirectory(local)) {
+      String name = fs.isDirectory(path) && path.replaceAll("/+$", "").isEmpty() ? "root"
+          : fs.stat(path).name();
+      local = local.resolve(name);
+    }
+    getOne(fs, path, local, new byte[1 << 20]);
+    return 0;
+  }
+
+  private void getOne(FatFileSystem fs, String path, Path local, byte[] buf) throws IOException {
+    if (fs.isDirectory(path)) {
+      Files.createDirectories(local);
+      for (FatEntry e : fs.list(path)) {
+        getOne(fs, join(path, e.name()), local.resolve(e.name()), buf);
+      }
+      return;
+    }
+    try (FatFile f = fs.open(path); OutputStream o = Files.newOutputStream(local)) {
+      long pos = 0;
+      int n;
+      while ((n = f.read(pos, buf, 0, buf.length)) > 0) {
+        o.write(buf, 0, n);
+        pos += n;
+      }
+    }
+  }
+
+  private int cat(FatFileSystem fs, String path) throws IOException {
+    byte[] buf = new byte[1 << 20];
+    try (FatFile f = fs.open(path)) {
+      long pos = 0;
+      int n;
+      while ((n = f.read(pos, buf, 0, buf.length)) > 0) {
+        out.write(buf, 0, n);
+        pos += n;
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private int mv(FatFileSystem fs, String from, String to) throws IOException {
+    if (fs.isDirectory(to) && fs.exists(to)) {
+      to = join(to, fs.stat(from).name());
+    }
+    fs.rename(from, to);
+    return 0;
+  }
+
+  private int df(FatFileSystem fs) {
+    long total = fs.totalBytes();
+    long free = fs.freeBytes();
+    out.printf("type %s, cluster size %d, label '%s', serial %08X%n", fs.type(), fs.clusterSize(),
+        fs.label(), fs.volumeId());
+    out.printf("%14s %14s %14s %5s%n", "bytes", "used", "free", "use%");
+    out.printf("%14d %14d %14d %4d%%%n", total, total - free, free,
+        total == 0 ? 0 : (int) ((total - free) * 100 / total));
+    return 0;
+  }
+
+  private int fsck(Path image) throws IOException {
+    if (!Files.exists(image)) {
+      throw new java.nio.file.NoSuchFileException(image.toString());
+    }
+    try (Block block = FileBlock.openReadOnly(image)) {
+      FatChecker.Report r = FatChecker.check(block);
+      for (String p : r.problems()) {
+        out.println(p);
+      }
+      out.println(image + ": " + r.files() + " files, " + r.directories() + " directories, "
+          + (r.clean() ? "clean" : r.problems().size() + " problem" + (r.problems().size() == 1 ? "" : "s")));
+      return r.clean() ? 0 : 1;
+    }
+  }
+}

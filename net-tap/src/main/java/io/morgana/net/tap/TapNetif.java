@@ -1,0 +1,416 @@
+package io.morgana.net.tap;
+
+import io.morgana.api.MacAddress;
+import io.morgana.api.Netif;
+import io.morgana.api.NetifStats;
+import io.morgana.api.Offloads;
+import io.morgana.net.tap.internal.Ifreq;
+import io.morgana.net.tap.internal.Libc;
+import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.KernelLoop;
+import io.morgana.runtime.Pollable;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Netif} over a Linux TAP device ({@code Documentation/networking/tuntap.rst}), opened
+ * with Java FFM: {@code open("/dev/net/tun", O_RDWR|O_NONBLOCK|O_CLOEXEC)} then {@code
+ * ioctl(TUNSETIFF)} with {@code IFF_TAP|IFF_NO_PI}, so each {@code read}/{@code write} on the
+ * descriptor is one whole Ethernet frame with no packet-information prefix.
+ *
+ * <p><b>The device.</b> {@link #open} attaches to the TAP interface of that name if it exists (a
+ * persistent one made with {@code ip tuntap add dev NAME mode tap}) or creates it; a device this
+ * process created disappears when it is closed. The host's side of the interface belongs to the
+ * host: Morgana never brings it up, addresses it or changes its MTU. Until the host runs {@code ip
+ * link set NAME up} the kernel discards what Morgana sends (counted as {@code txDropped}); {@link
+ * #open} logs a hint when it finds the link down. The MTU is read from the device ({@code
+ * SIOCGIFMTU}) when it is opened. Morgana's MAC address is its own — the one in the {@link
+ * TapConfig} or a random locally administered one — and differs from the host side's.
+ *
+ * <p><b>The loop.</b> The interface is a {@link Pollable} registered on the loop it was opened
+ * with; its {@link #readinessFd()} is the TAP descriptor, so the kernel loop's {@code poll(2)}
+ * wakes when a frame arrives: no thread spins and no reader thread exists. Each poll reads frames
+ * until {@code EAGAIN} or {@value #RX_BUDGET} frames. Writes go straight to the descriptor; a
+ * full device queue ({@code EAGAIN}) or a down link is a counted drop.
+ *
+ * <p><b>Memory.</b> Frames are read into one native buffer owned by the interface and copied into
+ * a pooled direct {@link ByteBuf} handed to the handler (released after it returns; the handler
+ * retains what it keeps); frames sent are copied into a second native buffer. Nothing is
+ * allocated on the heap per frame.
+ *
+ * <p><b>Threads.</b> {@link #listen}, {@link #write} and {@link #poll} run on the loop thread;
+ * {@link #close()} and the accessors from any thread.
+ */
+public final class TapNetif implements Netif, Pollable {
+
+  /** The clone device of the Linux TUN/TAP driver. */
+  public static final String CLONE_DEVICE = "/dev/net/tun";
+
+  /** Most frames read in one {@link #poll}; the loop polls again before it sleeps. */
+  public static final int RX_BUDGET = 64;
+
+  /** Largest frame the device can deliver: the largest MTU a TAP allows plus the header. */
+  static final int MAX_FRAME = 65_535 + 14;
+
+  private static final int ETHERNET_HEADER = 14;
+  private static final Logger LOG = LoggerFactory.getLogger(TapNetif.class);
+
+  private final EventLoop loop;
+  private final String name;
+  private final MacAddress mac;
+  private final int mtu;
+  private final int fd;
+  private final ByteBufAllocator allocator;
+  private final Libc.Errno errno;
+  private final MemorySegment rxSegment;
+  private final ByteBuffer rxView;
+  private final MemorySegment txSegment;
+  private final ByteBuffer txView;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final Object io = new Object();
+  private volatile boolean closed;
+  private volatile boolean failed;
+  private volatile EventLoop.Cancellable registration;
+  private FrameHandler handler;
+  private boolean warnedTx;
+
+  // Written only on the loop thread; volatile so stats() from another thread sees them.
+  private volatile long rxFrames;
+  private volatile long rxBytes;
+  private volatile long rxDropped;
+  private volatile long txFrames;
+  private volatile long txBytes;
+  private volatile long txDropped;
+
+  private TapNetif(EventLoop loop, String name, MacAddress mac, int mtu, int fd) {
+    this.loop = loop;
+    this.name = name;
+    this.mac = mac;
+    this.mtu = mtu;
+    this.fd = fd;
+    this.allocator = PooledByteBufAllocator.DEFAULT;
+    Arena arena = Arena.ofAuto();
+    this.errno = new Libc.Errno(arena);
+    this.rxSegment = arena.allocate(MAX_FRAME, 64);
+    this.rxView = rxSegment.asByteBuffer();
+    this.txSegment = arena.allocate(MAX_FRAME, 64);
+    this.txView = txSegment.asByteBuffer();
+  }
+
+  /**
+   * Opens (or creates) the TAP interface {@code config.device()} in the calling thread's network
+   * namespace and registers it on {@code loop}.
+   *
+   * @throws TapUnavailableException with a message naming the device, {@value #CLONE_DEVICE} and
+   *     {@code CAP_NET_ADMIN} when the device cannot be opened
+   */
+  public static TapNetif open(TapConfig config, EventLoop loop) {
+    try (Arena arena = Arena.ofConfined()) {
+      Libc.Errno err = new Libc.Errno(arena);
+      String requested = config.device();
+      int fd =
+          Libc.open(
+              err,
+              arena.allocateFrom(CLONE_DEVICE),
+              Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
+      if (fd < 0) {
+        throw openFailure(requested, err.value(), "open " + CLONE_DEVICE);
+      }
+      try {
+        Ifreq ifr = Ifreq.named(arena, requested).flags(Ifreq.IFF_TAP | Ifreq.IFF_NO_PI);
+        if (Libc.ioctl(err, fd, Libc.TUNSETIFF, ifr.segment()) < 0) {
+          throw openFailure(requested, err.value(), "ioctl(TUNSETIFF)");
+        }
+        String actual = ifr.name();
+        DeviceInfo info = deviceInfo(arena, actual);
+        MacAddress mac = config.mac().orElseGet(() -> MacAddress.randomLocal(new SecureRandom()));
+        TapNetif tap = new TapNetif(loop, actual, mac, info.mtu(), fd);
+        if (!info.up()) {
+          LOG.info(
+              "TAP {}: the host side of the link is down; frames are dropped until the host runs"
+                  + " `ip link set {} up`",
+              actual,
+              actual);
+        }
+        LOG.info("TAP {}: attached, MAC {}, MTU {}", actual, mac, info.mtu());
+        tap.registration = loop.register(tap);
+        return tap;
+      } catch (RuntimeException e) {
+        Libc.close(err, fd);
+        throw e;
+      }
+    }
+  }
+
+  private record DeviceInfo(int mtu, boolean up) {}
+
+  /** Reads the MTU and the up flag of {@code name} through an {@code AF_INET} datagram socket. */
+  private static DeviceInfo deviceInfo(Arena arena, String name) {
+    Libc.Errno err = new Libc.Errno(arena);
+    int sock = Libc.socket(err, Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+    if (sock < 0) {
+      throw new TapUnavailableException(
+          name,
+          err.value(),
+          "TAP device " + name + ": cannot open a socket to read its MTU ("
+              + Libc.errnoName(err.value()) + ")");
+    }
+    try {
+      Ifreq mtuReq = Ifreq.named(arena, name);
+      if (Libc.ioctl(err, sock, Libc.SIOCGIFMTU, mtuReq.segment()) < 0) {
+        throw new TapUnavailableException(
+            name,
+            err.value(),
+            "TAP device " + name + ": cannot read its MTU (ioctl SIOCGIFMTU: "
+                + Libc.errnoName(err.value()) + ")");
+      }
+      Ifreq flagsReq = Ifreq.named(arena, name);
+      boolean up =
+          Libc.ioctl(err, sock, Libc.SIOCGIFFLAGS, flagsReq.segment()) >= 0
+              && (flagsReq.flags() & Ifreq.IFF_UP) != 0;
+      return new DeviceInfo(mtuReq.intValue(), up);
+    } finally {
+      Libc.close(err, sock);
+    }
+  }
+
+  static TapUnavailableException openFailure(String device, int errno, String call) {
+    String what = call + " failed with " + Libc.errnoName(errno);
+    String message =
+        switch (errno) {
+          case Libc.EACCES, Libc.EPERM ->
+              "cannot open TAP device " + device + " through " + CLONE_DEVICE + ": permission"
+                  + " denied (" + what + "); creating or attaching to a TAP device needs"
+                  + " CAP_NET_ADMIN: run as root, grant the capability, or attach to a persistent"
+                  + " device owned by this user (ip tuntap add dev " + device
+                  + " mode tap user $USER)";
+          case Libc.ENOENT, Libc.ENODEV ->
+              "cannot open TAP device " + device + ": " + CLONE_DEVICE + " is missing (" + what
+                  + "); load the TUN/TAP driver (modprobe tun) or give the container the device;"
+                  + " opening it also needs CAP_NET_ADMIN";
+          case Libc.EBUSY ->
+              "cannot open TAP device " + device + " through " + CLONE_DEVICE + ": it is busy ("
+                  + what + "); another process is attached to it";
+          case Libc.EINVAL ->
+              "cannot open TAP device " + device + " through " + CLONE_DEVICE + " (" + what
+                  + "); an interface of that name exists and is not a TAP device, or the name is"
+                  + " not valid";
+          default ->
+              "cannot open TAP device " + device + " through " + CLONE_DEVICE + " (" + what
+                  + "); check the device and that the process has CAP_NET_ADMIN";
+        };
+    return new TapUnavailableException(device, errno, message);
+  }
+
+  /** The interface's name as the kernel knows it (with {@code %d} resolved). */
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public MacAddress mac() {
+    return mac;
+  }
+
+  @Override
+  public int mtu() {
+    return mtu;
+  }
+
+  @Override
+  public Offloads offloads() {
+    return Offloads.NONE;
+  }
+
+  @Override
+  public NetifStats stats() {
+    return new NetifStats(rxFrames, rxBytes, rxDropped, txFrames, txBytes, txDropped);
+  }
+
+  @Override
+  public void listen(FrameHandler handler) {
+    this.handler = handler;
+  }
+
+  @Override
+  public boolean write(ByteBuf frame) {
+    try {
+      synchronized (io) {
+        return writeLocked(frame);
+      }
+    } finally {
+      frame.release();
+    }
+  }
+
+  private boolean writeLocked(ByteBuf frame) {
+    int length = frame.readableBytes();
+    if (closed || failed || length < ETHERNET_HEADER || length > mtu + ETHERNET_HEADER) {
+      txDropped++;
+      return false;
+    }
+    txView.clear().limit(length);
+    frame.getBytes(frame.readerIndex(), txView);
+    long written = Libc.write(errno, fd, txSegment, length);
+    if (written < 0 && errno.value() == Libc.EINTR) {
+      written = Libc.write(errno, fd, txSegment, length);
+    }
+    if (written != length) {
+      txDropped++;
+      if (written < 0 && errno.value() != Libc.EAGAIN && !warnedTx) {
+        warnedTx = true;
+        LOG.warn(
+            "TAP {}: write failed with {} (is the host side up? `ip link set {} up`);"
+                + " dropping frames and counting them in txDropped",
+            name,
+            Libc.errnoName(errno.value()),
+            name);
+      }
+      return false;
+    }
+    warnedTx = false;
+    txFrames++;
+    txBytes += length;
+    return true;
+  }
+
+  @Override
+  public boolean poll(long nowNanos) {
+    synchronized (io) {
+      return pollLocked();
+    }
+  }
+
+  private boolean pollLocked() {
+    if (closed || failed) {
+      return false;
+    }
+    int frames = 0;
+    while (frames < RX_BUDGET) {
+      long n = Libc.read(errno, fd, rxSegment, MAX_FRAME);
+      if (n < 0) {
+        int e = errno.value();
+        if (e == Libc.EINTR) {
+          continue;
+        }
+        if (e != Libc.EAGAIN) {
+          readFailed(e);
+        }
+        break;
+      }
+      frames++;
+      deliver((int) n);
+    }
+    return frames > 0;
+  }
+
+  private void deliver(int length) {
+    FrameHandler h = handler;
+    if (h == null || length < ETHERNET_HEADER || length > mtu + ETHERNET_HEADER) {
+      rxDropped++;
+      return;
+    }
+    ByteBuf frame = allocator.directBuffer(length, length);
+    try {
+      rxView.clear().limit(length);
+      frame.writeBytes(rxView);
+      rxFrames++;
+      rxBytes += length;
+      h.onFrame(frame);
+    } catch (RuntimeException e) {
+      LOG.warn("TAP {}: frame handler threw; frame dropped", name, e);
+    } finally {
+      frame.release();
+    }
+  }
+
+  /** A read error other than EAGAIN: the device is gone; stop polling it rather than spin. */
+  private void readFailed(int e) {
+    failed = true;
+    LOG.error(
+        "TAP {}: read failed with {}; the device is unusable (deleted?), detaching from the loop",
+        name,
+        Libc.errnoName(e));
+    EventLoop.Cancellable r = registration;
+    if (r != null) {
+      r.cancel();
+    }
+  }
+
+  @Override
+  public long nextDeadlineNanos() {
+    return NO_DEADLINE;
+  }
+
+  @Override
+  public int readinessFd() {
+    return closed ? -1 : fd;
+  }
+
+  /**
+   * Detaches from the loop and closes the descriptor (a device this process created disappears).
+   * Idempotent; any thread. While a {@link KernelLoop} is running, the descriptor is closed on
+   * its thread (this call waits for that), so the loop never waits on a closed or reused
+   * descriptor; otherwise it is closed here, under the lock {@link #poll} and {@link #write}
+   * hold.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    if (!loop.inLoop() && loop instanceof KernelLoop kernel) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      kernel.termination().whenComplete((ignored, failure) -> done.complete(null));
+      loop.execute(
+          () -> {
+            closeNow();
+            done.complete(null);
+          });
+      loop.wakeup();
+      try {
+        // Bounded only against a loop that was never started; a running one answers at once.
+        done.get(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.warn("TAP {}: the loop did not close the device; closing it here", name);
+      }
+    }
+    closeNow();
+  }
+
+  private void closeNow() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    EventLoop.Cancellable r = registration;
+    if (r != null) {
+      r.cancel();
+    }
+    synchronized (io) {
+      closed = true;
+      try (Arena arena = Arena.ofConfined()) {
+        Libc.close(new Libc.Errno(arena), fd);
+      }
+    }
+    LOG.info("TAP {}: closed ({})", name, stats());
+  }
+
+  @Override
+  public String toString() {
+    return "TapNetif[" + name + ", " + mac + ", mtu " + mtu + "]";
+  }
+}

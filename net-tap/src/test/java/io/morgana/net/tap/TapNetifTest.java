@@ -1,0 +1,171 @@
+package io.morgana.net.tap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.morgana.api.Ipv4Address;
+import io.morgana.api.MacAddress;
+import io.morgana.api.NetifStats;
+import io.morgana.net.tap.internal.Libc;
+import io.morgana.runtime.DeterministicLoop;
+import io.morgana.runtime.KernelLoop;
+import io.morgana.testkit.interop.NetworkNamespace;
+import io.morgana.testkit.interop.NetworkNamespaceExtension;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@link TapNetif} against the Linux TUN/TAP driver, inside a test network namespace: opening,
+ * attaching, the MTU, refusals, and frames both ways with the kernel on a real {@link KernelLoop}.
+ */
+@ExtendWith(NetworkNamespaceExtension.class)
+class TapNetifTest {
+
+  private static final MacAddress MORGANA_MAC = MacAddress.parse("02:00:5e:10:00:02");
+  private static final Ipv4Address KERNEL_IP = Ipv4Address.parse("192.0.2.1");
+  private static final Ipv4Address MORGANA_IP = Ipv4Address.parse("192.0.2.2");
+
+  @Test
+  void open_createsTheDeviceInTheNamespace_andItGoesWithClose(NetworkNamespace ns) throws Exception {
+    DeterministicLoop loop = new DeterministicLoop();
+    TapNetif tap = ns.callInside(() -> TapNetif.open(TapConfig.of("mg0"), loop));
+    try {
+      assertEquals("mg0", tap.name());
+      assertEquals(1500, tap.mtu());
+      assertTrue(tap.mac().isLocallyAdministered() && !tap.mac().isMulticast(), tap.mac().toString());
+      assertTrue(tap.readinessFd() >= 0);
+      assertTrue(ns.execOk("ip", "-d", "link", "show", "mg0").stdout().contains("tun type tap"));
+    } finally {
+      tap.close();
+    }
+    assertFalse(ns.exec("ip", "link", "show", "mg0").ok(), "a device this process created goes");
+    assertEquals(-1, tap.readinessFd());
+    tap.close(); // idempotent
+  }
+
+  @Test
+  void open_resolvesANamePattern(NetworkNamespace ns) throws Exception {
+    try (TapNetif tap = ns.callInside(() -> TapNetif.open(TapConfig.of("mgp%d"), new DeterministicLoop()))) {
+      assertEquals("mgp0", tap.name());
+      ns.execOk("ip", "link", "show", "mgp0");
+    }
+  }
+
+  @Test
+  void open_attachesToAPersistentTap_withTheDeviceMtu_andLeavesIt(NetworkNamespace ns) throws Exception {
+    ns.execOk("ip", "tuntap", "add", "dev", "mg1", "mode", "tap");
+    ns.execOk("ip", "link", "set", "mg1", "mtu", "1400");
+    TapConfig config = new TapConfig("mg1", Optional.of(MORGANA_MAC));
+    try (TapNetif tap = ns.callInside(() -> TapNetif.open(config, new DeterministicLoop()))) {
+      assertEquals(1400, tap.mtu());
+      assertEquals(MORGANA_MAC, tap.mac());
+    }
+    assertTrue(ns.execOk("ip", "link", "show", "mg1").stdout().contains("mtu 1400"));
+  }
+
+  @Test
+  void open_refusesAnInterfaceThatIsNotATap(NetworkNamespace ns) {
+    TapUnavailableException e =
+        assertThrows(
+            TapUnavailableException.class,
+            () -> ns.callInside(() -> TapNetif.open(TapConfig.of("lo"), new DeterministicLoop())));
+    assertEquals(Libc.EINVAL, e.errno());
+    assertTrue(e.getMessage().contains("lo") && e.getMessage().contains("not a TAP"), e.getMessage());
+  }
+
+  @Test
+  void open_refusesASecondAttachment_asBusy(NetworkNamespace ns) throws Exception {
+    try (TapNetif first = ns.callInside(() -> TapNetif.open(TapConfig.of("mg2"), new DeterministicLoop()))) {
+      TapUnavailableException e =
+          assertThrows(
+              TapUnavailableException.class,
+              () -> ns.callInside(() -> TapNetif.open(TapConfig.of("mg2"), new DeterministicLoop())));
+      assertEquals(Libc.EBUSY, e.errno());
+      assertTrue(first.readinessFd() >= 0);
+    }
+  }
+
+  @Test
+  void frames_flowBothWaysWithTheKernel_onTheLoopThread(NetworkNamespace ns) throws Exception {
+    ns.execOk("ip", "tuntap", "add", "dev", "mg3", "mode", "tap");
+    ns.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", "mg3");
+    ns.execOk("ip", "link", "set", "mg3", "up");
+    CompletableFuture<byte[]> arpReply = new CompletableFuture<>();
+    try (KernelLoop loop = ns.callInside(() -> {
+          KernelLoop l = new KernelLoop("tap-test");
+          l.start();
+          return l;
+        });
+        TapNetif tap = ns.callInside(() -> TapNetif.open(new TapConfig("mg3", Optional.of(MORGANA_MAC)), loop))) {
+      tap.listen(
+          frame -> {
+            if (!loop.inLoop()) {
+              arpReply.completeExceptionally(new AssertionError("handler off the loop thread"));
+            }
+            int at = frame.readerIndex();
+            if (frame.readableBytes() >= 42
+                && frame.getUnsignedShort(at + 12) == 0x0806
+                && frame.getUnsignedShort(at + 20) == 2) {
+              byte[] bytes = new byte[frame.readableBytes()];
+              frame.getBytes(at, bytes);
+              arpReply.complete(bytes);
+            }
+          });
+      loop.execute(() -> tap.write(arpRequest(MORGANA_MAC, MORGANA_IP, KERNEL_IP)));
+      byte[] reply = arpReply.get(30, TimeUnit.SECONDS);
+      ByteBuf r = Unpooled.wrappedBuffer(reply);
+      assertEquals(MORGANA_MAC, MacAddress.readFrom(r, 0), "addressed to Morgana");
+      assertEquals(KERNEL_IP, Ipv4Address.of(r.getInt(28)), "sender protocol address");
+      assertEquals(MORGANA_MAC, MacAddress.readFrom(r, 32), "target hardware address");
+      NetifStats stats = tap.stats();
+      assertTrue(stats.txFrames() >= 1 && stats.txBytes() >= 42, stats.toString());
+      assertTrue(stats.rxFrames() >= 1 && stats.rxBytes() >= 42, stats.toString());
+      // The kernel learnt Morgana's MAC from the request (RFC 826: merge the sender).
+      String neigh = ns.execOk("ip", "neigh", "show", "192.0.2.2", "dev", "mg3").stdout();
+      assertTrue(neigh.contains(MORGANA_MAC.toString()), neigh);
+    }
+  }
+
+  @Test
+  void write_refusesRuntsAndFramesOverTheMtu_countingAndReleasingThem(NetworkNamespace ns)
+      throws Exception {
+    try (TapNetif tap = ns.callInside(() -> TapNetif.open(TapConfig.of("mg4"), new DeterministicLoop()))) {
+      ByteBuf runt = Unpooled.directBuffer(13).writeZero(13);
+      ByteBuf giant = Unpooled.directBuffer(tap.mtu() + 15).writeZero(tap.mtu() + 15);
+      assertFalse(tap.write(runt));
+      assertFalse(tap.write(giant));
+      assertEquals(0, runt.refCnt());
+      assertEquals(0, giant.refCnt());
+      assertEquals(2, tap.stats().txDropped());
+      assertEquals(0, tap.stats().txFrames());
+    }
+  }
+
+  @Test
+  void write_afterClose_isACountedDrop(NetworkNamespace ns) throws Exception {
+    TapNetif tap = ns.callInside(() -> TapNetif.open(TapConfig.of("mg5"), new DeterministicLoop()));
+    tap.close();
+    ByteBuf frame = arpRequest(tap.mac(), MORGANA_IP, KERNEL_IP);
+    assertFalse(tap.write(frame));
+    assertEquals(0, frame.refCnt());
+    assertEquals(1, tap.stats().txDropped());
+    assertFalse(tap.poll(0));
+  }
+
+  /** An Ethernet II frame carrying an ARP request (RFC 826) from {@code mac}/{@code ip} for {@code target}. */
+  static ByteBuf arpRequest(MacAddress mac, Ipv4Address ip, Ipv4Address target) {
+    ByteBuf f = Unpooled.directBuffer(42);
+    f.writeBytes(MacAddress.BROADCAST.toBytes()).writeBytes(mac.toBytes()).writeShort(0x0806);
+    f.writeShort(1).writeShort(0x0800).writeByte(6).writeByte(4).writeShort(1);
+    f.writeBytes(mac.toBytes()).writeInt(ip.toInt());
+    f.writeBytes(MacAddress.ZERO.toBytes()).writeInt(target.toInt());
+    return f;
+  }
+}

@@ -1,0 +1,68 @@
+package io.morgana.net.tcpip;
+
+import dagger.Module;
+import dagger.Provides;
+import io.morgana.api.Arp;
+import io.morgana.api.Ethernet;
+import io.morgana.api.Icmp;
+import io.morgana.api.Ip;
+import io.morgana.api.Udp;
+
+/**
+ * Binds {@link Ethernet}, {@link Arp}, {@link Ip}, {@link Icmp} and {@link Udp} to one
+ * {@link TcpipStack} (a {@code @Singleton}) over the component's {@link io.morgana.api.Netif} and
+ * {@link io.morgana.runtime.EventLoop}. The component must also bind an {@link Ipv4Config}: add
+ * {@link StaticIpv4Module} for {@code --ipv4}/{@code --ipv4-gateway}, or a DHCP client module.
+ *
+ * <pre>{@code
+ * @Singleton
+ * @Component(modules = {TapNetifModule.class, TcpipStackModule.class, StaticIpv4Module.class})
+ * interface TapKernel {
+ *   EchoServer echo();
+ *
+ *   @Component.Factory
+ *   interface Factory {
+ *     TapKernel create(@BindsInstance BootArguments args, @BindsInstance EventLoop loop,
+ *                      @BindsInstance Lifecycle lifecycle);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p><b>Where TCP joins.</b> {@link io.morgana.api.Tcp} is deliberately not bound here. The TCP
+ * issue adds a {@code TcpModule} in this artifact that binds {@code Tcp} to a TCP layer built
+ * from this same {@link TcpipStack}: it attaches to protocol 6 with {@link
+ * io.morgana.net.tcpip.ipv4.Ipv4Layer#attach}, receives ICMP errors with {@link
+ * io.morgana.net.tcpip.icmp.Icmpv4Layer#listenErrors}, and registers its timers as a {@link
+ * io.morgana.runtime.Pollable}. Components that want TCP then list {@code TcpModule} next to
+ * this one.
+ */
+@Module
+public final class TcpipStackModule {
+
+  private TcpipStackModule() {}
+
+  @Provides
+  static Ethernet ethernet(TcpipStack stack) {
+    return stack.ethernet();
+  }
+
+  @Provides
+  static Arp arp(TcpipStack stack) {
+    return stack.arp();
+  }
+
+  @Provides
+  static Ip ip(TcpipStack stack) {
+    return stack.ip();
+  }
+
+  @Provides
+  static Icmp icmp(TcpipStack stack) {
+    return stack.icmp();
+  }
+
+  @Provides
+  static Udp udp(TcpipStack stack) {
+    return stack.udp();
+  }
+}

@@ -1,0 +1,168 @@
+package io.morgana.runtime;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A kernel's boot arguments, read from its command line against the {@link BootKey}s it accepts
+ * (MirageOS's {@code --ipv4=192.0.2.2/24 --logs=debug}).
+ *
+ * <p>Grammar: every argument is {@code --name=value} (the value may be empty, may contain
+ * {@code =}) or, for a {@link BootKey#isFlag() flag}, {@code --name}. Each key may be given once.
+ * {@code --help} anywhere asks for the list of keys ({@link #helpRequested()}) and wins over
+ * every other argument, valid or not. Immutable.
+ */
+public final class BootArguments {
+
+  /** The argument that asks for {@link #usage}. */
+  public static final String HELP = "--help";
+
+  private final List<BootKey<?>> keys;
+  private final Map<BootKey<?>, Object> given;
+  private final boolean help;
+
+  private BootArguments(List<BootKey<?>> keys, Map<BootKey<?>, Object> given, boolean help) {
+    this.keys = keys;
+    this.given = given;
+    this.help = help;
+  }
+
+  /**
+   * Reads {@code argv} against {@code keys}.
+   *
+   * @throws BootArgumentException for an unknown key, a malformed or missing value, a key given
+   *     twice, or an argument that does not start with {@code --}; the message names the
+   *     argument and quotes its text
+   * @throws IllegalArgumentException if two keys have the same name (a programming error)
+   */
+  public static BootArguments parse(List<? extends BootKey<?>> keys, String... argv)
+      throws BootArgumentException {
+    List<BootKey<?>> keyList = List.copyOf(keys);
+    Map<String, BootKey<?>> byName = new LinkedHashMap<>();
+    for (BootKey<?> key : keyList) {
+      if (byName.put(key.name(), key) != null) {
+        throw new IllegalArgumentException("two boot keys are named --" + key.name());
+      }
+    }
+    for (String arg : argv) {
+      if (HELP.equals(arg)) {
+        return new BootArguments(keyList, Map.of(), true);
+      }
+    }
+    Map<BootKey<?>, Object> given = new IdentityHashMap<>();
+    for (String arg : argv) {
+      if (arg == null) {
+        throw new BootArgumentException("a boot argument is null");
+      }
+      if (!arg.startsWith("--") || arg.length() == 2 || arg.charAt(2) == '=') {
+        throw new BootArgumentException(
+            "unexpected argument '" + arg + "': boot arguments look like --key=value");
+      }
+      int eq = arg.indexOf('=');
+      String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+      BootKey<?> key = byName.get(name);
+      if (key == null) {
+        if (name.equals("help")) {
+          throw new BootArgumentException("--help takes no value: '" + arg + "'");
+        }
+        throw new BootArgumentException("unknown boot argument --" + name + " in '" + arg + "'");
+      }
+      Object value;
+      if (eq < 0) {
+        if (!key.isFlag()) {
+          throw new BootArgumentException("--" + name + " needs a value: --" + name + "=VALUE");
+        }
+        value = Boolean.TRUE;
+      } else {
+        value = key.parse(arg.substring(eq + 1));
+      }
+      if (given.put(key, value) != null) {
+        throw new BootArgumentException("--" + name + " is given more than once (again in '" + arg + "')");
+      }
+    }
+    return new BootArguments(keyList, Collections.unmodifiableMap(given), false);
+  }
+
+  /** The arguments with every key at its default, as if the command line were empty. */
+  public static BootArguments defaults(List<? extends BootKey<?>> keys) {
+    try {
+      return parse(keys);
+    } catch (BootArgumentException e) {
+      throw new AssertionError("an empty command line cannot be malformed", e);
+    }
+  }
+
+  /**
+   * The value of {@code key}: what the command line gave, or the key's default.
+   *
+   * @throws IllegalArgumentException if {@code key} is not one of the keys these arguments were
+   *     parsed against
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T get(BootKey<T> key) {
+    Object value = given.get(Objects.requireNonNull(key, "key"));
+    if (value != null) {
+      return (T) value;
+    }
+    if (!keys.contains(key)) {
+      throw new IllegalArgumentException(key + " is not a boot key of this kernel");
+    }
+    return key.defaultValue();
+  }
+
+  /** Whether the command line gave {@code key} explicitly. */
+  public boolean isGiven(BootKey<?> key) {
+    return given.containsKey(key);
+  }
+
+  /** Whether {@code --help} was given; then no other argument was checked. */
+  public boolean helpRequested() {
+    return help;
+  }
+
+  /** The keys these arguments were parsed against, in order. */
+  public List<BootKey<?>> keys() {
+    return keys;
+  }
+
+  /**
+   * The text {@code --help} prints: a usage line for {@code kernelName}, then every key with its
+   * help and default, then {@code --help} itself.
+   */
+  public static String usage(String kernelName, List<? extends BootKey<?>> keys) {
+    List<String[]> rows = new ArrayList<>();
+    for (BootKey<?> key : keys) {
+      String left = "--" + key.name() + (key.isFlag() ? "" : "=VALUE");
+      rows.add(new String[] {left, key.help() + " (default: " + key.defaultText() + ")"});
+    }
+    rows.add(new String[] {HELP, "print this list and exit"});
+    int width = 0;
+    for (String[] row : rows) {
+      width = Math.max(width, row[0].length());
+    }
+    StringBuilder out = new StringBuilder();
+    out.append("usage: ").append(kernelName).append(" [--key=value ...]\n\nboot arguments:\n");
+    for (String[] row : rows) {
+      out.append("  ").append(row[0]).append(" ".repeat(width - row[0].length() + 3)).append(row[1]).append('\n');
+    }
+    return out.toString();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("BootArguments[");
+    String sep = "";
+    for (BootKey<?> key : keys) {
+      if (given.containsKey(key)) {
+        out.append(sep).append("--").append(key.name()).append('=').append(given.get(key));
+        sep = " ";
+      }
+    }
+    return out.append(help ? (sep + HELP) : "").append(']').toString();
+  }
+}

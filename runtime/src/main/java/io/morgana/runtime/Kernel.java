@@ -1,0 +1,208 @@
+package io.morgana.runtime;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Boots a kernel from {@code main}: the one place where a Morgana process starts.
+ *
+ * <pre>{@code
+ * public static void main(String[] argv) {
+ *   Kernel.boot("hello", argv, List.of(), (arguments, loop, lifecycle) ->
+ *       DaggerUnixKernel.factory().create(arguments, loop, lifecycle).hello());
+ * }
+ * }</pre>
+ *
+ * <ol>
+ *   <li>Parses {@code argv} against the application's keys plus {@link #STANDARD_KEYS} ({@code
+ *       --logs}). {@code --help} prints every key with its help and default to standard output
+ *       and exits 0; an unknown key or malformed value prints the message and a hint to try
+ *       {@code --help} to standard error and exits 2.
+ *   <li>Configures logging ({@link Logging}: standard error, timestamps, {@code --logs} level).
+ *   <li>Creates a {@link KernelLoop} named after the kernel and a {@link Lifecycle}, and
+ *       installs a shutdown hook.
+ *   <li>On the loop thread, builds the application with the {@link KernelFactory} and calls
+ *       {@link Application#start()}.
+ *   <li>When the application's stage completes, shuts down and exits 0 (1 if it failed, or if
+ *       building or starting it threw). SIGINT or SIGTERM shut down through the hook, and the
+ *       JVM exits with the signal's status (130, 143).
+ * </ol>
+ *
+ * Shutting down stops the loop (its current turn finishes; nothing else runs on it), waits for
+ * the loop thread, then closes everything registered with the {@link Lifecycle}, last first,
+ * logging each.
+ *
+ * <p>Tests do not boot: they build the same application with the same component, passing a
+ * {@link DeterministicLoop}, {@link BootArguments#defaults} or {@link BootArguments#parse}, and a
+ * {@link Lifecycle} they close themselves.
+ */
+public final class Kernel {
+
+  /** Keys every kernel accepts besides its own: {@link Logging#LOGS}. */
+  public static final List<BootKey<?>> STANDARD_KEYS = List.of(Logging.LOGS);
+
+  /** Exit status when the application finished. */
+  public static final int EXIT_OK = 0;
+  /** Exit status when the application or the loop failed. */
+  public static final int EXIT_FAILURE = 1;
+  /** Exit status for boot arguments that cannot be accepted. */
+  public static final int EXIT_USAGE = 2;
+
+  /** How long shutdown waits for the loop's current turn before closing devices regardless. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  private Kernel() {}
+
+  /**
+   * Runs the kernel as described above and exits the JVM with its status. Does not return.
+   *
+   * @param name the kernel's name: in {@code --help}, messages, and the loop thread's name
+   * @param argv the command line
+   * @param keys the application's boot keys, not counting {@link #STANDARD_KEYS}
+   * @param factory builds the application
+   */
+  public static void boot(String name, String[] argv, List<? extends BootKey<?>> keys, KernelFactory<?> factory) {
+    System.exit(run(name, argv, keys, factory));
+  }
+
+  /**
+   * Runs the kernel as {@link #boot} does, but returns the exit status instead of exiting.
+   * Standard output gets only {@code --help}; messages about arguments go to standard error.
+   *
+   * @throws IllegalArgumentException if {@code keys} clash with each other or {@link
+   *     #STANDARD_KEYS}
+   */
+  public static int run(String name, String[] argv, List<? extends BootKey<?>> keys, KernelFactory<?> factory) {
+    return run(name, argv, keys, factory, System.out, System.err);
+  }
+
+  static int run(
+      String name,
+      String[] argv,
+      List<? extends BootKey<?>> keys,
+      KernelFactory<?> factory,
+      PrintStream out,
+      PrintStream err) {
+    List<BootKey<?>> all = new ArrayList<>(keys);
+    all.addAll(STANDARD_KEYS);
+    BootArguments arguments;
+    try {
+      arguments = BootArguments.parse(all, argv);
+    } catch (BootArgumentException e) {
+      err.println(name + ": " + e.getMessage());
+      err.println("try --help for the list of boot arguments");
+      err.flush();
+      return EXIT_USAGE;
+    }
+    if (arguments.helpRequested()) {
+      out.print(BootArguments.usage(name, all));
+      out.flush();
+      return EXIT_OK;
+    }
+    // Before the first logger exists: slf4j-simple reads these once.
+    Logging.configure(arguments.get(Logging.LOGS));
+    Logger log = LoggerFactory.getLogger(Kernel.class);
+
+    KernelLoop loop;
+    try {
+      loop = new KernelLoop(name);
+    } catch (RuntimeException e) {
+      log.error("kernel {} cannot create its loop", name, e);
+      return EXIT_FAILURE;
+    }
+    Lifecycle lifecycle = new Lifecycle();
+    Shutdown shutdown = new Shutdown(name, loop, lifecycle, log);
+    Thread hook =
+        Thread.ofPlatform()
+            .name(name + "-shutdown")
+            .unstarted(
+                () -> {
+                  log.info("kernel {} received a termination signal", name);
+                  shutdown.run();
+                });
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    loop.termination()
+        .whenComplete(
+            (ignored, failure) -> {
+              if (failure != null) {
+                exit.complete(EXIT_FAILURE);
+              } else {
+                exit.complete(EXIT_OK); // stopped by the shutdown hook
+              }
+            });
+    loop.execute(
+        () -> {
+          try {
+            Application application = factory.create(arguments, loop, lifecycle);
+            log.info("kernel {} starting {} with {}", name, application.getClass().getSimpleName(), arguments);
+            CompletionStage<?> done = application.start();
+            done.whenComplete(
+                (ignored, failure) -> {
+                  if (failure != null) {
+                    log.error("kernel {}: the application failed", name, failure);
+                    exit.complete(EXIT_FAILURE);
+                  } else {
+                    log.info("kernel {}: the application finished", name);
+                    exit.complete(EXIT_OK);
+                  }
+                });
+          } catch (Throwable e) {
+            log.error("kernel {} could not start its application", name, e);
+            exit.complete(EXIT_FAILURE);
+          }
+        });
+    loop.start();
+
+    int status = exit.join();
+    shutdown.run();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // A signal arrived meanwhile; the hook has run shutdown (or waits on it).
+    }
+    return status;
+  }
+
+  /** Stops the loop, then closes the lifecycle; once, whoever calls first (main or the hook). */
+  private static final class Shutdown implements Runnable {
+    private final String name;
+    private final KernelLoop loop;
+    private final Lifecycle lifecycle;
+    private final Logger log;
+    private boolean done;
+
+    Shutdown(String name, KernelLoop loop, Lifecycle lifecycle, Logger log) {
+      this.name = name;
+      this.loop = loop;
+      this.lifecycle = lifecycle;
+      this.log = log;
+    }
+
+    @Override
+    public synchronized void run() {
+      if (done) {
+        return;
+      }
+      done = true;
+      log.info("kernel {} shutting down", name);
+      loop.stop();
+      try {
+        if (!loop.awaitTermination(STOP_TIMEOUT)) {
+          log.warn("kernel {}: the loop did not stop within {}; closing devices anyway", name, STOP_TIMEOUT);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      lifecycle.close();
+      log.info("kernel {} shut down", name);
+    }
+  }
+}

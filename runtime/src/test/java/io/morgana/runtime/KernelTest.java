@@ -1,0 +1,154 @@
+package io.morgana.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** {@link Kernel#run} in this JVM: everything {@link Kernel#boot} does except exiting. */
+class KernelTest {
+
+  static final BootKey<Integer> TIMES = BootKey.integer("times", "how many ticks", 3);
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(KernelFactory<?> factory, String... argv) {
+    return Kernel.run(
+        "test-kernel",
+        argv,
+        List.of(TIMES),
+        factory,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsEveryKeyIncludingTheStandardOnes_andExitsZero() {
+    int status = run((a, l, lc) -> { throw new AssertionError("must not build"); }, "--help");
+    assertEquals(0, status);
+    assertTrue(out().contains("usage: test-kernel"), out());
+    assertTrue(out().contains("--times=VALUE") && out().contains("how many ticks (default: 3)"), out());
+    assertTrue(out().contains("--logs=VALUE") && out().contains("(default: info)"), out());
+    assertEquals("", err());
+  }
+
+  @Test
+  void unknownKeyIsNamedOnStandardError_andExitsTwo() {
+    int status = run((a, l, lc) -> { throw new AssertionError("must not build"); }, "--bogus=1");
+    assertEquals(2, status);
+    assertTrue(err().contains("--bogus"), err());
+    assertTrue(err().contains("try --help"), err());
+    assertEquals("", out());
+  }
+
+  @Test
+  void malformedValueExitsTwo() {
+    assertEquals(2, run((a, l, lc) -> () -> CompletableFuture.completedFuture(null), "--times=many"));
+    assertTrue(err().contains("--times") && err().contains("'many'"), err());
+  }
+
+  @Test
+  void applicationThatFinishesExitsZero_afterClosingResourcesInReverseOrder() {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    int status =
+        run(
+            (arguments, loop, lifecycle) -> {
+              events.add("build on " + Thread.currentThread().getName() + " times=" + arguments.get(TIMES));
+              lifecycle.onShutdown(() -> events.add("close first"));
+              lifecycle.onShutdown(() -> events.add("close second"));
+              return () -> {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                tick(loop, arguments.get(TIMES), events, done);
+                return done;
+              };
+            },
+            "--times=2",
+            "--logs=warn");
+    assertEquals(0, status, err());
+    assertEquals(
+        List.of(
+            "build on test-kernel times=2",
+            "tick in loop=true",
+            "tick in loop=true",
+            "close second",
+            "close first"),
+        events);
+  }
+
+  private static void tick(EventLoop loop, int left, List<String> events, CompletableFuture<Void> done) {
+    if (left == 0) {
+      done.complete(null);
+      return;
+    }
+    events.add("tick in loop=" + loop.inLoop());
+    loop.schedule(loop.nowNanos() + 1_000_000, () -> tick(loop, left - 1, events, done));
+  }
+
+  @Test
+  void applicationThatFailsExitsOne_andResourcesAreStillClosed() {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    int status =
+        run(
+            (arguments, loop, lifecycle) -> {
+              lifecycle.onShutdown(() -> events.add("closed"));
+              return () -> CompletableFuture.failedFuture(new IllegalStateException("failure expected by the test"));
+            },
+            "--logs=error");
+    assertEquals(1, status);
+    assertEquals(List.of("closed"), events);
+  }
+
+  @Test
+  void factoryThatThrowsExitsOne_andWhatItRegisteredIsClosed() {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    int status =
+        run(
+            (arguments, loop, lifecycle) -> {
+              lifecycle.onShutdown(() -> events.add("closed"));
+              throw new java.io.IOException("no such device (expected by the test)");
+            },
+            "--logs=error");
+    assertEquals(1, status);
+    assertEquals(List.of("closed"), events);
+  }
+
+  @Test
+  void startThatThrowsExitsOne() {
+    int status =
+        run(
+            (arguments, loop, lifecycle) -> () -> {
+              throw new IllegalStateException("start failure expected by the test");
+            },
+            "--logs=error");
+    assertEquals(1, status);
+  }
+
+  @Test
+  void keyClashingWithAStandardKeyIsAProgrammingError() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Kernel.run(
+                "k",
+                new String[0],
+                List.of(BootKey.string("logs", "mine", "")),
+                (a, l, lc) -> () -> CompletableFuture.completedFuture(null)));
+  }
+}

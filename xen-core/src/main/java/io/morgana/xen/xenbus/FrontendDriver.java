@@ -1,0 +1,32 @@
+package io.morgana.xen.xenbus;
+
+import io.morgana.xen.store.XenStoreTransaction;
+
+/**
+ * What a frontend driver (netfront, blkfront, console) does at each step of the handshake run by
+ * {@link XenbusFrontend}. Every callback runs on the kernel loop.
+ */
+public interface FrontendDriver {
+
+  /**
+   * The backend waits for us (InitWait): allocate and grant the ring pages, allocate the event
+   * channel. Called once per connection attempt, before {@link #publish}.
+   */
+  void initialise(int backendDomid);
+
+  /**
+   * Writes the transport keys ({@code ring-ref}, {@code event-channel}, features...) below {@code
+   * frontendPath} in {@code tx}; the frontend writes {@code state = Initialised} in the same
+   * transaction. May run more than once (the transaction is retried on {@code EAGAIN}): only write.
+   */
+  void publish(XenStoreTransaction tx, String frontendPath);
+
+  /** The backend is Connected: read its keys below {@code backendPath} and start using the rings. */
+  void connect(String backendPath);
+
+  /** The connection ended (backend closing or gone, or we close): stop, end grants, close ports. */
+  void disconnect();
+
+  /** Something in the handshake went wrong; the state machine carries on where it safely can. */
+  default void onError(XenbusException error) {}
+}

@@ -1,0 +1,356 @@
+/*
+ * Morgana's Xen ABI conformance backend.
+ *
+ * An independent backend written against Xen's own public headers (Debian libxen-dev:
+ * <xen/io/ring.h>, <xen/io/console.h>, <xen/io/blkif.h>, <xen/io/netif.h>, <xen/grant_table.h>)
+ * and their RING_* macros. It plays a backend domain of Morgana's simulated hypervisor from a
+ * separate process:
+ *
+ *   - machine memory is a file that the JVM maps too: frame f is at byte f * 4096;
+ *   - the frontend's grant table (real grant_entry_v1 entries) lives in that memory; mapping a
+ *     grant checks GTF_permit_access, the grantee domid and GTF_readonly, and sets GTF_reading /
+ *     GTF_writing with a compare-and-swap as Xen does (cleared again on exit);
+ *   - event channels: the JVM writes the number of our port (u32, native order) to our stdin for
+ *     every event delivered to us; we notify by writing our port number to stdout.
+ *
+ * Modes:
+ *   layout                       print sizeof/offsetof of the structures, one "name=value" a line
+ *   console MEM GT_FRAME GT_ENTRIES FRONT_DOMID MY_DOMID PORT REF
+ *                                xencons_interface backend: says "ready\n", then echoes every byte
+ *                                of the out ring into the in ring
+ *   blkif MEM GT_FRAME GT_ENTRIES FRONT_DOMID MY_DOMID PORT NREFS REF...
+ *                                blkif backend over a ring of NREFS pages: checks each request's
+ *                                fields against the pattern the Java test writes and answers
+ *                                BLKIF_RSP_OKAY or BLKIF_RSP_ERROR
+ *
+ * On stdin EOF it unmaps its grants and prints its counters to stderr as "name=value" lines.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * The barriers ring.h expects from its includer for interface versions >= 0x00030208 (x86: wmb
+ * and rmb only order the compiler, mb is a real fence). Built with -D__XEN_INTERFACE_VERSION__
+ * = 0x00040e00, the latest in xen-compat.h.
+ */
+#define mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#define xen_mb() mb()
+#define xen_rmb() rmb()
+#define xen_wmb() wmb()
+
+#include <xen/grant_table.h>
+#include <xen/io/ring.h>
+#include <xen/io/console.h>
+#include <xen/io/blkif.h>
+#include <xen/io/netif.h>
+
+#define PAGE 4096u
+
+static uint8_t *memory;
+static size_t memory_size;
+static grant_entry_v1_t *gnttab;
+static uint32_t gnttab_entries;
+static uint16_t front_domid, my_domid;
+static uint32_t my_port;
+
+static unsigned long events_received, notifies_sent;
+
+static void die(const char *what) {
+  fprintf(stderr, "conformance_backend: %s\n", what);
+  exit(3);
+}
+
+static unsigned long arg(const char *s) {
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 0);
+  if (errno || *end) die("bad number argument");
+  return v;
+}
+
+static void open_memory(const char *path) {
+  int fd = open(path, O_RDWR);
+  if (fd < 0) die("cannot open memory file");
+  struct stat st;
+  if (fstat(fd, &st) < 0) die("cannot stat memory file");
+  memory_size = (size_t)st.st_size;
+  memory = mmap(NULL, memory_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (memory == MAP_FAILED) die("cannot map memory file");
+  close(fd);
+}
+
+/* Xen's acquire of a grant for mapping: checks and marks the entry. Returns the frame. */
+static uint32_t map_grant(uint32_t ref, int writable) {
+  if (ref >= gnttab_entries) die("grant ref outside the table");
+  grant_entry_v1_t *e = &gnttab[ref];
+  uint16_t flags = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
+  for (;;) {
+    if ((flags & GTF_type_mask) != GTF_permit_access) die("grant not permit_access");
+    if (e->domid != my_domid) die("grant is for another domain");
+    if (writable && (flags & GTF_readonly)) die("writable mapping of a read-only grant");
+    uint16_t marked = flags | GTF_reading | (writable ? GTF_writing : 0);
+    if (__atomic_compare_exchange_n(&e->flags, &flags, marked, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) break;
+  }
+  uint32_t frame = e->frame;
+  if ((size_t)(frame + 1) * PAGE > memory_size || frame == 0) die("granted frame outside memory");
+  return frame;
+}
+
+static void unmap_grant(uint32_t ref) {
+  grant_entry_v1_t *e = &gnttab[ref];
+  __atomic_fetch_and(&e->flags, (uint16_t)~(GTF_reading | GTF_writing), __ATOMIC_ACQ_REL);
+}
+
+/* Waits for one event; returns 0 at EOF. */
+static int wait_event(void) {
+  uint32_t port;
+  size_t got = 0;
+  while (got < sizeof port) {
+    ssize_t n = read(0, (char *)&port + got, sizeof port - got);
+    if (n == 0) return 0;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      die("read of event pipe failed");
+    }
+    got += (size_t)n;
+  }
+  if (port != my_port) die("event for a port that is not ours");
+  events_received++;
+  return 1;
+}
+
+static void notify(void) {
+  if (write(1, &my_port, sizeof my_port) != (ssize_t)sizeof my_port) die("write of event pipe failed");
+  notifies_sent++;
+}
+
+#define PRINT_SIZE(t) printf("sizeof.%s=%zu\n", #t, sizeof(t))
+#define PRINT_OFF(t, f) printf("offsetof.%s.%s=%zu\n", #t, #f, offsetof(t, f))
+
+static int layout(void) {
+  PRINT_SIZE(grant_entry_v1_t);
+  PRINT_OFF(grant_entry_v1_t, flags);
+  PRINT_OFF(grant_entry_v1_t, domid);
+  PRINT_OFF(grant_entry_v1_t, frame);
+  printf("const.GTF_permit_access=%d\nconst.GTF_readonly=%d\nconst.GTF_reading=%d\nconst.GTF_writing=%d\n",
+         GTF_permit_access, GTF_readonly, GTF_reading, GTF_writing);
+  printf("const.GNTTAB_NR_RESERVED_ENTRIES=%d\nconst.GNTTAB_RESERVED_CONSOLE=%d\n",
+         GNTTAB_NR_RESERVED_ENTRIES, GNTTAB_RESERVED_CONSOLE);
+
+  PRINT_SIZE(struct xencons_interface);
+  PRINT_OFF(struct xencons_interface, in);
+  PRINT_OFF(struct xencons_interface, out);
+  PRINT_OFF(struct xencons_interface, in_cons);
+  PRINT_OFF(struct xencons_interface, in_prod);
+  PRINT_OFF(struct xencons_interface, out_cons);
+  PRINT_OFF(struct xencons_interface, out_prod);
+
+  PRINT_OFF(struct blkif_sring, req_prod);
+  PRINT_OFF(struct blkif_sring, req_event);
+  PRINT_OFF(struct blkif_sring, rsp_prod);
+  PRINT_OFF(struct blkif_sring, rsp_event);
+  PRINT_OFF(struct blkif_sring, pvt);
+  PRINT_OFF(struct blkif_sring, __pad);
+  PRINT_OFF(struct blkif_sring, ring);
+  PRINT_OFF(struct netif_tx_sring, ring);
+  PRINT_OFF(struct netif_rx_sring, ring);
+  PRINT_SIZE(union blkif_sring_entry);
+  PRINT_SIZE(union netif_tx_sring_entry);
+  PRINT_SIZE(union netif_rx_sring_entry);
+  PRINT_SIZE(union xen_netif_ctrl_sring_entry);
+  for (unsigned order = 0; order <= 4; order++) {
+    printf("ringsize.blkif.%u=%lu\n", order, (unsigned long)__CONST_RING_SIZE(blkif, PAGE << order));
+    printf("ringsize.netif_tx.%u=%lu\n", order, (unsigned long)__CONST_RING_SIZE(netif_tx, PAGE << order));
+    printf("ringsize.netif_rx.%u=%lu\n", order, (unsigned long)__CONST_RING_SIZE(netif_rx, PAGE << order));
+    printf("ringsize.xen_netif_ctrl.%u=%lu\n", order, (unsigned long)__CONST_RING_SIZE(xen_netif_ctrl, PAGE << order));
+  }
+
+  PRINT_SIZE(struct blkif_request);
+  PRINT_OFF(struct blkif_request, operation);
+  PRINT_OFF(struct blkif_request, nr_segments);
+  PRINT_OFF(struct blkif_request, handle);
+  PRINT_OFF(struct blkif_request, id);
+  PRINT_OFF(struct blkif_request, sector_number);
+  PRINT_OFF(struct blkif_request, seg);
+  PRINT_SIZE(struct blkif_request_segment);
+  PRINT_OFF(struct blkif_request_segment, gref);
+  PRINT_OFF(struct blkif_request_segment, first_sect);
+  PRINT_OFF(struct blkif_request_segment, last_sect);
+  PRINT_SIZE(struct blkif_response);
+  PRINT_OFF(struct blkif_response, id);
+  PRINT_OFF(struct blkif_response, operation);
+  PRINT_OFF(struct blkif_response, status);
+
+  PRINT_SIZE(struct netif_tx_request);
+  PRINT_OFF(struct netif_tx_request, gref);
+  PRINT_OFF(struct netif_tx_request, offset);
+  PRINT_OFF(struct netif_tx_request, flags);
+  PRINT_OFF(struct netif_tx_request, id);
+  PRINT_OFF(struct netif_tx_request, size);
+  PRINT_SIZE(struct netif_tx_response);
+  PRINT_OFF(struct netif_tx_response, id);
+  PRINT_OFF(struct netif_tx_response, status);
+  PRINT_SIZE(struct netif_rx_request);
+  PRINT_OFF(struct netif_rx_request, id);
+  PRINT_OFF(struct netif_rx_request, gref);
+  PRINT_SIZE(struct netif_rx_response);
+  PRINT_OFF(struct netif_rx_response, id);
+  PRINT_OFF(struct netif_rx_response, offset);
+  PRINT_OFF(struct netif_rx_response, flags);
+  PRINT_OFF(struct netif_rx_response, status);
+  PRINT_SIZE(struct netif_extra_info);
+  return 0;
+}
+
+static void common_args(char **argv) {
+  open_memory(argv[0]);
+  uint32_t gt_frame = (uint32_t)arg(argv[1]);
+  gnttab_entries = (uint32_t)arg(argv[2]);
+  if ((size_t)gt_frame * PAGE + (size_t)gnttab_entries * sizeof(grant_entry_v1_t) > memory_size)
+    die("grant table outside memory");
+  gnttab = (grant_entry_v1_t *)(memory + (size_t)gt_frame * PAGE);
+  front_domid = (uint16_t)arg(argv[3]);
+  my_domid = (uint16_t)arg(argv[4]);
+  my_port = (uint32_t)arg(argv[5]);
+}
+
+/* ------------------------------------------------------------------ console */
+
+static int console(char **argv) {
+  common_args(argv);
+  uint32_t ref = (uint32_t)arg(argv[6]);
+  struct xencons_interface *intf = (struct xencons_interface *)(memory + (size_t)map_grant(ref, 1) * PAGE);
+  unsigned long echoed = 0;
+  const char *banner = "ready\n";
+  size_t banner_left = strlen(banner);
+
+  for (;;) {
+    int progress = 1;
+    while (progress) {
+      progress = 0;
+      XENCONS_RING_IDX out_cons = intf->out_cons, out_prod = intf->out_prod;
+      XENCONS_RING_IDX in_cons = intf->in_cons, in_prod = intf->in_prod;
+      mb();
+      if ((XENCONS_RING_IDX)(out_prod - out_cons) > sizeof(intf->out)) die("out ring indices corrupt");
+      if ((XENCONS_RING_IDX)(in_prod - in_cons) > sizeof(intf->in)) die("in ring indices corrupt");
+      XENCONS_RING_IDX space = sizeof(intf->in) - (in_prod - in_cons);
+      while (banner_left && space) {
+        intf->in[MASK_XENCONS_IDX(in_prod++, intf->in)] = *banner++;
+        banner_left--;
+        space--;
+        progress = 1;
+      }
+      XENCONS_RING_IDX n = out_prod - out_cons;
+      if (n > space) n = space;
+      for (XENCONS_RING_IDX i = 0; i < n; i++) {
+        intf->in[MASK_XENCONS_IDX(in_prod++, intf->in)] = intf->out[MASK_XENCONS_IDX(out_cons++, intf->out)];
+      }
+      echoed += n;
+      if (progress || n) {
+        wmb(); /* data before the producer index */
+        intf->in_prod = in_prod;
+        mb(); /* out data read before its space is released */
+        intf->out_cons = out_cons;
+        notify();
+        progress = 1;
+      }
+    }
+    if (!wait_event()) break;
+  }
+  unmap_grant(ref);
+  fprintf(stderr, "echoed=%lu\nevents=%lu\nnotifies=%lu\n", echoed, events_received, notifies_sent);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ blkif */
+
+/* The pattern the Java test writes into request `id`; returns 1 if `req` matches it. */
+static int request_matches(const blkif_request_t *req) {
+  uint64_t id = req->id;
+  if (req->operation != (uint8_t)(id & 1)) return 0;
+  if (req->nr_segments != (uint8_t)(id % BLKIF_MAX_SEGMENTS_PER_REQUEST + 1)) return 0;
+  if (req->handle != (blkif_vdev_t)0x1234) return 0;
+  if (req->sector_number != id * 8) return 0;
+  for (unsigned k = 0; k < req->nr_segments; k++) {
+    if (req->seg[k].gref != (grant_ref_t)(id * 16 + k)) return 0;
+    if (req->seg[k].first_sect != k % 8) return 0;
+    if (req->seg[k].last_sect != 7) return 0;
+  }
+  return 1;
+}
+
+static int blkif(int argc, char **argv) {
+  common_args(argv);
+  uint32_t nrefs = (uint32_t)arg(argv[6]);
+  if (nrefs < 1 || nrefs > 16 || argc < 7 + (int)nrefs) die("bad ring ref list");
+  uint32_t refs[16];
+  uint32_t first_frame = 0;
+  for (uint32_t i = 0; i < nrefs; i++) {
+    refs[i] = (uint32_t)arg(argv[7 + i]);
+    uint32_t frame = map_grant(refs[i], 1);
+    if (i == 0) first_frame = frame;
+    else if (frame != first_frame + i) die("ring pages are not contiguous in the memory file");
+  }
+  blkif_sring_t *sring = (blkif_sring_t *)(memory + (size_t)first_frame * PAGE);
+  blkif_back_ring_t back;
+  BACK_RING_INIT(&back, sring, PAGE * nrefs);
+  unsigned long requests = 0, bad = 0, pushes = 0;
+
+  for (;;) {
+    int more;
+    do {
+      RING_IDX rp = back.sring->req_prod;
+      rmb();
+      if (RING_REQUEST_PROD_OVERFLOW(&back, rp)) die("frontend overflowed the request ring");
+      int answered = 0;
+      while (back.req_cons != rp && !RING_REQUEST_CONS_OVERFLOW(&back, back.req_cons)) {
+        blkif_request_t req;
+        RING_COPY_REQUEST(&back, back.req_cons, &req);
+        back.req_cons++;
+        requests++;
+        int ok = request_matches(&req);
+        if (!ok) bad++;
+        blkif_response_t *rsp = RING_GET_RESPONSE(&back, back.rsp_prod_pvt);
+        rsp->id = req.id;
+        rsp->operation = req.operation;
+        rsp->status = ok ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
+        back.rsp_prod_pvt++;
+        answered++;
+      }
+      if (answered) {
+        int notify_needed;
+        RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&back, notify_needed);
+        pushes++;
+        if (notify_needed) notify();
+      }
+      RING_FINAL_CHECK_FOR_REQUESTS(&back, more);
+    } while (more);
+    if (!wait_event()) break;
+  }
+  for (uint32_t i = 0; i < nrefs; i++) unmap_grant(refs[i]);
+  fprintf(stderr, "requests=%lu\nbad=%lu\npushes=%lu\nevents=%lu\nnotifies=%lu\nring_size=%u\n", requests, bad,
+          pushes, events_received, notifies_sent, (unsigned)RING_SIZE(&back));
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 2 && strcmp(argv[1], "layout") == 0) return layout();
+  if (argc >= 9 && strcmp(argv[1], "console") == 0) return console(argv + 2);
+  if (argc >= 10 && strcmp(argv[1], "blkif") == 0) return blkif(argc - 2, argv + 2);
+  fprintf(stderr,
+          "usage: conformance_backend layout\n"
+          "       conformance_backend console MEM GT_FRAME GT_ENTRIES FRONT_DOMID MY_DOMID PORT REF\n"
+          "       conformance_backend blkif MEM GT_FRAME GT_ENTRIES FRONT_DOMID MY_DOMID PORT NREFS REF...\n");
+  return 2;
+}

@@ -1,0 +1,180 @@
+package io.morgana.xen.conformance;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.morgana.runtime.KernelLoop;
+import io.morgana.xen.grant.GrantEntryV1;
+import io.morgana.xen.grant.SharedPages;
+import io.morgana.xen.ring.FrontRing;
+import io.morgana.xen.ring.SharedRingLayout;
+import io.morgana.xen.sim.ExternalDomain;
+import io.morgana.xen.sim.SimDomain;
+import io.morgana.xen.sim.SimHypervisor;
+import io.morgana.xen.sim.SimMemory;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A Java frontend ({@link FrontRing}) drives the C backend, which serves a {@code blkif} ring with
+ * {@code <xen/io/ring.h>}'s own macros ({@code BACK_RING_INIT}, {@code RING_COPY_REQUEST}, {@code
+ * RING_PUSH_RESPONSES_AND_CHECK_NOTIFY}, {@code RING_FINAL_CHECK_FOR_REQUESTS}) and checks every
+ * field of every request against the pattern written here. One-page and multi-page rings.
+ */
+class BlkifRingConformanceTest {
+
+  private static final int REQUESTS = 3000;
+  private static final int FRONT = 1;
+  private static final int BACK = 0;
+
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "ring-page-order {0}")
+  @ValueSource(ints = {0, 1, 2})
+  void ringH_javaFrontendAndCBackendExchangeEveryRequestExactlyOnce(int order) throws Exception {
+    Path memoryFile = dir.resolve("memory");
+    Path stderr = dir.resolve("backend.err");
+    SimHypervisor hv = new SimHypervisor(SimMemory.mapFile(memoryFile, 128));
+    try (KernelLoop loop = new KernelLoop("xen-front")) {
+      loop.start();
+      SimDomain front = hv.createDomain(FRONT, loop);
+      ExternalDomain back = ExternalDomain.create(hv, BACK);
+      int pages = 1 << order;
+      SharedPages ring = front.grants().share(BACK, pages, false);
+      FrontRing fr = FrontRing.init(ring.pages().segment(), SharedRingLayout.BLKIF_STRIDE);
+      int frontPort = front.events().allocUnbound(BACK);
+      int backPort = back.domain().events().bindInterdomain(FRONT, frontPort);
+
+      List<Object> args = new ArrayList<>(List.of(
+          memoryFile, front.grants().firstFrame(), front.grants().entries(), FRONT, BACK, backPort, pages));
+      for (int i = 0; i < pages; i++) {
+        args.add(ring.ref(i));
+      }
+      Process c = ConformanceBackend.start(stderr, "blkif", args.toArray());
+      try {
+        back.connect(c.getInputStream(), c.getOutputStream());
+        Frontend driver = new Frontend(fr, front, frontPort);
+        front.events().setHandler(frontPort, p -> driver.onEvent());
+        loop.execute(driver::fill);
+        driver.done.get(120, TimeUnit.SECONDS);
+
+        assertEquals(REQUESTS, driver.answered.cardinality());
+        assertTrue(ring.pages().segment().byteSize() == 4096L * pages);
+        assertTrue(front.grants().inUse(ring.ref(0)), "the C backend marks the ring grant GTF_writing while mapped");
+      } finally {
+        back.close(); // end of file on the backend's event pipe: it unmaps and exits
+        assertTrue(c.waitFor(60, TimeUnit.SECONDS), "backend did not exit");
+      }
+      Map<String, Long> counters = ConformanceBackend.counters(stderr);
+      assertEquals(0, c.exitValue(), "backend failed: " + counters);
+      assertEquals((long) REQUESTS, counters.get("requests"), counters.toString());
+      assertEquals(0L, counters.get("bad"), "requests whose fields the C structs read differently: " + counters);
+      assertEquals(
+          (long) SharedRingLayout.ringSize(4096L * pages, SharedRingLayout.BLKIF_STRIDE), counters.get("ring_size"));
+      // Every notification the Java frontend decided to send reached the backend, plus the one
+      // Xen raises when a port is bound.
+      assertEquals(front.events().sentCount(frontPort) + 1, counters.get("events"), counters.toString());
+      // The backend notified only when RING_PUSH_RESPONSES_AND_CHECK_NOTIFY said so: fewer times
+      // than it pushed, never more.
+      assertTrue(counters.get("notifies") <= counters.get("pushes"), counters.toString());
+      for (int i = 0; i < pages; i++) {
+        assertTrue(!front.grants().inUse(ring.ref(i)), "the backend unmapped ref " + ring.ref(i));
+      }
+      ring.close();
+      assertEquals(0, GrantEntryV1.flags(front.grants().segment(), ring.ref(0)));
+      System.out.printf(
+          "blkif order %d: %d requests, java notifies %d, C pushes %d, C notifies %d, java deliveries %d%n",
+          order, REQUESTS, front.events().sentCount(frontPort), counters.get("pushes"),
+          counters.get("notifies"), front.events().deliveredCount(frontPort));
+    }
+  }
+
+  /** The frontend, on the loop thread. */
+  private static final class Frontend {
+    final FrontRing ring;
+    final SimDomain domain;
+    final int port;
+    final BitSet answered = new BitSet();
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    final MemorySegment response = Arena.ofAuto().allocate(BlkifLayout.RESPONSE_SIZE, 8);
+    int nextId;
+
+    Frontend(FrontRing ring, SimDomain domain, int port) {
+      this.ring = ring;
+      this.domain = domain;
+      this.port = port;
+    }
+
+    void fill() {
+      try {
+        int queued = 0;
+        while (!ring.full() && nextId < REQUESTS) {
+          write(ring.segment(), ring.nextRequestSlot(), nextId++);
+          queued++;
+        }
+        if (queued > 0 && ring.pushRequestsAndCheckNotify()) {
+          domain.events().notify(port);
+        }
+      } catch (Throwable t) {
+        done.completeExceptionally(t);
+      }
+    }
+
+    void onEvent() {
+      try {
+        do {
+          int n = ring.unconsumedResponses();
+          for (int i = 0; i < n; i++) {
+            ring.copyNextResponse(response);
+            long id = response.get(JAVA_LONG, BlkifLayout.RSP_ID);
+            int op = response.get(JAVA_BYTE, BlkifLayout.RSP_OPERATION);
+            int status = response.get(JAVA_SHORT, BlkifLayout.RSP_STATUS);
+            if (id < 0 || id >= nextId || answered.get((int) id)) {
+              throw new AssertionError("response for id " + id + " never asked or answered twice");
+            }
+            if (op != (int) (id & 1) || status != BlkifLayout.BLKIF_RSP_OKAY) {
+              throw new AssertionError("response " + id + ": operation " + op + " status " + status);
+            }
+            answered.set((int) id);
+          }
+          fill();
+        } while (ring.finalCheckForResponses());
+        if (answered.cardinality() == REQUESTS) {
+          done.complete(null);
+        }
+      } catch (Throwable t) {
+        done.completeExceptionally(t);
+      }
+    }
+
+    static void write(MemorySegment s, long at, long id) {
+      s.asSlice(at, BlkifLayout.REQUEST_SIZE).fill((byte) 0);
+      int segments = (int) (id % BlkifLayout.MAX_SEGMENTS) + 1;
+      s.set(JAVA_BYTE, at + BlkifLayout.OPERATION, (byte) (id & 1));
+      s.set(JAVA_BYTE, at + BlkifLayout.NR_SEGMENTS, (byte) segments);
+      s.set(JAVA_SHORT, at + BlkifLayout.HANDLE, (short) 0x1234);
+      s.set(JAVA_LONG, at + BlkifLayout.ID, id);
+      s.set(JAVA_LONG, at + BlkifLayout.SECTOR_NUMBER, id * 8);
+      for (int k = 0; k < segments; k++) {
+        long seg = at + BlkifLayout.SEG + (long) k * BlkifLayout.SEG_SIZE;
+        s.set(JAVA_INT, seg + BlkifLayout.SEG_GREF, (int) (id * 16 + k));
+        s.set(JAVA_BYTE, seg + BlkifLayout.SEG_FIRST_SECT, (byte) (k % 8));
+        s.set(JAVA_BYTE, seg + BlkifLayout.SEG_LAST_SECT, (byte) 7);
+      }
+    }
+  }
+}

@@ -1,0 +1,254 @@
+package io.morgana.xen.xenbus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.morgana.runtime.DeterministicLoop;
+import io.morgana.xen.store.XenStoreClient;
+import io.morgana.xen.store.XenStoreTransaction;
+import io.morgana.xen.store.sim.SimXenStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The xenbus handshake between a frontend in domain 1 and a backend in domain 0, on the simulated XenStore. */
+class XenbusHandshakeTest {
+
+  private DeterministicLoop loop;
+  private XenStoreClient dom0;
+  private XenStoreClient dom1;
+  private String fe;
+  private String be;
+  private final List<String> log = new ArrayList<>();
+  private final List<XenbusException> errors = new ArrayList<>();
+  private int ringRef = 8;
+  private boolean refuseConnect;
+
+  private final FrontendDriver frontDriver = new FrontendDriver() {
+    @Override
+    public void initialise(int backendDomid) {
+      ringRef++;
+      log.add("front.initialise " + backendDomid);
+    }
+
+    @Override
+    public void publish(XenStoreTransaction tx, String frontendPath) {
+      tx.write(frontendPath + "/ring-ref", Integer.toString(ringRef));
+      tx.write(frontendPath + "/event-channel", "5");
+    }
+
+    @Override
+    public void connect(String backendPath) {
+      log.add("front.connect " + dom1.read(backendPath + "/feature-x"));
+    }
+
+    @Override
+    public void disconnect() {
+      log.add("front.disconnect");
+    }
+
+    @Override
+    public void onError(XenbusException error) {
+      errors.add(error);
+    }
+  };
+
+  private final BackendDriver backDriver = new BackendDriver() {
+    @Override
+    public void advertise(XenStoreTransaction tx, String backendPath) {
+      tx.write(backendPath + "/feature-x", "1");
+    }
+
+    @Override
+    public void connect(String frontendPath, int frontendDomid) {
+      if (refuseConnect) {
+        throw new IllegalStateException("no ring for you");
+      }
+      log.add("back.connect ring-ref=" + dom0.read(frontendPath + "/ring-ref")
+          + " event-channel=" + dom0.read(frontendPath + "/event-channel") + " from " + frontendDomid);
+    }
+
+    @Override
+    public void disconnect() {
+      log.add("back.disconnect");
+    }
+
+    @Override
+    public void onError(XenbusException error) {
+      errors.add(error);
+    }
+  };
+
+  private XenbusFrontend front;
+  private XenbusBackend back;
+
+  @BeforeEach
+  void setUp() {
+    loop = new DeterministicLoop();
+    SimXenStore store = new SimXenStore();
+    store.introduceDomain(1);
+    dom0 = new XenStoreClient(store.transport(0), loop, Duration.ofSeconds(10));
+    dom1 = new XenStoreClient(store.transport(1), loop, Duration.ofSeconds(10));
+    fe = XenbusToolstack.createDevice(dom0, 1, 0, "vif", 0);
+    be = XenbusToolstack.backendPath(0, "vif", 1, 0);
+    front = new XenbusFrontend(dom1, loop, fe, frontDriver);
+    back = new XenbusBackend(dom0, loop, be, backDriver);
+  }
+
+  private void assertStates(XenbusState f, XenbusState b) {
+    assertEquals(f, front.state(), "frontend");
+    assertEquals(b, back.state(), "backend");
+    assertEquals(f.wire(), dom0.read(fe + "/state"));
+    assertEquals(b.wire(), dom0.read(be + "/state"));
+  }
+
+  @Test
+  void stateNumbersAreThoseOfXenbusH() {
+    int[] codes = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    XenbusState[] states = XenbusState.values();
+    for (int i = 0; i < codes.length; i++) {
+      assertEquals(codes[i], states[i].code());
+      assertEquals(states[i], XenbusState.parse(Integer.toString(codes[i])));
+    }
+    assertThrows(XenbusException.class, () -> XenbusState.parse("9"));
+    assertThrows(XenbusException.class, () -> XenbusState.parse("abc"));
+    assertThrows(XenbusException.class, () -> XenbusState.parse(""));
+  }
+
+  @Test
+  void toolstackLaysOutTheDirectories() {
+    assertEquals("/local/domain/1/device/vif/0", fe);
+    assertEquals("/local/domain/0/backend/vif/1/0", dom1.read(fe + "/backend"));
+    assertEquals("0", dom1.read("device/vif/0/backend-id"));
+    assertEquals(fe, dom1.read(be + "/frontend")); // the frontend may read its backend's directory
+    assertEquals("1", dom0.read(be + "/frontend-id"));
+  }
+
+  @Test
+  void fullHandshakeInitialisingToConnected() {
+    front.start();
+    loop.runUntilIdle();
+    assertEquals(XenbusState.INITIALISING, front.state());
+    assertEquals(XenbusState.INITIALISING, front.backendState()); // as the toolstack left it
+    back.start();
+    loop.runUntilIdle();
+    assertStates(XenbusState.CONNECTED, XenbusState.CONNECTED);
+    assertEquals(List.of("front.initialise 0", "back.connect ring-ref=9 event-channel=5 from 1", "front.connect 1"), log);
+    assertEquals(List.of(), errors);
+  }
+
+  @Test
+  void backendStartedFirstWorksToo() {
+    back.start();
+    loop.runUntilIdle();
+    front.start();
+    loop.runUntilIdle();
+    assertStates(XenbusState.CONNECTED, XenbusState.CONNECTED);
+  }
+
+  @Test
+  void backendClosesAndComesBack() {
+    front.start();
+    back.start();
+    loop.runUntilIdle();
+    assertStates(XenbusState.CONNECTED, XenbusState.CONNECTED);
+    log.clear();
+
+    back.close();
+    loop.runUntilIdle();
+    assertStates(XenbusState.CLOSED, XenbusState.CLOSED);
+    assertEquals(List.of("back.disconnect", "front.disconnect"), log);
+    log.clear();
+
+    back.restart();
+    loop.runUntilIdle();
+    assertStates(XenbusState.CONNECTED, XenbusState.CONNECTED);
+    assertEquals(List.of("front.initialise 0", "back.connect ring-ref=10 event-channel=5 from 1", "front.connect 1"), log);
+    assertEquals(List.of(), errors);
+  }
+
+  @Test
+  void frontendClosesThenReinitialises() {
+    front.start();
+    back.start();
+    loop.runUntilIdle();
+    front.close();
+    loop.runUntilIdle();
+    assertStates(XenbusState.CLOSED, XenbusState.CLOSED);
+    assertTrue(log.contains("front.disconnect") && log.contains("back.disconnect"));
+    log.clear();
+    // The frontend re-initialises: the backend prepares for reconnect (InitWait), and the
+    // frontend state machine, Closed, answers InitWait by publishing again: connected anew.
+    dom1.write(fe + "/state", XenbusState.INITIALISING.wire());
+    loop.runUntilIdle();
+    assertStates(XenbusState.CONNECTED, XenbusState.CONNECTED);
+    assertEquals(List.of("front.initialise 0", "back.connect ring-ref=10 event-channel=5 from 1", "front.connect 1"), log);
+  }
+
+  @Test
+  void malformedBackendStateIsAnErrorAndIgnored() {
+    front.start();
+    loop.runUntilIdle();
+    dom0.write(be + "/state", "banana");
+    loop.runUntilIdle();
+    dom0.write(be + "/state", "42");
+    loop.runUntilIdle();
+    assertEquals(2, errors.size());
+    assertTrue(errors.get(0).getMessage().contains("banana"), errors.get(0).getMessage());
+    assertEquals(XenbusState.INITIALISING, front.state());
+    // A sane backend afterwards still connects.
+    back.start();
+    loop.runUntilIdle();
+    assertStates(XenbusState.CONNECTED, XenbusState.CONNECTED);
+  }
+
+  @Test
+  void malformedFrontendStateIsAnErrorForTheBackend() {
+    back.start();
+    loop.runUntilIdle();
+    dom0.write(fe + "/state", "-1");
+    loop.runUntilIdle();
+    assertEquals(1, errors.size());
+    assertEquals(XenbusState.INIT_WAIT, back.state());
+  }
+
+  @Test
+  void backendRefusingToConnectCloses() {
+    refuseConnect = true;
+    front.start();
+    back.start();
+    loop.runUntilIdle();
+    assertEquals(1, errors.size());
+    assertStates(XenbusState.CLOSED, XenbusState.CLOSED);
+  }
+
+  @Test
+  void unexpectedBackendConnectedWhileFrontendClosedIsReported() {
+    front.start();
+    back.start();
+    loop.runUntilIdle();
+    back.close();
+    loop.runUntilIdle();
+    errors.clear();
+    dom0.write(be + "/state", XenbusState.CONNECTED.wire()); // a confused backend
+    loop.runUntilIdle();
+    assertEquals(1, errors.size());
+    assertEquals(XenbusState.CLOSED, front.state());
+  }
+
+  @Test
+  void backendVanishingDisconnectsTheFrontend() {
+    front.start();
+    back.start();
+    loop.runUntilIdle();
+    log.clear();
+    dom0.rm(be);
+    loop.runUntilIdle();
+    assertEquals(XenbusState.CLOSED, front.state());
+    assertEquals("front.disconnect", log.get(0));
+    assertEquals(1, errors.size());
+  }
+}
