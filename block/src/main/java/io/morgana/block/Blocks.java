@@ -61,8 +61,8 @@ public final class Blocks {
     CHECKED,
     /**
      * {@link Block#discard}s them: their content becomes whatever the destination makes of a
-     * discard (zeros on {@link RamBlock}; unspecified in general, unchanged on a device without
-     * discard). For copies whose zero sectors carry no meaning, such as a file system's free space.
+     * discard (zeros on {@link RamBlock} and {@link FileBlock}, whose sparse files get their
+     * space back; unspecified in general; unchanged on a device without discard). For copies whose zero sectors carry no meaning, such as a file system's free space.
      */
     DISCARDED
   }

@@ -3,6 +3,7 @@ package io.morgana.block;
 import io.morgana.api.Block;
 import io.morgana.api.BlockException;
 import io.morgana.api.BlockInfo;
+import io.morgana.block.internal.HolePuncher;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,18 +34,28 @@ import java.util.Set;
  * partial sector is not addressable. A file that shrinks while open makes reads past its new end
  * fail with a {@link BlockException}, never return short.
  *
- * <p><b>Durability</b> follows the {@link DiskSync} mode. {@link #discard} is not supported
- * ({@link BlockInfo#discardSupported()} is false) and does nothing beyond its checks.
+ * <p><b>Durability</b> follows the {@link DiskSync} mode.
+ *
+ * <p><b>Discard</b> (read-write devices) punches a hole ({@code fallocate(2)} with {@code
+ * FALLOC_FL_PUNCH_HOLE}, bound through FFM on the first discard only): in a sparse file the range
+ * gives its space back, on a block device the kernel discards or zeroes it. Where that is not
+ * possible (a file system without hole punching, native access refused) it writes zeros instead.
+ * Either way the discarded sectors then read as zeros — a stronger promise than {@link
+ * Block#discard}'s.
  *
  * <p>Thread-safe: positional I/O does not share a file position.
  */
 public final class FileBlock implements Block {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileBlock.class);
 
   private final Path path;
   private final FileChannel channel;
   private final FileLock lock;
   private final BlockInfo info;
   private final DiskSync sync;
+  private final HolePuncher holes;
+  private volatile boolean punchHoles = true;
   private volatile boolean closed;
 
   private FileBlock(Path path, FileChannel channel, FileLock lock, BlockInfo info, DiskSync sync) {
@@ -53,6 +64,7 @@ public final class FileBlock implements Block {
     this.lock = lock;
     this.info = info;
     this.sync = sync;
+    this.holes = new HolePuncher(path);
   }
 
   /** Opens an existing file or device read-write, 512-byte sectors, {@link DiskSync#FLUSH}. */
@@ -167,7 +179,7 @@ public final class FileBlock implements Block {
             }
           }
           long size = ch.size();
-          BlockInfo info = new BlockInfo(sectorSize, size / sectorSize, !readOnly, false);
+          BlockInfo info = new BlockInfo(sectorSize, size / sectorSize, !readOnly, !readOnly);
           return new FileBlock(path, ch, lock, info, sync);
         } catch (IOException e) {
           lock.release();
@@ -287,6 +299,45 @@ public final class FileBlock implements Block {
     Requests.checkOpen(this, closed, "discard");
     Requests.checkWritable(this, info, "discard", sector);
     Requests.checkRange(this, info, "discard", sector, count);
+    if (count == 0) {
+      return;
+    }
+    long pos = sector * info.sectorSize();
+    long length = count * info.sectorSize();
+    try {
+      if (punchHoles) {
+        try {
+          holes.punch(pos, length);
+          if (sync == DiskSync.DSYNC) {
+            channel.force(false);
+          }
+          return;
+        } catch (IOException e) {
+          Requests.checkOpen(this, closed, "discard");
+          punchHoles = false;
+          LOG.debug("{}: cannot punch holes ({}); discard writes zeros from now on", this, e.getMessage());
+        }
+      }
+      ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(length, 1 << 20));
+      for (long done = 0; done < length; ) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), length - done));
+        done += channel.write(zeros, pos + done);
+      }
+    } catch (ClosedChannelException e) {
+      throw new BlockException("discard at sector " + sector + " on " + this + " refused: the device is closed", e);
+    } catch (IOException e) {
+      throw new BlockException("discard of " + count + " sectors at sector " + sector + " on " + this + " failed: " + e, e);
+    }
+  }
+
+  /** Whether discards punch holes (true until the first attempt fails; then zeros are written). */
+  boolean punchesHoles() {
+    return punchHoles;
+  }
+
+  /** For tests: make discard write zeros as on a file system without hole punching. */
+  void disableHolePunching() {
+    punchHoles = false;
   }
 
   @Override
@@ -297,6 +348,7 @@ public final class FileBlock implements Block {
     closed = true;
     try {
       try {
+        holes.close();
         if (lock.isValid()) {
           lock.release();
         }

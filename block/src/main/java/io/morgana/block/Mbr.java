@@ -106,10 +106,12 @@ public record Mbr(int diskSignature, List<MbrEntry> primary, List<Logical> logic
         continue;
       }
       String what = "MBR of " + disk + ", partition " + (i + 1);
-      checkExtent(what, e.firstLba(), e.sectorCount(), 1, diskSectors, disk);
       if (e.type() == MbrEntry.TYPE_GPT_PROTECTIVE) {
-        continue; // a GPT disk's protective entry; Gpt reads the rest
+        // A GPT disk's protective entry; Gpt reads the rest. Its size may be 0xFFFFFFFF or stale
+        // after the image was resized, so it is not held to the disk's size.
+        continue;
       }
+      checkExtent(what, e.firstLba(), e.sectorCount(), 1, diskSectors, disk);
       checkOverlap(what, e.firstLba(), e.sectorCount(), used);
       if (e.isExtended()) {
         if (extended != null) {
@@ -122,7 +124,9 @@ public record Mbr(int diskSignature, List<MbrEntry> primary, List<Logical> logic
     if (extended != null) {
       readChain(disk, extended, buf, logical);
     }
-    return new Mbr(mbr.diskSignature(), mbr.entries(), logical);
+    // Unused slots (type 0) come back as EMPTY whatever junk their other fields hold.
+    List<MbrEntry> slots = mbr.entries().stream().map(e -> e.isEmpty() ? MbrEntry.EMPTY : e).toList();
+    return new Mbr(mbr.diskSignature(), slots, logical);
   }
 
   private static void readChain(Block disk, MbrEntry extended, ByteBuf buf, List<Logical> out)

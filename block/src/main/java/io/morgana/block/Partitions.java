@@ -21,9 +21,25 @@ public final class Partitions {
   /** The partition scheme {@link #list} found. */
   public enum Scheme { MBR, GPT }
 
-  /** The scheme of {@code disk}'s partition table. */
+  /**
+   * The scheme of {@code disk}'s partition table: GPT when the MBR holds a protective entry, or
+   * when the MBR is unusable but a GPT (primary or backup) is intact; MBR otherwise.
+   *
+   * @throws MalformedPartitionTableException with the MBR's problem when there is neither
+   */
   public static Scheme scheme(Block disk) throws IOException {
-    Mbr mbr = Mbr.read(disk);
+    Mbr mbr;
+    try {
+      mbr = Mbr.read(disk);
+    } catch (MalformedPartitionTableException e) {
+      // A damaged or missing protective MBR in front of an intact GPT (sgdisk reads those too).
+      try {
+        Gpt.readDetailed(disk);
+        return Scheme.GPT;
+      } catch (MalformedPartitionTableException notGpt) {
+        throw e;
+      }
+    }
     for (MbrEntry e : mbr.primary()) {
       if (e.type() == MbrEntry.TYPE_GPT_PROTECTIVE) {
         return Scheme.GPT;

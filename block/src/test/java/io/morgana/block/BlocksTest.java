@@ -147,4 +147,17 @@ class BlocksTest {
     Blocks.sparseCopy(src, dst, Blocks.SkippedSectors.DISCARDED);
     assertEquals(OptionalLong.empty(), Blocks.compare(src, dst));
   }
+
+  @Test
+  void sparseCopy_discarded_ontoAnOldFileLeavesZerosThere() throws Exception {
+    RamBlock src = sparseRandom(3000, 7);
+    Path img = dir.resolve("old.img");
+    byte[] junk = new byte[512 * 3000];
+    Arrays.fill(junk, (byte) 1);
+    Files.write(img, junk);
+    try (FileBlock dst = FileBlock.open(img)) {
+      Blocks.sparseCopy(src, dst, Blocks.SkippedSectors.DISCARDED);
+      assertEquals(OptionalLong.empty(), Blocks.compare(src, dst));
+    }
+  }
 }

@@ -42,9 +42,7 @@ class FileBlockTest {
       assertEquals((1 << 30) / 512, disk.info().sectorCount());
       assertTrue(disk.info().readWrite());
     }
-    Process stat = new ProcessBuilder("stat", "-c", "%b*%B", img.toString()).start();
-    String[] blocks = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\\*");
-    assertTrue(stat.waitFor() == 0 && Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]) < 1 << 20, "sparse");
+    assertTrue(allocatedBytes(img) < 1 << 20, "sparse");
     BlockException e = assertThrows(BlockException.class, () -> FileBlock.create(img, 4096));
     assertTrue(e.getMessage().contains(img.toString()) && e.getMessage().contains("already exists"), e.getMessage());
     try (FileBlock again = FileBlock.options().create(8192).replaceExisting(true).open(img)) {
@@ -219,6 +217,52 @@ class FileBlockTest {
     assertThrows(BlockException.class, disk::flush);
   }
 
+  private static long allocatedBytes(Path img) throws Exception {
+    Process stat = new ProcessBuilder("stat", "-c", "%b*%B", img.toString()).start();
+    String[] blocks = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\\*");
+    assertEquals(0, stat.waitFor());
+    return Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);
+  }
+
+  @Test
+  void discard_punchesAHoleThatReadsZerosAndFreesSpace() throws Exception {
+    Path img = dir.resolve("disk.img");
+    byte[] ones = new byte[4 << 20];
+    Arrays.fill(ones, (byte) 1);
+    try (FileBlock disk = FileBlock.create(img, 8 << 20)) {
+      assertTrue(disk.info().discardSupported());
+      disk.write(0, Unpooled.wrappedBuffer(ones));
+      disk.flush();
+      long before = allocatedBytes(img);
+      disk.discard(1, 8190); // keep sectors 0 and 8191
+      if (disk.punchesHoles()) { // tmpfs, ext4, xfs, btrfs do; otherwise zeros were written
+        assertTrue(allocatedBytes(img) < before - (3 << 20), "space given back: " + allocatedBytes(img) + " of " + before);
+      }
+      ByteBuf back = Unpooled.buffer(4 << 20);
+      disk.read(0, back);
+      assertEquals(1, back.getByte(511));
+      assertEquals(0, back.getByte(512));
+      assertEquals(0, back.getByte(8191 * 512 - 1));
+      assertEquals(1, back.getByte(8191 * 512));
+    }
+  }
+
+  @Test
+  void discard_withoutHolePunching_writesZeros() throws Exception {
+    Path img = dir.resolve("disk.img");
+    byte[] ones = new byte[64 * 512];
+    Arrays.fill(ones, (byte) 1);
+    try (FileBlock disk = FileBlock.create(img, 64 * 512)) {
+      disk.disableHolePunching();
+      disk.write(0, Unpooled.wrappedBuffer(ones));
+      disk.discard(3, 60);
+    }
+    byte[] file = Files.readAllBytes(img);
+    assertEquals(1, file[3 * 512 - 1]);
+    assertArrayEquals(new byte[60 * 512], Arrays.copyOfRange(file, 3 * 512, 63 * 512));
+    assertEquals(1, file[63 * 512]);
+  }
+
   @Test
   void loopDevice_isReadWithItsRealSize() throws Exception {
     HostTools.requireRoot();
@@ -234,6 +278,11 @@ class FileBlockTest {
       try (FileBlock disk = FileBlock.open(Path.of(dev))) {
         assertEquals((4 << 20) / 512, disk.info().sectorCount());
         disk.write(7, Unpooled.wrappedBuffer(pattern(512, 9)));
+        disk.write(9, Unpooled.wrappedBuffer(pattern(512, 10)));
+        disk.discard(9, 1);
+        ByteBuf nine = Unpooled.buffer(512);
+        disk.read(9, nine);
+        assertArrayEquals(new byte[512], nine.array(), "a discarded device sector reads zeros");
         disk.flush();
       }
     } finally {

@@ -133,4 +133,21 @@ class GptTest {
     assertEquals(4096, p.info().sectorSize());
     assertThrows(io.morgana.api.BlockException.class, () -> p.read(500, Unpooled.buffer(4096)));
   }
+
+  @Test
+  void protectiveMbrLarger_thanTheDisk_orMissing_stillFindsTheGpt() throws Exception {
+    RamBlock disk = Golden.disk("sgdisk-gpt-8m.img.gz");
+    ByteBuf mbr = Unpooled.buffer(512);
+    disk.read(0, mbr);
+    mbr.setIntLE(446 + 12, 0xFFFF_FFFF); // old tools write the maximum
+    disk.write(0, mbr.readerIndex(0));
+    assertEquals(Partitions.Scheme.GPT, Partitions.scheme(disk));
+    assertEquals(2, Partitions.list(disk).size());
+    disk.write(0, Unpooled.wrappedBuffer(new byte[512])); // no MBR at all
+    assertEquals(Partitions.Scheme.GPT, Partitions.scheme(disk));
+    assertEquals(2, Partitions.list(disk).size());
+    RamBlock blank = RamBlock.create(100);
+    MalformedPartitionTableException e = assertThrows(MalformedPartitionTableException.class, () -> Partitions.scheme(blank));
+    assertTrue(e.getMessage().contains("0x55 0xAA"), e.getMessage());
+  }
 }

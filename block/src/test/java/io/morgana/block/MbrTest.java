@@ -162,4 +162,18 @@ class MbrTest {
     mbr.write(disk);
     assertEquals(mbr, Mbr.read(disk));
   }
+
+  @Test
+  void unusedSlotsWithJunk_readAsEmpty_andTheTableCanBeRewritten() throws Exception {
+    RamBlock disk = RamBlock.create(1000);
+    Mbr.of(5, new MbrEntry(false, 0x83, 1, 100)).write(disk);
+    ByteBuf s = Unpooled.buffer(512);
+    disk.read(0, s);
+    s.setIntLE(446 + 16 + 8, 1234).setIntLE(446 + 16 + 12, 99); // slot 2: type 0, junk LBAs
+    disk.write(0, s.readerIndex(0));
+    Mbr mbr = Mbr.read(disk);
+    assertEquals(MbrEntry.EMPTY, mbr.primary().get(1));
+    mbr.write(disk);
+    assertEquals(mbr, Mbr.read(disk));
+  }
 }

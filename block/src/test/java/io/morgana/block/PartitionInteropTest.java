@@ -233,7 +233,9 @@ class PartitionInteropTest {
       Exec v = run("sgdisk", "-v", dev);
       assertTrue(v.out().contains("No problems found"), v.out());
       Exec p = run("sgdisk", "-p", dev);
-      assertTrue(p.out().contains("Sector size (logical): 4096 bytes") && p.out().contains("root"), p.out());
+      assertTrue(p.out().contains("Sector size (logical/physical): 4096/4096 bytes")
+          && p.out().contains("First usable sector is 6, last usable sector is 4090")
+          && p.out().matches("(?s).*\\n +2 +1280 +4089 .*root.*"), p.out());
     } finally {
       run("losetup", "-d", dev);
     }

@@ -80,6 +80,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   private volatile long turns;
   private long idleTurns; // loop thread only
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong signals = new AtomicLong();
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
 
   /**
@@ -175,6 +176,11 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     return timers.size();
   }
 
+  /** Writes to the eventfd so far: wakeups that found the loop asleep (tests). */
+  long eventfdSignals() {
+    return signals.get();
+  }
+
   /** Exceptions thrown by tasks, timers and pollables so far, each logged. */
   public long failures() {
     return failures.get();
@@ -254,6 +260,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
    */
   private void wakeSleeper() {
     if (state.get() == SLEEPING && state.compareAndSet(SLEEPING, AWAKE)) {
+      signals.incrementAndGet();
       eventFd.signal();
     }
   }

@@ -308,6 +308,61 @@ class KernelLoopTest {
   }
 
   @Test
+  void wakeupsWhileTheLoopIsAwakeNeverTouchTheEventfd() throws Exception {
+    loop.start();
+    awaitIdle();
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch wakersDone = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          running.countDown();
+          try {
+            wakersDone.await(); // the loop is busy (awake) in this task while others wake it
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertTrue(running.await(TIMEOUT_S, TimeUnit.SECONDS));
+    long before = loop.eventfdSignals();
+    Thread waker =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  for (int i = 0; i < 10_000; i++) {
+                    loop.wakeup();
+                    loop.execute(() -> {});
+                  }
+                });
+    waker.join();
+    long during = loop.eventfdSignals() - before;
+    wakersDone.countDown();
+    awaitIdle();
+    assertEquals(0, during, "eventfd writes while the loop was awake");
+  }
+
+  @Test
+  void aWakeupOfASleepingLoopWritesTheEventfdOnce() throws Exception {
+    loop.start();
+    awaitIdle();
+    CompletableFuture<Void> polled = new CompletableFuture<>();
+    loop.register(
+        new Pollable() {
+          @Override
+          public boolean poll(long now) {
+            polled.complete(null);
+            return false;
+          }
+
+          @Override
+          public long nextDeadlineNanos() {
+            return NO_DEADLINE;
+          }
+        });
+    polled.get(TIMEOUT_S, TimeUnit.SECONDS);
+    assertTrue(loop.eventfdSignals() >= 1, "register() from another thread woke the sleeping loop");
+  }
+
+  @Test
   void idleLoopMakesAlmostNoTurns() throws Exception {
     int[] pipe = pipe();
     try {

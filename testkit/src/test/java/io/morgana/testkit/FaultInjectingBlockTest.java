@@ -12,6 +12,10 @@ import io.morgana.api.BlockInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class FaultInjectingBlockTest {
@@ -205,5 +209,41 @@ class FaultInjectingBlockTest {
     assertThrows(BlockException.class, () -> f.write(0, Unpooled.wrappedBuffer(new byte[100])));
     assertEquals(0, f.writes());
     assertEquals(0, disk.sectorByte(3));
+  }
+
+  /** For any workload and cut point n: the disk holds exactly the first n writes, whatever came after. */
+  @Property(tries = 200, seed = "31337")
+  void powerCut_diskHoldsExactlyTheFirstNWrites(@ForAll long seed, @ForAll @IntRange(min = 0, max = 40) int cut,
+      @ForAll boolean silently) throws Exception {
+    Random r = new Random(seed);
+    ArrayDisk disk = new ArrayDisk(32);
+    byte[] model = new byte[32 * SECTOR];
+    FaultInjectingBlock f = new FaultInjectingBlock(disk)
+        .powerCutAfterWrite(cut, silently ? FaultInjectingBlock.AfterCut.SILENTLY_LOST : FaultInjectingBlock.AfterCut.REFUSED);
+    int writes = 30;
+    for (int i = 1; i <= writes; i++) {
+      int sector = r.nextInt(32);
+      int count = 1 + r.nextInt(32 - sector);
+      byte[] data = new byte[count * SECTOR];
+      r.nextBytes(data);
+      try {
+        f.write(sector, Unpooled.wrappedBuffer(data));
+      } catch (BlockException e) {
+        assertTrue(!silently && i > cut, "only writes after the cut are refused: write " + i + " (seed " + seed + ")");
+      }
+      if (r.nextInt(4) == 0) {
+        try {
+          f.flush();
+        } catch (BlockException e) {
+          assertTrue(!silently && i >= cut, "only flushes after the cut are refused: after write " + i + " (seed " + seed + ")");
+        }
+      }
+      if (i <= cut) {
+        System.arraycopy(data, 0, model, sector * SECTOR, data.length);
+      }
+    }
+    assertArrayEquals(model, disk.bytes, "seed " + seed + ", cut after " + cut);
+    assertEquals(writes, f.writes());
+    assertEquals(cut < writes, f.isPowerCut());
   }
 }

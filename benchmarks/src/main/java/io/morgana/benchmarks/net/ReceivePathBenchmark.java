@@ -28,6 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * copy into a pooled direct buffer, see {@link FrameInjector}):
  *
  * <ul>
+ *   <li>{@link #deliveryOnly}: the driver's share alone: the copy into a pooled buffer and a
+ *       handler that does nothing (the baseline the others include).
  *   <li>{@link #udpToHandler}: an Ethernet/IPv4/UDP frame in, the UDP handler of port 7 called
  *       with the payload (checksums verified on the way).
  *   <li>{@link #udpEcho}: the same frame to an echo handler that writes the payload back (the
@@ -64,6 +66,8 @@ public class ReceivePathBenchmark {
   private ByteBuf udpEchoFrame;
   private ByteBuf icmpFrame;
   private long received;
+  private FrameInjector bare;
+  private long bareFrames;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -76,6 +80,8 @@ public class ReceivePathBenchmark {
     udpFrame = Frames.udp(PEER_MAC, MORGANA_MAC, PEER, MORGANA, 5000, 7, payload);
     udpEchoFrame = Frames.udp(PEER_MAC, MORGANA_MAC, PEER, MORGANA, 5000, 8, payload);
     icmpFrame = Frames.icmpEchoRequest(PEER_MAC, MORGANA_MAC, PEER, MORGANA, payload);
+    bare = new FrameInjector(MORGANA_MAC);
+    bare.listen(frame -> bareFrames += frame.readableBytes());
     // Learn the peer's MAC (an ARP request from it), so replies go out at once.
     netif.inject(Frames.arpRequest(PEER_MAC, PEER, MORGANA));
     for (int i = 0; i < 3; i++) {
@@ -95,6 +101,12 @@ public class ReceivePathBenchmark {
     udpFrame.release();
     udpEchoFrame.release();
     icmpFrame.release();
+  }
+
+  @Benchmark
+  public long deliveryOnly() {
+    bare.inject(udpFrame);
+    return bareFrames;
   }
 
   @Benchmark

@@ -56,7 +56,7 @@ final class SimConsoleFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.io.IOException {
     console.close();
     driver.run(backend::close);
     loop.close();

@@ -40,7 +40,7 @@ class XenConsoleContractTest extends ConsoleContract {
       }
 
       @Override
-      public void close() throws Exception {
+      public void close() throws java.io.IOException {
         sim.close();
       }
     };

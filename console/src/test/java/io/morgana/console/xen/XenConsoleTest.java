@@ -71,6 +71,8 @@ class XenConsoleTest {
       });
       assertEquals(0, f.outRing().free());
       f.backend.resume();
+      // the console pushes its queue in steps as the backend makes room: wait for all of it
+      f.driver.runUntil(() -> f.sink.size() >= expected.length(), SimConsoleFixture.TIMEOUT);
       assertEquals(expected.toString(), new String(f.drainedOutput(), StandardCharsets.UTF_8));
     }
   }

@@ -34,6 +34,8 @@ final class Dir {
   final Map<String, Node> byName = new HashMap<>();
   final Set<String> shortNames = new HashSet<>();
   final BitSet used = new BitSet();
+  /** Next numeric tail to try per basis name (a hint; tails are still checked). */
+  final Map<String, Integer> tailHints = new HashMap<>();
   /** Index of the first slot of the free tail (the 0x00 end marker), slots if none. */
   int end;
 

@@ -257,6 +257,45 @@ public final class FatFile implements AutoCloseable {
     dirty = false;
   }
 
+  /**
+   * Closes without publishing: the directory entry keeps the last committed content, and
+   * clusters allocated since are freed.
+   */
+  public void discard() throws IOException {
+    synchronized (fs) {
+      if (closed) {
+        return;
+      }
+      try {
+        if (chain != committed) {
+          long[] mine = live();
+          java.util.Set<Long> keep = new java.util.HashSet<>();
+          for (long c : committed) {
+            keep.add(c);
+          }
+          java.util.List<Long> drop = new java.util.ArrayList<>();
+          for (long c : mine) {
+            if (!keep.contains(c)) {
+              drop.add(c);
+            }
+          }
+          long[] d = new long[drop.size()];
+          for (int i = 0; i < d.length; i++) {
+            d[i] = drop.get(i);
+          }
+          fs.fat.free(d);
+          if (!fs.isClosed()) {
+            fs.sync();
+          }
+        }
+      } finally {
+        closed = true;
+        node.openHandles--;
+        fs.openFiles.remove(this);
+      }
+    }
+  }
+
   /** Commits and closes. Idempotent. */
   @Override
   public void close() throws IOException {

@@ -483,7 +483,13 @@ public final class FatFileSystem implements AutoCloseable {
    * entries and the short entry (directory-class writes: they reach the disk after data and FAT).
    */
   Node addEntry(String path, Dir d, String name, ShortEntry template) throws IOException {
-    byte[] sfn = ShortNames.alias(name, d.shortNames::contains);
+    byte[] basis = ShortNames.alias(name, x -> false, 1);
+    String hintKey = ShortNames.latin1(basis);
+    byte[] sfn = ShortNames.alias(name, d.shortNames::contains, d.tailHints.getOrDefault(hintKey, 1));
+    int tail = ShortNames.tailOf(sfn);
+    if (tail > 0) {
+      d.tailHints.put(hintKey, tail + 1);
+    }
     boolean needLfn = !ShortNames.display(sfn, 0).equals(name);
     int lfnCount = needLfn ? (name.length() + 12) / 13 : 0;
     int count = lfnCount + 1;
@@ -670,9 +676,22 @@ public final class FatFileSystem implements AutoCloseable {
    * old or its new content.
    */
   public synchronized void write(String path, byte[] data) throws IOException {
-    try (FatFile f = openOrCreate(path)) {
+    boolean created = lookup(path) == null;
+    FatFile f = created ? create(path) : open(path);
+    try {
       f.truncate(0);
       f.write(0, data, 0, data.length);
+      f.close();
+    } catch (IOException | RuntimeException e) {
+      f.discard();
+      if (created) {
+        try {
+          delete(path);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
     }
   }
 
@@ -796,25 +815,27 @@ public final class FatFileSystem implements AutoCloseable {
     if (existing == n && n.name().equals(name)) {
       return;
     }
-    // Free the slots of the old name first (and write that), then write the new name.
+    // Free the slots of the old name first (and write that); a moved directory's '..' next;
+    // the new name last. A power cut in between leaves the entry unreachable (lost clusters),
+    // never two names for one chain nor a '..' that disagrees with the parent.
     ShortEntry e = n.entry;
+    Dir oldParent = n.parent;
     n.parent.freeSlots(cache, n.firstSlot, n.shortSlot);
     n.parent.remove(n);
     sync();
-    Node moved = addEntry(to, target, name, e);
-    sync();
-    if (moved.isDirectory() && target != n.parent) {
-      Dir d = dirOf(moved);
+    if (n.isDirectory() && target != oldParent) {
+      Dir d = dirOf(n);
       long parentCluster = target.root ? 0 : target.firstCluster;
       byte[] data = cache.get(d.sectors[0]);
-      ByteBuf b = Unpooled.wrappedBuffer(data);
-      DirectoryEntry de = new DirectoryEntry().wrap(b, DirectoryEntry.LENGTH);
+      DirectoryEntry de = new DirectoryEntry().wrap(Unpooled.wrappedBuffer(data), DirectoryEntry.LENGTH);
       if (de.firstByte() == '.') {
         de.setFirstCluster(parentCluster);
         cache.markDirty(d.sectors[0], SectorCache.DIRECTORY);
         sync();
       }
     }
+    addEntry(to, target, name, e);
+    sync();
   }
 
   private Dir parentOf(Dir d) throws IOException {

@@ -10,8 +10,7 @@ import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.KernelLoop;
 import io.morgana.runtime.Pollable;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -45,10 +44,11 @@ import org.slf4j.LoggerFactory;
  * until {@code EAGAIN} or {@value #RX_BUDGET} frames. Writes go straight to the descriptor; a
  * full device queue ({@code EAGAIN}) or a down link is a counted drop.
  *
- * <p><b>Memory.</b> Frames are read into one native buffer owned by the interface and copied into
- * a pooled direct {@link ByteBuf} handed to the handler (released after it returns; the handler
- * retains what it keeps); frames sent are copied into a second native buffer. Nothing is
- * allocated on the heap per frame.
+ * <p><b>Memory.</b> A frame is read straight into a native buffer that a {@link ByteBuf} wraps, and
+ * that buffer is handed to the handler: no copy. After the handler returns the buffer is reused
+ * for the next frame — unless the handler retained it (its reference count is above one), in
+ * which case it is left to the handler and a new one is made. A frame sent is copied once into a
+ * second native buffer and written. Nothing is allocated per frame.
  *
  * <p><b>Threads.</b> {@link #listen}, {@link #write} and {@link #poll} run on the loop thread;
  * {@link #close()} and the accessors from any thread.
@@ -72,10 +72,9 @@ public final class TapNetif implements Netif, Pollable {
   private final MacAddress mac;
   private final int mtu;
   private final int fd;
-  private final ByteBufAllocator allocator;
   private final Libc.Errno errno;
-  private final MemorySegment rxSegment;
-  private final ByteBuffer rxView;
+  private MemorySegment rxSegment;
+  private ByteBuf rxFrame;
   private final MemorySegment txSegment;
   private final ByteBuffer txView;
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -83,7 +82,7 @@ public final class TapNetif implements Netif, Pollable {
   private volatile boolean closed;
   private volatile boolean failed;
   private volatile EventLoop.Cancellable registration;
-  private FrameHandler handler;
+  private volatile FrameHandler handler;
   private boolean warnedTx;
 
   // Written only on the loop thread; volatile so stats() from another thread sees them.
@@ -100,11 +99,9 @@ public final class TapNetif implements Netif, Pollable {
     this.mac = mac;
     this.mtu = mtu;
     this.fd = fd;
-    this.allocator = PooledByteBufAllocator.DEFAULT;
     Arena arena = Arena.ofAuto();
     this.errno = new Libc.Errno(arena);
-    this.rxSegment = arena.allocate(MAX_FRAME, 64);
-    this.rxView = rxSegment.asByteBuffer();
+    newReceiveBuffer();
     this.txSegment = arena.allocate(MAX_FRAME, 64);
     this.txView = txSegment.asByteBuffer();
   }
@@ -261,8 +258,13 @@ public final class TapNetif implements Netif, Pollable {
       txDropped++;
       return false;
     }
-    txView.clear().limit(length);
-    frame.getBytes(frame.readerIndex(), txView);
+    txView.clear();
+    if (frame.nioBufferCount() == 1) {
+      // The buffer's cached NIO view: a native copy, nothing allocated.
+      txView.put(frame.internalNioBuffer(frame.readerIndex(), length));
+    } else {
+      frame.getBytes(frame.readerIndex(), txView.limit(length));
+    }
     long written = Libc.write(errno, fd, txSegment, length);
     if (written < 0 && errno.value() == Libc.EINTR) {
       written = Libc.write(errno, fd, txSegment, length);
@@ -305,10 +307,16 @@ public final class TapNetif implements Netif, Pollable {
         if (e == Libc.EINTR) {
           continue;
         }
-        if (e != Libc.EAGAIN) {
-          readFailed(e);
+        if (e == Libc.EAGAIN) {
+          break;
         }
-        break;
+        if (e == Libc.EBADFD || e == Libc.EBADF || e == Libc.ENODEV || e == Libc.EIO) {
+          readFailed(e);
+          break;
+        }
+        rxDropped++; // a frame lost in the driver (EFAULT, ENOBUFS...): count it, read on
+        frames++;
+        continue;
       }
       frames++;
       deliver((int) n);
@@ -322,21 +330,36 @@ public final class TapNetif implements Netif, Pollable {
       rxDropped++;
       return;
     }
-    ByteBuf frame = allocator.directBuffer(length, length);
+    ByteBuf frame = rxFrame;
+    frame.setIndex(0, length);
+    rxFrames++;
+    rxBytes += length;
     try {
-      rxView.clear().limit(length);
-      frame.writeBytes(rxView);
-      rxFrames++;
-      rxBytes += length;
       h.onFrame(frame);
     } catch (RuntimeException e) {
       LOG.warn("TAP {}: frame handler threw; frame dropped", name, e);
-    } finally {
-      frame.release();
+    }
+    if (frame.refCnt() != 1) {
+      // The handler retained the frame (or a slice of it): it is theirs now; read into a new one.
+      if (frame.refCnt() > 0) {
+        frame.release();
+      }
+      newReceiveBuffer();
     }
   }
 
-  /** A read error other than EAGAIN: the device is gone; stop polling it rather than spin. */
+  /**
+   * A native buffer the descriptor is read into, and the {@link ByteBuf} over the same memory
+   * that is handed to the handler: a frame is read once, in place, and never copied. The buffer
+   * is reused for the next frame unless the handler retained it; memory of one it retained is
+   * freed by the garbage collector once the last reference is released and dropped.
+   */
+  private void newReceiveBuffer() {
+    rxSegment = Arena.ofAuto().allocate(MAX_FRAME, 64);
+    rxFrame = Unpooled.wrappedBuffer(rxSegment.asByteBuffer());
+  }
+
+  /** The device is gone (deleted, detached): stop polling it rather than spin. */
   private void readFailed(int e) {
     failed = true;
     LOG.error(

@@ -50,6 +50,10 @@ class TapNetifContractTest extends NetifContract {
         ns.execOk("ip", "link", "set", dev, "master", "mgbr0");
         ns.execOk("ip", "link", "set", dev, "up");
       }
+      // The kernel drops what it sends through a TAP until linkwatch has activated it.
+      TapNetifTest.awaitLinkUp(ns, "mgl0");
+      TapNetifTest.awaitLinkUp(ns, "mgr0");
+      TapNetifTest.awaitLinkUp(ns, "mgbr0");
       return new Link(local, peer, LoopDriver.threaded(loop), loop);
     } catch (Exception | Error e) {
       if (local != null) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.MacAddress;
+import io.morgana.api.Netif;
 import io.morgana.api.NetifStats;
 import io.morgana.net.tap.internal.Libc;
 import io.morgana.runtime.DeterministicLoop;
@@ -104,7 +105,7 @@ class TapNetifTest {
           return l;
         });
         TapNetif tap = ns.callInside(() -> TapNetif.open(new TapConfig("mg3", Optional.of(MORGANA_MAC)), loop))) {
-      tap.listen(
+      Netif.FrameHandler handler =
           frame -> {
             if (!loop.inLoop()) {
               arpReply.completeExceptionally(new AssertionError("handler off the loop thread"));
@@ -117,8 +118,15 @@ class TapNetifTest {
               frame.getBytes(at, bytes);
               arpReply.complete(bytes);
             }
+          };
+      // Attaching turns the carrier on; the kernel activates the device's queue asynchronously
+      // (linkwatch), and drops what it sends until then. Wait for the link to be up.
+      awaitLinkUp(ns, "mg3");
+      loop.execute(
+          () -> {
+            tap.listen(handler);
+            tap.write(arpRequest(MORGANA_MAC, MORGANA_IP, KERNEL_IP));
           });
-      loop.execute(() -> tap.write(arpRequest(MORGANA_MAC, MORGANA_IP, KERNEL_IP)));
       byte[] reply = arpReply.get(30, TimeUnit.SECONDS);
       ByteBuf r = Unpooled.wrappedBuffer(reply);
       assertEquals(MORGANA_MAC, MacAddress.readFrom(r, 0), "addressed to Morgana");
@@ -157,6 +165,23 @@ class TapNetifTest {
     assertEquals(0, frame.refCnt());
     assertEquals(1, tap.stats().txDropped());
     assertFalse(tap.poll(0));
+  }
+
+  /**
+   * Waits (up to 30 s) until {@code ip link show DEV} reports a carrier ({@code LOWER_UP}) and a
+   * real queueing discipline (not {@code noop}).
+   */
+  static void awaitLinkUp(NetworkNamespace ns, String dev) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String show = "";
+    while (System.nanoTime() - deadline < 0) {
+      show = ns.execOk("ip", "link", "show", "dev", dev).stdout();
+      if (show.contains("LOWER_UP") && !show.contains("qdisc noop")) {
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    throw new AssertionError("link " + dev + " did not come up: " + show);
   }
 
   /** An Ethernet II frame carrying an ARP request (RFC 826) from {@code mac}/{@code ip} for {@code target}. */

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.morgana.api.Icmp;
 import io.morgana.api.Ip;
 import io.morgana.api.Ipv4Address;
+import io.morgana.api.Ipv4Cidr;
 import io.morgana.api.MacAddress;
 import io.morgana.api.Udp;
 import io.morgana.net.tcpip.arp.ArpLayer;
@@ -354,5 +355,49 @@ class TwoStacksTest {
     TcpipStats s = a.stats();
     assertEquals(1, s.get(Counter.UDP_TX_DATAGRAMS));
     assertTrue(s.toString().contains("UDP_TX_DATAGRAMS=1"), s.toString());
+  }
+
+  @Test
+  void rfc1122_3_2_1_3_unconfiguredStackSendsLimitedBroadcastFromZeroAndReceivesUnicast() {
+    // What a DHCP client needs before it has an address.
+    TcpipStack c = h.stack(null, null);
+    h.run();
+    assertTrue(c.ip().address().isEmpty());
+    List<Datagram> atB = collect(b, 67);
+    List<Datagram> atC = collect(c, 68);
+    assertTrue(c.udp().write(Ipv4Address.BROADCAST, 67, 68, Unpooled.wrappedBuffer(new byte[] {1})));
+    h.run();
+    assertEquals(1, atB.size());
+    assertEquals(Ipv4Address.ANY, atB.getFirst().source());
+    // B answers to the limited broadcast, as a DHCP server may before the client has an address.
+    b.udp().write(Ipv4Address.BROADCAST, 68, 67, Unpooled.wrappedBuffer(new byte[] {2}));
+    h.run();
+    assertEquals(1, atC.size());
+    c.ip().configure(Ipv4Cidr.parse("192.0.2.9/24"), null);
+    h.run();
+    assertEquals(1, c.stats().get(Counter.ARP_TX_ANNOUNCEMENTS));
+    List<Datagram> atB7 = collect(b, 7);
+    assertTrue(c.udp().write(addrB, 7, 68, Unpooled.wrappedBuffer(new byte[] {3})));
+    h.run();
+    assertEquals(ip("192.0.2.9"), atB7.getFirst().source());
+  }
+
+  @Test
+  void rfc1122_3_2_1_3_unconfiguredStackRefusesUnicastSends() {
+    TcpipStack c = h.stack(null, null);
+    h.run();
+    assertFalse(c.ip().send(addrB, Ip.PROTOCOL_UDP, Unpooled.wrappedBuffer(new byte[1]), 0, h.loop.nowNanos()));
+    assertEquals(1, c.stats().get(Counter.IPV4_TX_DROP_UNCONFIGURED));
+  }
+
+  @Test
+  void rfc1122_3_2_1_3_datagramsToOurOwnAddressAreDeliveredLocally() {
+    List<Datagram> atA = collect(a, 7);
+    a.udp().write(addrA, 7, 4000, Unpooled.wrappedBuffer(pattern(3000, 5)));
+    h.run();
+    assertEquals(1, atA.size());
+    assertArrayEquals(pattern(3000, 5), atA.getFirst().data());
+    assertEquals(0, a.stats().get(Counter.ARP_TX_REQUESTS));
+    assertEquals(0, a.stats().get(Counter.IPV4_TX_FRAGMENTS));
   }
 }

@@ -64,7 +64,18 @@ public final class HostTools {
       Map.entry("fdisk", "fdisk"),
       Map.entry("sgdisk", "gdisk"),
       Map.entry("losetup", "mount"),
-      Map.entry("id", "coreutils"));
+      Map.entry("id", "coreutils"),
+      Map.entry("setpriv", "util-linux"),
+      Map.entry("unshare", "util-linux"),
+      Map.entry("nsenter", "util-linux"),
+      Map.entry("mount", "mount"),
+      Map.entry("sh", "dash"),
+      Map.entry("xxd", "xxd"),
+      Map.entry("python3", "python3"),
+      Map.entry("tshark", "tshark"),
+      Map.entry("iptables", "iptables"),
+      Map.entry("dhcpd", "isc-dhcp-server"),
+      Map.entry("qemu-img", "qemu-utils"));
 
   private HostTools() {}
 

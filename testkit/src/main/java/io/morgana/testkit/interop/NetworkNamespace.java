@@ -152,7 +152,8 @@ public final class NetworkNamespace implements AutoCloseable {
    * Runs {@code task} on a new platform thread that first joins this namespace ({@code
    * setns(open("/var/run/netns/NAME"), CLONE_NEWNET)}), waits for it and returns its result.
    * Sockets and TAP devices the task opens belong to the namespace; file descriptors stay valid
-   * on other threads afterwards.
+   * on other threads afterwards. Threads the task starts (a {@code KernelLoop} started inside)
+   * inherit the namespace; the calling thread and the rest of the JVM stay where they were.
    *
    * @throws Exception whatever {@code task} threw, or an {@link IOException} if joining failed
    */

@@ -28,8 +28,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * class TapInteropTest {
  *   @Test
  *   void answersPing(NetworkNamespace ns) throws Exception {
- *     TapNetif tap = ns.callInside(() -> TapNetif.open("tap0", loop));
+ *     int fd = ns.callInside(() -> openTapDevice("tap0")); // created inside the namespace
  *     ns.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", "tap0");
+ *     ns.execOk("ip", "link", "set", "tap0", "up");
+ *     ns.execOk("ping", "-c", "1", "192.0.2.2");
  *     ...
  *   }
  * }

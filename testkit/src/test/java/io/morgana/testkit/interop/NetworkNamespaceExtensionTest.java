@@ -100,6 +100,20 @@ class NetworkNamespaceExtensionTest {
     assertTrue(names.contains(dev), names.toString());
     assertTrue(names.contains("lo"), names.toString());
     assertEquals(3, names.size(), "only lo and the veth pair exist inside: " + names);
+    // A thread started inside inherits the namespace (a kernel loop started there reads its TAP).
+    String fromChild = ns.callInside(() -> {
+      String[] seen = new String[1];
+      Thread child = Thread.ofPlatform().start(() -> {
+        try {
+          seen[0] = Files.readString(Path.of("/proc/thread-self/net/dev"));
+        } catch (java.io.IOException e) {
+          seen[0] = e.toString();
+        }
+      });
+      child.join();
+      return seen[0];
+    });
+    assertTrue(fromChild.contains(dev + ":"), fromChild);
     // Exceptions of the task come back as they were.
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> ns.callInside(() -> { throw new IllegalStateException("from inside"); }));

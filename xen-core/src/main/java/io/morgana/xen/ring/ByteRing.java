@@ -63,6 +63,9 @@ public final class ByteRing {
         || prodOffset < 0 || prodOffset + 4 > shared.byteSize()) {
       throw new IllegalArgumentException("ring does not fit in a segment of " + shared.byteSize() + " bytes");
     }
+    if (consOffset % 4 != 0 || prodOffset % 4 != 0) {
+      throw new IllegalArgumentException("indices must be 4-byte aligned: " + consOffset + ", " + prodOffset);
+    }
     this.shared = shared;
     this.dataOffset = dataOffset;
     this.size = size;

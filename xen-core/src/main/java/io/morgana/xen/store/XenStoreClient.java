@@ -37,8 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@code XENSTORE_PAYLOAD_MAX} breaks the stream, failing every outstanding and later
  *       request. Replies to no outstanding request are counted and dropped.
  *   <li>A request without reply fails with {@link XenStoreTimeoutException} after the timeout:
- *       blocking calls wait at most that long; {@link #request} futures time out on the loop's
- *       clock.
+ *       blocking calls wait at most that long (real time); {@link #request} futures time out on
+ *       the loop's clock.
  * </ul>
  */
 public final class XenStoreClient implements XenStore {
@@ -100,6 +100,11 @@ public final class XenStoreClient implements XenStore {
    * on the loop's clock.
    */
   public CompletableFuture<XsMessage> request(XsMessageType type, int txId, byte[] payload) {
+    return send(type, txId, payload, true);
+  }
+
+  /** Sends; with {@code loopTimeout} the future times out on the loop's clock (blocking callers wait with a timeout instead). */
+  private CompletableFuture<XsMessage> send(XsMessageType type, int txId, byte[] payload, boolean loopTimeout) {
     CompletableFuture<XsMessage> f = new CompletableFuture<>();
     if (payload.length > transport.maxPayload()) {
       f.completeExceptionally(new XenStoreException(XsError.E2BIG,
@@ -132,7 +137,7 @@ public final class XenStoreClient implements XenStore {
     } finally {
       sendLock.unlock();
     }
-    if (!f.isDone()) {
+    if (loopTimeout && !f.isDone()) {
       EventLoop.Cancellable timer = loop.schedule(loop.nowNanos() + timeout.toNanos(), () -> {
         if (pending.remove(reqId, p)) {
           f.completeExceptionally(timedOut(type, reqId));
@@ -158,7 +163,7 @@ public final class XenStoreClient implements XenStore {
   }
 
   private XsMessage call(XsMessageType type, int txId, byte[] payload) {
-    CompletableFuture<XsMessage> f = request(type, txId, payload);
+    CompletableFuture<XsMessage> f = send(type, txId, payload, false);
     try {
       return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

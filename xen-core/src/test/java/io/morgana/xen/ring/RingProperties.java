@@ -238,6 +238,42 @@ class RingProperties {
     assertTrue(rejected >= 0);
   }
 
+  @Property(tries = 300, seed = "20261128")
+  void consoleH_byteRingDeliversTheStreamExactlyOnceInOrder(
+      @ForAll("startIndex") int start, @ForAll long seed, @ForAll("byteRingSizes") int size) {
+    int indices = (size + 3) & ~3;
+    MemorySegment s = Arena.ofAuto().allocate(indices + 8, 8);
+    s.set(JAVA_INT, indices, start); // cons
+    s.set(JAVA_INT, indices + 4, start); // prod
+    ByteRing ring = new ByteRing(s, 0, size, indices, indices + 4);
+    Random random = new Random(seed);
+    byte[] stream = new byte[5000];
+    random.nextBytes(stream);
+    byte[] got = new byte[stream.length];
+    int written = 0;
+    int read = 0;
+    while (read < stream.length) {
+      if (random.nextBoolean() && written < stream.length) {
+        int want = Math.min(1 + random.nextInt(2 * size), stream.length - written);
+        int n = ring.write(MemorySegment.ofArray(stream), written, want);
+        assertTrue(n <= want && n >= 0);
+        assertTrue(written + n - read <= size, "never more than the ring holds");
+        written += n;
+      } else {
+        int n = ring.read(MemorySegment.ofArray(got), read, 1 + random.nextInt(2 * size));
+        assertTrue(read + n <= written, "never reads what was not written");
+        read += n;
+      }
+    }
+    assertEquals(java.util.Arrays.toString(stream), java.util.Arrays.toString(got));
+    assertEquals(start + stream.length, ring.prod());
+  }
+
+  @Provide
+  Arbitrary<Integer> byteRingSizes() {
+    return Arbitraries.of(1, 16, 1024, 2048);
+  }
+
   private static int hostile(Random random, int start) {
     return switch (random.nextInt(4)) {
       case 0 -> random.nextInt();

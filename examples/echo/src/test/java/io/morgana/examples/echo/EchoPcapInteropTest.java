@@ -54,6 +54,7 @@ class EchoPcapInteropTest {
               component[0] = DaggerPcapTapKernel.factory().create(a, loop, lifecycle, file);
               return component[0].echo();
             })) {
+      EchoTapInteropTest.awaitLinkUp(ns, EchoTapInteropTest.TAP);
       ns.execOk("arping", "-c", "1", "-w", "10", "-I", EchoTapInteropTest.TAP, "192.0.2.2");
       ns.execOk("ping", "-c", "2", "-i", "0.2", "-W", "5", "192.0.2.2");
       ns.execOk("ping", "-c", "1", "-W", "5", "-s", "4000", "192.0.2.2");

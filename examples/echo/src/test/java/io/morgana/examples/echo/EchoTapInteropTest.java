@@ -16,13 +16,12 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,8 +71,29 @@ class EchoTapInteropTest {
     BootArguments args =
         BootArguments.parse(
             EchoTap.KEYS, "--net=tap:" + TAP, "--ipv4=" + MORGANA + "/24", "--mac=" + MAC);
-    return InProcessKernel.boot(
-        ns, args, (a, loop, lifecycle) -> DaggerTapKernel.factory().create(a, loop, lifecycle).echo());
+    InProcessKernel<EchoServer> kernel =
+        InProcessKernel.boot(
+            ns, args, (a, loop, lifecycle) -> DaggerTapKernel.factory().create(a, loop, lifecycle).echo());
+    awaitLinkUp(ns, TAP);
+    return kernel;
+  }
+
+  /**
+   * Waits (up to 30 s) until {@code ip link show DEV} reports a carrier ({@code LOWER_UP}) and a
+   * real queueing discipline (not {@code noop}): the kernel activates a TAP's queue asynchronously after Morgana attaches, and drops what it sends
+   * until then.
+   */
+  static void awaitLinkUp(NetworkNamespace ns, String dev) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String show = "";
+    while (System.nanoTime() - deadline < 0) {
+      show = ns.execOk("ip", "link", "show", "dev", dev).stdout();
+      if (show.contains("LOWER_UP") && !show.contains("qdisc noop")) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    throw new AssertionError("link " + dev + " did not come up: " + show);
   }
 
   @Test
@@ -186,15 +206,5 @@ class EchoTapInteropTest {
           }
           return null;
         });
-  }
-
-  /** Parses "rtt min/avg/max/mdev = a/b/c/d ms" (used by diagnostics in failure messages). */
-  static double averageRttMillis(String pingOutput) {
-    Matcher m = Pattern.compile("= [0-9.]+/([0-9.]+)/").matcher(pingOutput);
-    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-  }
-
-  static Path javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java");
   }
 }

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A write-back cache of file-system sectors with a fixed capacity, least recently used first out.
@@ -37,8 +38,9 @@ public final class SectorCache {
   private final Volume volume;
   private final int capacity;
   private final LinkedHashMap<Long, Entry> map;
+  /** Dirty sectors by class, in sector order. */
+  private final List<TreeMap<Long, Entry>> dirty = List.of(new TreeMap<>(), new TreeMap<>());
   private Flusher flusher;
-  private int dirtyCount;
   private long hits;
   private long misses;
 
@@ -92,9 +94,9 @@ public final class SectorCache {
       Map.Entry<Long, Entry> eldest = it.next();
       if (eldest.getValue().dirty) {
         flusher.flushAll();
+        it = map.entrySet().iterator();
+        it.next();
       }
-      it = map.entrySet().iterator();
-      it.next();
       it.remove();
     }
   }
@@ -104,74 +106,46 @@ public final class SectorCache {
     if (e == null) {
       throw new IllegalStateException("sector " + sector + " is not cached");
     }
-    if (!e.dirty) {
-      e.dirty = true;
-      dirtyCount++;
+    if (e.dirty && e.cls >= cls) {
+      return;
     }
+    if (e.dirty) {
+      dirty.get(e.cls).remove(sector);
+    }
+    e.dirty = true;
     e.cls = Math.max(e.cls, cls);
+    dirty.get(e.cls).put(sector, e);
   }
 
   public boolean hasDirty() {
-    return dirtyCount > 0;
+    return !dirty.get(DATA).isEmpty() || !dirty.get(DIRECTORY).isEmpty();
   }
 
-  /** Writes every dirty sector of class {@code cls}, in sector order, merging runs. */
+  /** Writes every dirty sector of class {@code cls}, in sector order. */
   public void flush(int cls) throws IOException {
-    if (dirtyCount == 0) {
-      return;
-    }
-    List<Map.Entry<Long, Entry>> sectors = new ArrayList<>();
-    for (Map.Entry<Long, Entry> me : map.entrySet()) {
-      Entry e = me.getValue();
-      if (e.dirty && e.cls == cls) {
-        sectors.add(me);
-      }
-    }
-    sectors.sort(Map.Entry.comparingByKey());
-    for (Map.Entry<Long, Entry> me : sectors) {
+    TreeMap<Long, Entry> d = dirty.get(cls);
+    while (!d.isEmpty()) {
+      Map.Entry<Long, Entry> me = d.pollFirstEntry();
       Entry e = me.getValue();
       volume.write(me.getKey(), e.data, 0, 1);
       e.dirty = false;
       e.cls = DATA;
-      dirtyCount--;
     }
   }
 
   /** Writes dirty sectors in {@code [sector, sector + count)} (data about to be read around the cache). */
   public void writeBackRange(long sector, long count) throws IOException {
-    if (dirtyCount == 0) {
+    if (!dirty.get(DIRECTORY).subMap(sector, sector + count).isEmpty()) {
+      flusher.flushAll();
       return;
     }
-    if (count > map.size()) {
-      List<Map.Entry<Long, Entry>> hit = new ArrayList<>();
-      for (Map.Entry<Long, Entry> me : map.entrySet()) {
-        long s = me.getKey();
-        if (s >= sector && s < sector + count && me.getValue().dirty) {
-          hit.add(me);
-        }
-      }
-      for (Map.Entry<Long, Entry> me : hit) {
-        writeBack(me.getKey(), me.getValue());
-      }
-    } else {
-      for (long s = sector; s < sector + count; s++) {
-        Entry e = map.get(s);
-        if (e != null) {
-          writeBack(s, e);
-        }
-      }
-    }
-  }
-
-  private void writeBack(long s, Entry e) throws IOException {
-    if (e.dirty) {
-      if (e.cls != DATA) {
-        flusher.flushAll();
-        return;
-      }
-      volume.write(s, e.data, 0, 1);
+    TreeMap<Long, Entry> d = dirty.get(DATA);
+    List<Map.Entry<Long, Entry>> hit = new ArrayList<>(d.subMap(sector, sector + count).entrySet());
+    for (Map.Entry<Long, Entry> me : hit) {
+      Entry e = me.getValue();
+      volume.write(me.getKey(), e.data, 0, 1);
       e.dirty = false;
-      dirtyCount--;
+      d.remove(me.getKey());
     }
   }
 
@@ -180,37 +154,15 @@ public final class SectorCache {
     if (map.isEmpty()) {
       return;
     }
+    for (TreeMap<Long, Entry> d : dirty) {
+      d.subMap(sector, sector + count).clear();
+    }
     if (count > map.size()) {
-      Iterator<Map.Entry<Long, Entry>> it = map.entrySet().iterator();
-      while (it.hasNext()) {
-        Map.Entry<Long, Entry> me = it.next();
-        long s = me.getKey();
-        if (s >= sector && s < sector + count) {
-          if (me.getValue().dirty) {
-            dirtyCount--;
-          }
-          it.remove();
-        }
-      }
+      map.keySet().removeIf(s -> s >= sector && s < sector + count);
     } else {
       for (long s = sector; s < sector + count; s++) {
-        Entry e = map.remove(s);
-        if (e != null && e.dirty) {
-          dirtyCount--;
-        }
+        map.remove(s);
       }
     }
-  }
-
-  /** Puts {@code data} (one sector, copied) in the cache as clean: it was just written to disk. */
-  public void putClean(long sector, byte[] data, int off) throws IOException {
-    Entry e = map.get(sector);
-    if (e == null) {
-      e = insert(sector, new byte[volume.sectorSize()]);
-    } else if (e.dirty) {
-      e.dirty = false;
-      dirtyCount--;
-    }
-    System.arraycopy(data, off, e.data, 0, e.data.length);
   }
 }

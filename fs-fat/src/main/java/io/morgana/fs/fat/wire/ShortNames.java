@@ -130,6 +130,15 @@ public final class ShortNames {
    *     which holds at most 65,536 entries)
    */
   public static byte[] alias(String name, Predicate<String> taken) {
+    return alias(name, taken, 1);
+  }
+
+  /**
+   * As {@link #alias(String, Predicate)}, trying numeric tails from {@code firstTail} (a hint
+   * from the directory: the tails below it are known to be taken), so that a directory of many
+   * similar names does not test ~1, ~2, ... again for every new one.
+   */
+  public static byte[] alias(String name, Predicate<String> taken, int firstTail) {
     byte[] exact = exact(name);
     if (exact != null && !taken.test(latin1(exact))) {
       return exact;
@@ -170,7 +179,7 @@ public final class ShortNames {
     if (base.isEmpty()) {
       base = "_";
     }
-    for (int n = 1; n < 1_000_000; n++) {
+    for (int n = Math.max(1, firstTail); n < 1_000_000; n++) {
       String tail = "~" + n;
       String b = base.substring(0, Math.min(base.length(), 8 - tail.length())) + tail;
       byte[] cand = pack(b, ext);
@@ -178,7 +187,24 @@ public final class ShortNames {
         return cand;
       }
     }
+    if (firstTail > 1) {
+      return alias(name, taken, 1);
+    }
     throw new IllegalStateException("no free short alias for " + name);
+  }
+
+  /** The numeric tail N of an alias {@code BASIS~N}, or 0 when it has none. */
+  public static int tailOf(byte[] name11) {
+    String base = new String(name11, 0, 8, StandardCharsets.ISO_8859_1).stripTrailing();
+    int t = base.lastIndexOf('~');
+    if (t < 0 || t == base.length() - 1) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(base.substring(t + 1));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** The 11 bytes as a latin-1 string, the key under which directories index short names. */

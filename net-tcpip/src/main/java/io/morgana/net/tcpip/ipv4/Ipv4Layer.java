@@ -270,6 +270,9 @@ public final class Ipv4Layer implements Ip {
         return refuse(payload, Counter.IPV4_TX_DROP_NO_ROUTE);
       }
     }
+    if (c != null && dst == src) {
+      return sendToSelf(payload, protocol, src);
+    }
     int mtu = ethernet.mtu();
     int id = nextIdentification++ & 0xffff;
     boolean df = (flags & DONT_FRAGMENT) != 0;
@@ -304,6 +307,26 @@ public final class Ipv4Layer implements Ip {
       payload.release();
     }
     return ok;
+  }
+
+  /**
+   * A datagram to our own address never reaches the wire: it is received as a whole datagram in a
+   * later loop task (not re-entrantly), with no MTU and no fragmentation.
+   */
+  private boolean sendToSelf(ByteBuf payload, int protocol, int self) {
+    int len = payload.readableBytes();
+    ByteBuf d = Buffers.prepend(payload, Ipv4Packet.MIN_HEADER_LENGTH, EthernetFrame.HEADER_LENGTH, alloc);
+    Ipv4Packet.emitHeader(d, d.readerIndex(), 0, len + Ipv4Packet.MIN_HEADER_LENGTH,
+        nextIdentification++ & 0xffff, 0, DEFAULT_TTL, protocol, self, self);
+    counters.increment(Counter.IPV4_TX_DATAGRAMS);
+    loop.execute(() -> {
+      try {
+        receive(ethernet.mac(), ethernet.mac(), d, loop.nowNanos());
+      } finally {
+        d.release();
+      }
+    });
+    return true;
   }
 
   private boolean link(Ipv4Address nextHop, ByteBuf datagram, long now) {

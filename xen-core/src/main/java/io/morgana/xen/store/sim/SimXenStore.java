@@ -610,6 +610,9 @@ public final class SimXenStore {
 
   /** Queues the events of {@code changes}; returns the connections that got some. */
   private List<Connection> fire(List<Change> changes) {
+    if (changes.isEmpty() && pendingCommitChanges == null) {
+      return List.of();
+    }
     if (pendingCommitChanges != null) {
       changes = new ArrayList<>(changes);
       changes.addAll(pendingCommitChanges);

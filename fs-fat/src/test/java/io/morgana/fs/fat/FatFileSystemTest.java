@@ -1,0 +1,241 @@
+package io.morgana.fs.fat;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.morgana.block.RamBlock;
+import io.morgana.fs.fat.wire.FsInfo;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class FatFileSystemTest {
+
+  static FatFileSystem fresh(FatType type) throws IOException {
+    long bytes = type == FatType.FAT32 ? 34L << 20 : type == FatType.FAT16 ? 4L << 20 : 1L << 20;
+    RamBlock b = RamBlock.create(bytes / 512);
+    FatFileSystem.format(b, FormatOptions.defaults().withType(type).withClusterSize(512), Images.CLOCK);
+    return FatFileSystem.open(b, Images.options());
+  }
+
+  static byte[] random(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  @ParameterizedTest
+  @EnumSource(FatType.class)
+  void readAndWriteAtAnyOffset_appendAndTruncate(FatType type) throws IOException {
+    try (FatFileSystem fs = fresh(type)) {
+      byte[] model = random(10_000, 1);
+      try (FatFile f = fs.create("/data.bin")) {
+        f.write(0, model, 0, model.length);
+        byte[] patch = random(777, 2);
+        f.write(511, patch, 0, patch.length); // across sector and cluster boundaries
+        System.arraycopy(patch, 0, model, 511, patch.length);
+        f.append(patch, 0, 100);
+        model = Arrays.copyOf(model, model.length + 100);
+        System.arraycopy(patch, 0, model, 10_000, 100);
+        byte[] got = new byte[model.length];
+        assertEquals(model.length, f.read(0, got, 0, got.length));
+        assertArrayEquals(model, got);
+        byte[] mid = new byte[1000];
+        assertEquals(1000, f.read(4321, mid, 0, 1000));
+        assertArrayEquals(Arrays.copyOfRange(model, 4321, 5321), mid);
+        assertEquals(0, f.read(model.length, mid, 0, 10));
+      }
+      assertArrayEquals(model, fs.readAllBytes("/DATA.BIN"));
+      fs.truncate("/data.bin", 1234);
+      assertArrayEquals(Arrays.copyOf(model, 1234), fs.readAllBytes("/data.bin"));
+      fs.truncate("/data.bin", 3000); // grows with zeros
+      assertArrayEquals(Arrays.copyOf(model, 1234), Arrays.copyOf(fs.readAllBytes("/data.bin"), 1234));
+      assertTrue(Arrays.equals(new byte[3000 - 1234], Arrays.copyOfRange(fs.readAllBytes("/data.bin"), 1234, 3000)));
+      try (FatFile f = fs.open("/data.bin")) {
+        f.write(5000, new byte[] {9}, 0, 1); // past the end: a zero gap
+      }
+      byte[] all = fs.readAllBytes("/data.bin");
+      assertEquals(5001, all.length);
+      assertEquals(0, all[4000]);
+      assertEquals(9, all[5000]);
+      assertTrue(FatChecker.check(fs.volume.block()).clean());
+    }
+  }
+
+  @Test
+  void lookup_isCaseInsensitiveOnLongAndShortNames() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT16)) {
+      fs.mkdir("/My Documents");
+      fs.write("/My Documents/Letter to Grandma.txt", new byte[] {1, 2, 3});
+      assertArrayEquals(new byte[] {1, 2, 3}, fs.readAllBytes("/my documents/LETTER TO GRANDMA.TXT"));
+      assertArrayEquals(new byte[] {1, 2, 3}, fs.readAllBytes("/MYDOCU~1/LETTER~1.TXT"));
+      assertEquals("Letter to Grandma.txt", fs.stat("/mydocu~1/letter~1.txt").name());
+      assertEquals("LETTER~1.TXT", fs.stat("/My Documents/Letter to Grandma.txt").shortName());
+      assertThrows(FileAlreadyExistsException.class, () -> fs.create("/my documents/letter TO grandma.TXT"));
+    }
+  }
+
+  @Test
+  void invalidNames_areRefusedWithTheReason() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT12)) {
+      for (String bad : List.of("/a*b", "/what?", "/x.", "/y ", "/tab\there", "/" + "n".repeat(256), "/a<b", "/a|b")) {
+        FileSystemException e = assertThrows(FileSystemException.class, () -> fs.write(bad, new byte[1]), bad);
+        assertTrue(e.getMessage().contains("invalid name"), e.getMessage());
+      }
+      fs.write("/" + "n".repeat(255), new byte[1]); // the longest allowed
+      assertEquals(255, fs.list("/").getFirst().name().length());
+    }
+  }
+
+  @Test
+  void rmdir_refusesNonEmptyAndRemovesEmpty() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT32)) {
+      fs.mkdir("/d");
+      fs.write("/d/f", new byte[10]);
+      assertThrows(DirectoryNotEmptyException.class, () -> fs.rmdir("/d"));
+      assertThrows(FileSystemException.class, () -> fs.delete("/d"));
+      assertThrows(NotDirectoryException.class, () -> fs.rmdir("/d/f"));
+      fs.delete("/d/f");
+      fs.rmdir("/d");
+      assertFalse(fs.exists("/d"));
+      assertThrows(NoSuchFileException.class, () -> fs.stat("/d"));
+    }
+  }
+
+  @Test
+  void renameAndMove_keepContentAndFixDotDot() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT16)) {
+      fs.mkdir("/a");
+      fs.mkdir("/a/b");
+      fs.write("/a/b/file", new byte[] {42});
+      fs.mkdir("/c");
+      fs.rename("/a/b", "/c/moved");
+      assertArrayEquals(new byte[] {42}, fs.readAllBytes("/c/moved/file"));
+      assertThrows(FileSystemException.class, () -> fs.rename("/c", "/c/moved/inside"));
+      fs.rename("/c/moved/file", "/c/moved/FILE"); // case-only rename
+      assertEquals("FILE", fs.list("/c/moved").getFirst().name());
+      fs.write("/other", new byte[0]);
+      assertThrows(FileAlreadyExistsException.class, () -> fs.rename("/other", "/c/moved/file"));
+      assertEquals(List.of(), FatChecker.check(fs.volume.block()).problems());
+    }
+  }
+
+  @Test
+  void diskFull_leavesNothingHalfWritten() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT12)) {
+      byte[] keep = random(5000, 3);
+      fs.write("/keep.bin", keep);
+      long free = fs.freeClusters();
+      byte[] tooBig = new byte[(int) (free + 1) * fs.clusterSize()];
+      assertThrows(FatDiskFullException.class, () -> fs.write("/new.bin", tooBig));
+      assertFalse(fs.exists("/new.bin"));
+      assertEquals(free, fs.freeClusters());
+      // Replacing an existing file that cannot fit: the old content stays.
+      assertThrows(FatDiskFullException.class, () -> fs.write("/keep.bin", tooBig));
+      assertArrayEquals(keep, fs.readAllBytes("/keep.bin"));
+      assertEquals(free, fs.freeClusters());
+      try (FatFile f = fs.open("/keep.bin")) {
+        assertThrows(FatDiskFullException.class, () -> f.append(tooBig, 0, tooBig.length));
+      }
+      assertArrayEquals(keep, fs.readAllBytes("/keep.bin"));
+      assertEquals(free, fs.freeClusters());
+      assertEquals(List.of(), FatChecker.check(fs.volume.block()).problems());
+    }
+  }
+
+  @Test
+  void fixedRootDirectory_fullIsAClearError() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT12)) {
+      int made = 0;
+      FatDiskFullException e = null;
+      while (e == null && made < 1000) {
+        try {
+          fs.write("/f" + made, new byte[0]);
+          made++;
+        } catch (FatDiskFullException x) {
+          e = x;
+        }
+      }
+      assertTrue(e != null && e.getMessage().contains("root directory full"), String.valueOf(e));
+      assertEquals(List.of(), FatChecker.check(fs.volume.block()).problems());
+    }
+  }
+
+  @Test
+  void fileSize_isLimitedTo4GiBMinus1() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT32); FatFile f = fs.create("/huge")) {
+      FileSystemException e = assertThrows(FileSystemException.class,
+          () -> f.write(FatFileSystem.MAX_FILE_SIZE, new byte[1], 0, 1));
+      assertTrue(e.getMessage().contains("4 GiB"), e.getMessage());
+      assertThrows(FileSystemException.class, () -> f.truncate(FatFileSystem.MAX_FILE_SIZE + 1));
+      assertThrows(FatDiskFullException.class, () -> f.truncate(FatFileSystem.MAX_FILE_SIZE));
+    }
+  }
+
+  @Test
+  void timestamps_comeFromTheClockGiven() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT16)) {
+      fs.write("/t", new byte[1]);
+      FatEntry e = fs.stat("/t");
+      assertEquals(LocalDateTime.parse("2026-11-26T12:34:56.780"), e.created());
+      assertEquals(LocalDateTime.parse("2026-11-26T12:34:56"), e.modified());
+      assertEquals(LocalDate.parse("2026-11-26"), e.accessed());
+      assertEquals(FatEntry.ARCHIVE, e.attributes() & FatEntry.ARCHIVE);
+      fs.setAttributes("/t", FatEntry.READ_ONLY | FatEntry.HIDDEN);
+      assertEquals(FatEntry.READ_ONLY | FatEntry.HIDDEN, fs.stat("/t").attributes());
+    }
+  }
+
+  @Test
+  void fat32_fsInfoFreeCountAndHintStayRight() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT32)) {
+      fs.write("/a", new byte[100_000]);
+      fs.write("/b", new byte[1]);
+      fs.delete("/a");
+      fs.flush();
+      byte[] sector = new byte[512];
+      fs.volume.block().read(fs.bootSector().fsInfoSector(), Unpooled.wrappedBuffer(sector).clear());
+      FsInfo info = FsInfo.parse(Unpooled.wrappedBuffer(sector), 0);
+      assertEquals(fs.freeClusters(), info.freeCount());
+      assertTrue(info.nextFree() >= 2 && info.nextFree() <= fs.clusterCount() + 1);
+      assertEquals(List.of(), FatChecker.check(fs.volume.block()).problems());
+    }
+  }
+
+  @Test
+  void aFileOpenTwice_isRefused() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT16); FatFile f = fs.create("/x")) {
+      assertThrows(FileSystemException.class, () -> fs.open("/x"));
+      assertThrows(FileSystemException.class, () -> fs.delete("/x"));
+      f.write(0, new byte[3], 0, 3);
+    }
+  }
+
+  @Test
+  void directorySpanningManyClusters_growsAndStaysListable() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT32)) {
+      fs.mkdir("/big");
+      for (int i = 0; i < 300; i++) {
+        fs.write("/big/a rather long file name number " + i + ".txt", new byte[] {(byte) i});
+      }
+      assertEquals(300, fs.list("/big").size());
+      assertEquals((byte) 299, fs.readAllBytes("/big/A RATHER LONG FILE NAME NUMBER 299.TXT")[0]);
+      assertEquals(List.of(), FatChecker.check(fs.volume.block()).problems());
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** An application-side Dagger component wiring FatFsModule from outside its package. */
+package io.morgana.fs.fat.app;

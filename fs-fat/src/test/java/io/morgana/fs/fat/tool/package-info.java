@@ -1,0 +1,2 @@
+/** Tests of the fat command-line tool. */
+package io.morgana.fs.fat.tool;
