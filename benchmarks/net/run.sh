@@ -150,7 +150,7 @@ read -r L_RATE L_LOST <<<"$(udp_rate "$NS_A")"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 echo
-echo "### Network: Morgana over TAP vs Linux over veth ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs)"
+echo "Morgana over TAP vs Linux over veth, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d" " -f1 /proc/loadavg):"
 echo
 echo "| measure | Morgana (TAP) | Linux (veth) | Morgana / Linux |"
 echo "|---|---:|---:|---:|"

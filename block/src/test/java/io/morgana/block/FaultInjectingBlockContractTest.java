@@ -11,4 +11,9 @@ class FaultInjectingBlockContractTest extends BlockContract {
   protected Block open(long sectors) {
     return new FaultInjectingBlock(RamBlock.create(sectors));
   }
+
+  @Override
+  protected Block openReadOnly(long sectors) throws java.io.IOException {
+    return Blocks.readOnly(open(sectors));
+  }
 }

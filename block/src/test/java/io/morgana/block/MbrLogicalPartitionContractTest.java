@@ -17,4 +17,9 @@ class MbrLogicalPartitionContractTest extends BlockContract {
         List.of(new Mbr.Logical(100, new MbrEntry(false, 0x0c, 101, sectors)))).write(ram);
     return Partitions.open(ram, 5);
   }
+
+  @Override
+  protected Block openReadOnly(long sectors) throws java.io.IOException {
+    return Blocks.readOnly(open(sectors));
+  }
 }

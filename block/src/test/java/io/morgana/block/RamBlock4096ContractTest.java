@@ -10,4 +10,9 @@ class RamBlock4096ContractTest extends BlockContract {
   protected Block open(long sectors) {
     return RamBlock.create(4096, sectors);
   }
+
+  @Override
+  protected Block openReadOnly(long sectors) throws java.io.IOException {
+    return Blocks.readOnly(RamBlock.create(4096, sectors));
+  }
 }

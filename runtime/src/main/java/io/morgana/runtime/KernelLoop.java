@@ -90,8 +90,17 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
    */
   public KernelLoop(String name) {
     this.name = Objects.requireNonNull(name, "name");
-    Posix.checkPlatform();
+    requireLinux();
     this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
+  }
+
+  // Here rather than in Posix, whose loading starts FFM: nothing native before the first sleep.
+  private static void requireLinux() {
+    String os = System.getProperty("os.name", "?");
+    if (!os.toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+      throw new UnsupportedOperationException(
+          "Morgana's kernel loop needs Linux (poll(2), eventfd(2)); this is " + os);
+    }
   }
 
   /** The name of the kernel, and of the loop's thread. */
@@ -174,6 +183,11 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   /** Timers in the heap, cancelled ones not yet dropped included. Loop thread only (tests). */
   int timersInHeap() {
     return timers.size();
+  }
+
+  /** Whether the loop is asleep in poll(2), or committed to it (tests). */
+  boolean isSleeping() {
+    return state.get() == SLEEPING;
   }
 
   /** Writes to the eventfd so far: wakeups that found the loop asleep (tests). */
@@ -269,7 +283,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     log.debug("kernel loop {} started", name);
     Throwable fatal = null;
     try (Arena arena = Arena.ofConfined()) {
-      Sleeper sleeper = new Sleeper(arena);
+      Sleeper sleeper = null; // made at the first sleep: FFM set-up is not on the way to turn one
       while (running) {
         turns++;
         long now = System.nanoTime();
@@ -280,6 +294,9 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
         worked |= runTimers(now);
         worked |= pollAll(now);
         if (!worked && running) {
+          if (sleeper == null) {
+            sleeper = new Sleeper(arena);
+          }
           sleeper.sleep(nextDeadline());
         }
       }
@@ -406,6 +423,9 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
       this.arena = arena;
       this.errno = Posix.newErrnoSegment(arena);
       grow(8);
+      if (eventFd == null) {
+        eventFd = new EventFd(); // fails the loop with errno, or how to enable native access
+      }
     }
 
     private void grow(int slots) {
@@ -415,9 +435,6 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     }
 
     void sleep(long deadline) {
-      if (eventFd == null) {
-        eventFd = new EventFd(); // fails the loop with errno if the kernel refuses
-      }
       int n = fill();
       state.set(SLEEPING);
       if (wakeupRequested || !tasks.isEmpty() || !running) {

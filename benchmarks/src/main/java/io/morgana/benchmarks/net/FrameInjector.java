@@ -5,18 +5,22 @@ import io.morgana.api.Netif;
 import io.morgana.api.NetifStats;
 import io.morgana.api.Offloads;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
 
 /**
- * A {@link Netif} a benchmark pushes frames into the way {@code TapNetif} delivers them — copied
- * from the device's buffer into a pooled direct {@link ByteBuf}, handed to the handler, released
- * after it returns — and whose writes are counted and released (the device side of a send).
+ * A {@link Netif} a benchmark pushes frames into the way {@code TapNetif} delivers them: the frame
+ * lands in one native buffer that a {@link ByteBuf} wraps (where {@code TapNetif}'s {@code read}
+ * puts it; here a copy stands for the read), the buffer is handed to the handler and reused for
+ * the next frame unless the handler retained it. Writes are counted and released (the device
+ * side of a send; {@code TapNetif} copies them into its transmit buffer, as done here too).
  */
 final class FrameInjector implements Netif {
 
   private final MacAddress mac;
-  private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+  private ByteBuf rx = newBuffer();
+  private final ByteBuffer tx = ByteBuffer.allocateDirect(MAX_FRAME);
   private FrameHandler handler;
   long rxFrames;
   long txFrames;
@@ -29,14 +33,23 @@ final class FrameInjector implements Netif {
   /** Delivers a copy of {@code device}'s readable bytes as one received frame. */
   void inject(ByteBuf device) {
     int length = device.readableBytes();
-    ByteBuf frame = alloc.directBuffer(length, length);
-    try {
-      frame.writeBytes(device, device.readerIndex(), length);
-      rxFrames++;
-      handler.onFrame(frame);
-    } finally {
-      frame.release();
+    ByteBuf frame = rx;
+    frame.setIndex(0, 0);
+    frame.writeBytes(device, device.readerIndex(), length);
+    rxFrames++;
+    handler.onFrame(frame);
+    if (frame.refCnt() != 1) {
+      if (frame.refCnt() > 0) {
+        frame.release();
+      }
+      rx = newBuffer();
     }
+  }
+
+  private static final int MAX_FRAME = 65_535 + 14;
+
+  private static ByteBuf newBuffer() {
+    return Unpooled.wrappedBuffer(Arena.ofAuto().allocate(MAX_FRAME, 64).asByteBuffer());
   }
 
   @Override
@@ -66,6 +79,13 @@ final class FrameInjector implements Netif {
 
   @Override
   public boolean write(ByteBuf frame) {
+    int length = frame.readableBytes();
+    tx.clear();
+    if (frame.nioBufferCount() == 1) {
+      tx.put(frame.internalNioBuffer(frame.readerIndex(), length));
+    } else {
+      frame.getBytes(frame.readerIndex(), tx.limit(length));
+    }
     txFrames++;
     txBytes += frame.readableBytes();
     frame.release();

@@ -10,8 +10,9 @@ import java.util.Arrays;
  *
  * <p>Changes go to a private copy of the cluster chain (copy-on-write: the first change copies
  * the clusters it keeps; a new or emptied file has nothing to copy) and become visible on disk
- * with one directory-entry write at {@link #flush()} or {@link #close()}, after the data and the
- * FAT; the old chain is freed after that. Each write either happens whole or, when the volume is
+ * with one directory-entry write at {@link #flush()} (durable) or {@link #close()} (written back
+ * with the file system's next ordered write-back), after the data and the FAT; the old chain is
+ * freed after that. Each write either happens whole or, when the volume is
  * full, not at all ({@link FatDiskFullException}). A file can be open once at a time.
  */
 public final class FatFile implements AutoCloseable {
@@ -229,13 +230,14 @@ public final class FatFile implements AutoCloseable {
   }
 
   /**
-   * Publishes the changes: data, then every FAT copy, then the directory entry; then frees the
-   * clusters the file no longer uses.
+   * Publishes the changes and makes them durable: data, then every FAT copy, then the directory
+   * entry; then frees the clusters the file no longer uses; then flushes the device.
    */
   public void flush() throws IOException {
     synchronized (fs) {
       checkOpen();
       commit();
+      fs.flush();
     }
   }
 
@@ -245,10 +247,9 @@ public final class FatFile implements AutoCloseable {
     }
     long[] now = live();
     fs.commitEntry(node, now.length == 0 ? 0 : now[0], size);
-    fs.sync();
     if (committed != chain && committed.length > 0) {
+      fs.sync(); // the entry points at the new chain on disk before the old one is freed
       fs.fat.free(committed);
-      fs.sync();
     }
     committed = now;
     chain = now;
@@ -284,9 +285,6 @@ public final class FatFile implements AutoCloseable {
             d[i] = drop.get(i);
           }
           fs.fat.free(d);
-          if (!fs.isClosed()) {
-            fs.sync();
-          }
         }
       } finally {
         closed = true;

@@ -45,7 +45,10 @@ import java.util.Map;
  * reachable, then the FSInfo sector; when space is freed the directory entry goes first and the
  * FAT after it. A file opened for writing works on its own copy of the chain (copy-on-write) and
  * publishes it with one directory-entry write on {@link FatFile#flush()} or {@link
- * FatFile#close()}. A power cut therefore leaves at worst lost clusters — never a cross-linked
+ * FatFile#close()}. Write-back is lazy: operations only mark sectors dirty, and everything
+ * dirty is written in the order above (a batch of files costs one FAT write) at {@link #flush()},
+ * {@link #close()}, {@link FatFile#flush()}, when the cache needs room, and before any cluster is
+ * freed. A power cut therefore leaves at worst lost clusters — never a cross-linked
  * chain, and never an entry that points at clusters whose content was not written — and each file
  * holds its old or its new content. (Renames remove the old entry before writing the new one: a
  * cut between the two loses the name, as lost clusters.)
@@ -596,7 +599,6 @@ public final class FatFileSystem implements AutoCloseable {
       fat.free(c);
       throw e;
     }
-    sync();
   }
 
   private static byte[] dotName(int dots) {
@@ -635,7 +637,6 @@ public final class FatFileSystem implements AutoCloseable {
       throw new FileAlreadyExistsException(path);
     }
     Node n = addEntry(path, parent, name, template(DirectoryEntry.ATTR_ARCHIVE, 0));
-    sync();
     return new FatFile(this, n, path);
   }
 
@@ -713,7 +714,6 @@ public final class FatFileSystem implements AutoCloseable {
     n.entry = new ShortEntry(e.name(), keep | set, e.ntRes(), e.createTenths(), e.createTime(),
         e.createDate(), e.accessDate(), e.firstCluster(), e.writeTime(), e.writeDate(), e.size());
     n.parent.writeShort(cache, n.shortSlot, n.entry);
-    sync();
   }
 
   // ---------------------------------------------------------------- removing and moving
@@ -767,7 +767,6 @@ public final class FatFileSystem implements AutoCloseable {
     n.parent.remove(n);
     sync(); // the entry is gone on disk before its clusters are free
     fat.free(chain);
-    sync();
   }
 
   /**
@@ -835,7 +834,6 @@ public final class FatFileSystem implements AutoCloseable {
       }
     }
     addEntry(to, target, name, e);
-    sync();
   }
 
   private Dir parentOf(Dir d) throws IOException {

@@ -6,16 +6,18 @@ import io.morgana.api.Ipv4Address;
 import io.morgana.api.Netif;
 import io.morgana.runtime.DeterministicLoop;
 import io.morgana.testkit.EthernetSwitch;
+import io.morgana.testkit.FakeClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Stacks on an in-memory switch, on a deterministic loop, with counted buffers. */
+/** Stacks on an in-memory switch, on a deterministic loop over a fake clock, with counted buffers. */
 final class Harness implements AutoCloseable {
 
-  final DeterministicLoop loop = new DeterministicLoop();
+  final FakeClock clock = new FakeClock();
+  final DeterministicLoop loop = new DeterministicLoop(clock);
   final TrackingAllocator alloc = new TrackingAllocator();
   final EthernetSwitch ethernetSwitch = new EthernetSwitch(loop);
   private final List<TcpipStack> stacks = new ArrayList<>();

@@ -51,6 +51,7 @@ class ReceivePathAllocationTest {
     long allocated = mx.getThreadAllocatedBytes(tid) - before;
     frame.release();
     stack.close();
+    System.out.printf("receive path: %d bytes allocated for %d UDP datagrams%n", allocated, measured);
     assertEquals((long) (warmup + measured) * 64, bytes[0]);
     assertEquals(warmup + measured, stack.stats().get(Counter.UDP_RX_DATAGRAMS));
     // Less than one byte per packet: no object is allocated per packet (the smallest is 16 bytes).

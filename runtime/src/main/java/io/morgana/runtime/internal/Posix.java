@@ -67,12 +67,10 @@ public final class Posix {
   private static final VarHandle ERRNO =
       CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-  private static final Linker LINKER;
-  private static final Linker.Option ERRNO_OPTION;
-
-  static {
-    LINKER = Linker.nativeLinker();
-    ERRNO_OPTION = Linker.Option.captureCallState("errno");
+  /** The linker, loaded with the first call (not by {@link #checkPlatform()}). */
+  private static final class Native {
+    static final Linker LINKER = Linker.nativeLinker();
+    static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
   }
 
   // One holder per call: building a downcall handle costs tens of milliseconds at startup, so a
@@ -106,11 +104,11 @@ public final class Posix {
   private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
     try {
       MemorySegment symbol =
-          LINKER
+          Native.LINKER
               .defaultLookup()
               .find(name)
               .orElseThrow(() -> new UnsupportedOperationException("no C library symbol " + name));
-      return LINKER.downcallHandle(symbol, descriptor, ERRNO_OPTION);
+      return Native.LINKER.downcallHandle(symbol, descriptor, Native.ERRNO_OPTION);
     } catch (RuntimeException | LinkageError e) {
       throw new UnsupportedOperationException(
           "cannot bind " + name + "(2) through Java FFM (is native access enabled? run with "

@@ -48,7 +48,10 @@ public interface XenPlatform extends AutoCloseable {
   /** The primary console set up by the toolstack, if this platform can reach it. */
   Optional<PrimaryConsole> primaryConsole();
 
-  /** Closes every event channel and frees the pages of this platform. Idempotent. */
+  /**
+   * Releases the platform: closes its event channels (and, on Linux, its device files). Pages
+   * and grants are released by whoever holds them. Idempotent.
+   */
   @Override
   void close();
 }

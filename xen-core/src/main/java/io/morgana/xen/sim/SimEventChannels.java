@@ -45,6 +45,7 @@ public final class SimEventChannels implements EventChannels {
   private final IntConsumer external;
   private final List<Port> ports = new ArrayList<>();
   private final Queue<Integer> ready = new ConcurrentLinkedQueue<>();
+  private final EventLoop.Cancellable registration;
 
   SimEventChannels(SimDomain domain, EventLoop loop, IntConsumer external) {
     this.domain = domain;
@@ -52,9 +53,7 @@ public final class SimEventChannels implements EventChannels {
     this.loop = loop;
     this.external = external;
     ports.add(null); // port 0 is never allocated (Xen reserves it)
-    if (loop != null) {
-      loop.register(new Delivery());
-    }
+    this.registration = loop == null ? () -> {} : loop.register(new Delivery());
   }
 
   @Override
@@ -206,6 +205,7 @@ public final class SimEventChannels implements EventChannels {
         }
       }
     }
+    registration.cancel();
   }
 
   /** Whether {@code port} is pending (set and not yet delivered). */

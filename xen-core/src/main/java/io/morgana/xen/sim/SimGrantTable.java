@@ -21,7 +21,6 @@ import io.morgana.xen.grant.MappedGrants;
 import io.morgana.xen.grant.SharedPages;
 import io.morgana.xen.platform.Pages;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -399,6 +398,6 @@ public final class SimGrantTable implements GrantTable {
 
   @Override
   public String toString() {
-    return "SimGrantTable[domain " + domain.domid() + ", " + entries + " entries, free " + Arrays.stream(free, 0, freeCount).count() + "]";
+    return "SimGrantTable[domain " + domain.domid() + ", " + entries + " entries]";
   }
 }

@@ -63,7 +63,8 @@ public final class SimHypervisor {
    *
    * @throws IllegalArgumentException if {@code domid} exists or is not in 0..0x7fef
    */
-  public SimDomain createDomain(int domid, EventLoop loop) {
+  public synchronized SimDomain createDomain(int domid, EventLoop loop) {
+    checkNewDomid(domid);
     return add(new SimDomain(this, domid, Objects.requireNonNull(loop), null));
   }
 
@@ -74,19 +75,22 @@ public final class SimHypervisor {
    * handler on a loop. Whoever speaks for the outside domain calls its {@link
    * SimDomain#events()} to bind and notify.
    */
-  public SimDomain createExternalDomain(int domid, IntConsumer deliveries) {
+  public synchronized SimDomain createExternalDomain(int domid, IntConsumer deliveries) {
+    checkNewDomid(domid);
     return add(new SimDomain(this, domid, null, Objects.requireNonNull(deliveries)));
   }
 
+  private void checkNewDomid(int domid) {
+    if (domid < 0 || domid >= GrantEntryV1.DOMID_SELF) {
+      throw new IllegalArgumentException("domid out of range: " + domid);
+    }
+    if (domains.containsKey(domid)) {
+      throw new IllegalArgumentException("domain " + domid + " exists");
+    }
+  }
+
   private SimDomain add(SimDomain domain) {
-    if (domain.domid() < 0 || domain.domid() >= GrantEntryV1.DOMID_SELF) {
-      domain.close();
-      throw new IllegalArgumentException("domid out of range: " + domain.domid());
-    }
-    if (domains.putIfAbsent(domain.domid(), domain) != null) {
-      domain.close();
-      throw new IllegalArgumentException("domain " + domain.domid() + " exists");
-    }
+    domains.put(domain.domid(), domain);
     return domain;
   }
 

@@ -2,9 +2,10 @@ package io.morgana.xen.store;
 
 /**
  * A domain's connection to XenStore: node operations ({@link XenStoreOps}), domain paths, watches
- * and transactions. Methods block until the reply and may be called from any thread; a watch's
- * listener runs on the kernel loop. Do not call blocking methods on a loop thread whose turn is
- * needed to deliver the reply (a transport woken only through that loop).
+ * and transactions. Methods block until the reply and may be called from any thread, the kernel
+ * loop included (drivers call them from watch callbacks, as Linux's xenbus drivers do: a transport
+ * woken through the loop is polled while the loop thread waits); a watch's listener runs on the
+ * kernel loop.
  */
 public interface XenStore extends XenStoreOps, AutoCloseable {
 

@@ -165,6 +165,9 @@ public final class XenStoreClient implements XenStore {
   private XsMessage call(XsMessageType type, int txId, byte[] payload) {
     CompletableFuture<XsMessage> f = send(type, txId, payload, false);
     try {
+      if (!f.isDone() && loop.inLoop()) {
+        awaitOnLoop(f);
+      }
       return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       f.completeExceptionally(new XenStoreTimeoutException("gave up"));
@@ -180,6 +183,27 @@ public final class XenStoreClient implements XenStore {
         throw rethrown(x);
       }
       throw new XenStoreException(XsError.EIO, type + " failed", e.getCause());
+    }
+  }
+
+  /**
+   * A blocking call on the loop thread: the transport's notification handler cannot run while we
+   * wait, so poll the transport until the reply is there or the timeout passes.
+   */
+  private void awaitOnLoop(CompletableFuture<XsMessage> f)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!f.isDone()) {
+      transport.poll();
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new TimeoutException();
+      }
+      try {
+        f.get(Math.min(left, 200_000L), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // poll again
+      }
     }
   }
 

@@ -94,7 +94,8 @@ public final class XenStoreRingTransport implements XenStoreTransport {
         if (left <= 0) {
           throw new XenStoreTimeoutException("xenstore request ring stayed full for " + stallTimeout);
         }
-        consumed.await(left, TimeUnit.NANOSECONDS);
+        // The store's notification may be queued behind us on our own loop: look again every ms.
+        consumed.await(Math.min(left, 1_000_000L), TimeUnit.NANOSECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -124,6 +125,12 @@ public final class XenStoreRingTransport implements XenStoreTransport {
       drain();
       missed = wip.addAndGet(-missed);
     } while (missed != 0);
+  }
+
+  /** Same as {@link #onEvent()}: reads whatever the store has written. */
+  @Override
+  public void poll() {
+    onEvent();
   }
 
   private void drain() {

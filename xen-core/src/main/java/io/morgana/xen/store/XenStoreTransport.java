@@ -19,6 +19,14 @@ public interface XenStoreTransport extends AutoCloseable {
    */
   void send(byte[] message, int offset, int length);
 
+  /**
+   * Picks up received bytes without waiting for a notification. A transport that learns of
+   * replies only through a handler on the kernel loop (the shared ring's event channel)
+   * implements it, so that a blocking call made on that very loop can still see its reply. Any
+   * thread.
+   */
+  default void poll() {}
+
   /** The largest payload this transport carries: 4096, or 4080 through {@code /dev/xen/xenbus}. */
   default int maxPayload() {
     return io.morgana.xen.store.wire.XsHeader.PAYLOAD_MAX;

@@ -73,6 +73,7 @@ class BlkifRingConformanceTest {
         driver.done.get(120, TimeUnit.SECONDS);
 
         assertEquals(REQUESTS, driver.answered.cardinality());
+        assertEquals(null, back.failure(), "event pipe from the backend");
         assertTrue(ring.pages().segment().byteSize() == 4096L * pages);
         assertTrue(front.grants().inUse(ring.ref(0)), "the C backend marks the ring grant GTF_writing while mapped");
       } finally {

@@ -128,6 +128,22 @@ class SimEventChannelsTest {
   }
 
   @Test
+  void closingADomainUnbindsItsPeersAndRemovesIt() {
+    int[] p = connect();
+    SimHypervisor hv = back.hypervisor();
+    assertThrows(IllegalArgumentException.class, () -> hv.createDomain(1, frontLoop), "domid taken");
+    assertThrows(IllegalArgumentException.class, () -> hv.createDomain(0x7ff0, frontLoop), "DOMID_SELF");
+    back.close();
+    assertEquals(null, hv.domain(0));
+    front.events().notify(p[0]); // the peer went away: nothing happens, nothing fails
+    SimDomain newBackend = hv.createDomain(0, backLoop);
+    int again = newBackend.events().bindInterdomain(1, p[0]);
+    newBackend.events().setHandler(again, backEvents::add);
+    backLoop.runUntilIdle();
+    assertEquals(List.of(again), backEvents, "the guest's port is unbound for domain 0 again");
+  }
+
+  @Test
   void unknownPortsAreRefused() {
     assertThrows(EventChannelException.class, () -> front.events().notify(0));
     assertThrows(EventChannelException.class, () -> front.events().notify(99));

@@ -80,8 +80,8 @@ class EchoTapInteropTest {
 
   /**
    * Waits (up to 30 s) until {@code ip link show DEV} reports a carrier ({@code LOWER_UP}) and a
-   * real queueing discipline (not {@code noop}): the kernel activates a TAP's queue asynchronously after Morgana attaches, and drops what it sends
-   * until then.
+   * real queueing discipline (not {@code noop}): the kernel activates a TAP's queue
+   * asynchronously after Morgana attaches, and drops what it sends until then.
    */
   static void awaitLinkUp(NetworkNamespace ns, String dev) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

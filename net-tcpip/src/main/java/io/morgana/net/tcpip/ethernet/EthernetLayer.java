@@ -20,7 +20,9 @@ import java.util.Arrays;
  *
  * <p>Received payloads are handed up as the frame buffer itself with its reader index moved past
  * the header: nothing is copied or allocated. Outgoing payloads with 14 bytes of headroom get
- * their header in place.
+ * their header in place when they are writable and not shared ({@code refCnt() == 1}); others are
+ * copied into a pooled direct buffer (a retained duplicate of a received frame, for example, so
+ * that echoing a borrowed buffer never scribbles over memory someone else still reads).
  *
  * <p>Loop thread only.
  */

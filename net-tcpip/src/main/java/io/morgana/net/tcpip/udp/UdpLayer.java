@@ -29,7 +29,7 @@ import io.netty.util.collection.IntObjectHashMap;
  *       port's {@link UdpHandler}; to a closed port: counted and answered with ICMP port
  *       unreachable quoting the IP header and 8 bytes (when the datagram was unicast to us).
  *   <li>Sent datagrams: up to {@link #MAX_PAYLOAD} bytes, fragmented by IP when needed, checksum
- *       always computed (0 goes out as 0xffff). Source port 0 picks the next free ephemeral port
+ *       always computed (0 goes out as 0xffff; devices' transmit checksum offload is not used). Source port 0 picks the next free ephemeral port
  *       in {@link #EPHEMERAL_FIRST}..{@link #EPHEMERAL_LAST}. Payloads with {@link #HEADROOM}
  *       bytes in front get all headers in place.
  *   <li>ICMP errors about our datagrams go to the {@link UdpErrorHandler} of the local port, or

@@ -148,13 +148,18 @@ public final class SimXenStore {
    * Plugs this store into a simulated hypervisor over real shared pages, as Xen does: each guest
    * gets a zeroed {@code xenstore_domain_interface} page of its own memory and an event channel
    * to {@code storeDomain} (where this server runs); the server reads and writes the guest's
-   * page, and each side's notifications run the other's handler on its loop. Blocking calls
-   * then need the loops running on their own threads (a {@code KernelLoop}), not a
-   * deterministic loop driven by the calling thread.
+   * page, and each side's notifications run the other's handler on its loop. The store domain
+   * itself gets an in-JVM connection. The store domain's loop must run on its own thread (a
+   * {@code KernelLoop}): a guest's blocking call, even one made on the guest's loop, waits for
+   * the server to run there.
    */
   public XenStoreConnector ringConnector(SimDomain storeDomain, Duration timeout) {
     return guest -> {
       introduceDomain(guest.domid());
+      if (guest.domid() == storeDomain.domid()) {
+        // xenstored's own domain talks to it locally (a Unix socket in Xen), not through a ring.
+        return new XenStoreClient(transport(guest.domid()), guest.loop(), timeout);
+      }
       Pages page = guest.allocatePages(1);
       int guestPort = guest.events().allocUnbound(storeDomain.domid());
       int storePort = storeDomain.events().bindInterdomain(guest.domid(), guestPort);
