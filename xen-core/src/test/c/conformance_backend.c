@@ -18,8 +18,9 @@
  *   console MEM GT_FRAME GT_ENTRIES FRONT_DOMID MY_DOMID PORT REF
  *                                xencons_interface backend: says "ready\n", then echoes every byte
  *                                of the out ring into the in ring
- *   blkif MEM GT_FRAME GT_ENTRIES FRONT_DOMID MY_DOMID PORT NREFS REF...
- *                                blkif backend over a ring of NREFS pages: checks each request's
+ *   blkif MEM GT_FRAME GT_ENTRIES FRONT_DOMID MY_DOMID PORT START NREFS REF...
+ *                                blkif backend over a ring of NREFS pages whose free-running
+ *                                indices stand at START (BACK_RING_ATTACH): checks each request's
  *                                fields against the pattern the Java test writes and answers
  *                                BLKIF_RSP_OKAY or BLKIF_RSP_ERROR
  *
@@ -292,19 +293,20 @@ static int request_matches(const blkif_request_t *req) {
 
 static int blkif(int argc, char **argv) {
   common_args(argv);
-  uint32_t nrefs = (uint32_t)arg(argv[6]);
-  if (nrefs < 1 || nrefs > 16 || argc < 7 + (int)nrefs) die("bad ring ref list");
+  RING_IDX start = (RING_IDX)arg(argv[6]);
+  uint32_t nrefs = (uint32_t)arg(argv[7]);
+  if (nrefs < 1 || nrefs > 16 || argc < 8 + (int)nrefs) die("bad ring ref list");
   uint32_t refs[16];
   uint32_t first_frame = 0;
   for (uint32_t i = 0; i < nrefs; i++) {
-    refs[i] = (uint32_t)arg(argv[7 + i]);
+    refs[i] = (uint32_t)arg(argv[8 + i]);
     uint32_t frame = map_grant(refs[i], 1);
     if (i == 0) first_frame = frame;
     else if (frame != first_frame + i) die("ring pages are not contiguous in the memory file");
   }
   blkif_sring_t *sring = (blkif_sring_t *)(memory + (size_t)first_frame * PAGE);
   blkif_back_ring_t back;
-  BACK_RING_INIT(&back, sring, PAGE * nrefs);
+  BACK_RING_ATTACH(&back, sring, start, PAGE * nrefs);
   unsigned long requests = 0, bad = 0, pushes = 0;
 
   for (;;) {
@@ -339,18 +341,18 @@ static int blkif(int argc, char **argv) {
     if (!wait_event()) break;
   }
   for (uint32_t i = 0; i < nrefs; i++) unmap_grant(refs[i]);
-  fprintf(stderr, "requests=%lu\nbad=%lu\npushes=%lu\nevents=%lu\nnotifies=%lu\nring_size=%u\n", requests, bad,
-          pushes, events_received, notifies_sent, (unsigned)RING_SIZE(&back));
+  fprintf(stderr, "requests=%lu\nbad=%lu\npushes=%lu\nevents=%lu\nnotifies=%lu\nring_size=%u\nreq_cons=%u\n",
+          requests, bad, pushes, events_received, notifies_sent, (unsigned)RING_SIZE(&back), (unsigned)back.req_cons);
   return 0;
 }
 
 int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "layout") == 0) return layout();
   if (argc >= 9 && strcmp(argv[1], "console") == 0) return console(argv + 2);
-  if (argc >= 10 && strcmp(argv[1], "blkif") == 0) return blkif(argc - 2, argv + 2);
+  if (argc >= 11 && strcmp(argv[1], "blkif") == 0) return blkif(argc - 2, argv + 2);
   fprintf(stderr,
           "usage: conformance_backend layout\n"
           "       conformance_backend console MEM GT_FRAME GT_ENTRIES FRONT_DOMID MY_DOMID PORT REF\n"
-          "       conformance_backend blkif MEM GT_FRAME GT_ENTRIES FRONT_DOMID MY_DOMID PORT NREFS REF...\n");
+          "       conformance_backend blkif MEM GT_FRAME GT_ENTRIES FRONT_DOMID MY_DOMID PORT START NREFS REF...\n");
   return 2;
 }

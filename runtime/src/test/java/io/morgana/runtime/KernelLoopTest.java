@@ -75,7 +75,8 @@ class KernelLoopTest {
 
   @Test
   void timersRunInDeadlineOrder_sameDeadlineInScheduleOrder_neverEarly() throws Exception {
-    loop.start();
+    // Scheduled before start: a test thread descheduled between two calls on a loaded machine
+    // must not turn "scheduled later" into "due later".
     long base = loop.nowNanos();
     List<String> order = Collections.synchronizedList(new ArrayList<>());
     List<Long> lateness = Collections.synchronizedList(new ArrayList<>());
@@ -93,6 +94,7 @@ class KernelLoopTest {
             all.countDown();
           });
     }
+    loop.start();
     assertTrue(all.await(TIMEOUT_S, TimeUnit.SECONDS));
     assertEquals(List.of("10", "20a", "20b", "30", "40"), order);
     for (long late : lateness) {
@@ -102,13 +104,13 @@ class KernelLoopTest {
 
   @Test
   void cancelledTimerNeverRuns() throws Exception {
-    loop.start();
     AtomicBoolean cancelledRan = new AtomicBoolean();
     CountDownLatch later = new CountDownLatch(1);
     long now = loop.nowNanos();
     EventLoop.Cancellable c = loop.schedule(now + TimeUnit.MILLISECONDS.toNanos(5), () -> cancelledRan.set(true));
     c.cancel();
     loop.schedule(now + TimeUnit.MILLISECONDS.toNanos(20), later::countDown);
+    loop.start();
     assertTrue(later.await(TIMEOUT_S, TimeUnit.SECONDS));
     assertFalse(cancelledRan.get());
   }
@@ -218,7 +220,7 @@ class KernelLoopTest {
             }
           });
       loop.start();
-      awaitIdle();
+      awaitSleeping();
       // No wakeup(): only the descriptor becoming readable can wake the sleeping loop.
       MemorySegment data = arena.allocate(3);
       data.setString(0, "hi");
@@ -250,7 +252,7 @@ class KernelLoopTest {
           }
         });
     loop.start();
-    awaitIdle();
+    awaitSleeping();
     Thread other =
         Thread.ofPlatform()
             .start(
@@ -343,12 +345,7 @@ class KernelLoopTest {
   @Test
   void aWakeupOfASleepingLoopWritesTheEventfd() throws Exception {
     loop.start();
-    awaitIdle();
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-    while (!loop.isSleeping() && System.nanoTime() < until) {
-      Thread.onSpinWait(); // the loop goes to sleep right after the round trip
-    }
-    assertTrue(loop.isSleeping(), "the idle loop went to sleep");
+    awaitSleeping();
     long before = loop.eventfdSignals();
     CompletableFuture<Void> polled = new CompletableFuture<>();
     loop.register(
@@ -465,6 +462,7 @@ class KernelLoopTest {
     CountDownLatch after = new CountDownLatch(1);
     loop.schedule(loop.nowNanos() + TimeUnit.MILLISECONDS.toNanos(5), after::countDown);
     assertTrue(after.await(TIMEOUT_S, TimeUnit.SECONDS));
+    awaitIdle(); // the turn that ran the timer may poll the throwing pollable after it
     assertEquals(3, loop.failures());
   }
 
@@ -550,6 +548,16 @@ class KernelLoopTest {
     CompletableFuture<Void> f = new CompletableFuture<>();
     loop.execute(() -> f.complete(null));
     f.get(TIMEOUT_S, TimeUnit.SECONDS);
+  }
+
+  /** Waits until the idle loop is asleep in poll(2) (it goes there right after a round trip). */
+  private void awaitSleeping() throws Exception {
+    awaitIdle();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+    while (!loop.isSleeping() && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    assertTrue(loop.isSleeping(), "the idle loop went to sleep");
   }
 
   private static Pollable quietPollable(int fd, long deadline) {

@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A Java frontend ({@link FrontRing}) drives the C backend, which serves a {@code blkif} ring with
@@ -43,9 +43,10 @@ class BlkifRingConformanceTest {
 
   @TempDir Path dir;
 
-  @ParameterizedTest(name = "ring-page-order {0}")
-  @ValueSource(ints = {0, 1, 2})
-  void ringH_javaFrontendAndCBackendExchangeEveryRequestExactlyOnce(int order) throws Exception {
+  @ParameterizedTest(name = "ring-page-order {0}, indices from {1}")
+  @CsvSource({"0, 0", "1, 0", "2, 0", "0, 4294965296", "1, 4294967200"})
+  void ringH_javaFrontendAndCBackendExchangeEveryRequestExactlyOnce(int order, long startIndex) throws Exception {
+    int start = (int) startIndex; // near 2^32: the free-running indices wrap during the run
     Path memoryFile = dir.resolve("memory");
     Path stderr = dir.resolve("backend.err");
     SimHypervisor hv = new SimHypervisor(SimMemory.mapFile(memoryFile, 128));
@@ -56,11 +57,20 @@ class BlkifRingConformanceTest {
       int pages = 1 << order;
       SharedPages ring = front.grants().share(BACK, pages, false);
       FrontRing fr = FrontRing.init(ring.pages().segment(), SharedRingLayout.BLKIF_STRIDE);
+      if (start != 0) { // a live ring re-attached at START (FRONT_RING_ATTACH / BACK_RING_ATTACH)
+        MemorySegment sring = ring.pages().segment();
+        sring.set(JAVA_INT, SharedRingLayout.REQ_PROD_OFFSET, start);
+        sring.set(JAVA_INT, SharedRingLayout.RSP_PROD_OFFSET, start);
+        sring.set(JAVA_INT, SharedRingLayout.REQ_EVENT_OFFSET, start + 1);
+        sring.set(JAVA_INT, SharedRingLayout.RSP_EVENT_OFFSET, start + 1);
+        fr = FrontRing.attach(sring, SharedRingLayout.BLKIF_STRIDE, start);
+      }
       int frontPort = front.events().allocUnbound(BACK);
       int backPort = back.domain().events().bindInterdomain(FRONT, frontPort);
 
       List<Object> args = new ArrayList<>(List.of(
-          memoryFile, front.grants().firstFrame(), front.grants().entries(), FRONT, BACK, backPort, pages));
+          memoryFile, front.grants().firstFrame(), front.grants().entries(), FRONT, BACK, backPort,
+          Integer.toUnsignedString(start), pages));
       for (int i = 0; i < pages; i++) {
         args.add(ring.ref(i));
       }
@@ -84,6 +94,7 @@ class BlkifRingConformanceTest {
       assertEquals(0, c.exitValue(), "backend failed: " + counters);
       assertEquals((long) REQUESTS, counters.get("requests"), counters.toString());
       assertEquals(0L, counters.get("bad"), "requests whose fields the C structs read differently: " + counters);
+      assertEquals(Integer.toUnsignedLong(start + REQUESTS), counters.get("req_cons"), "C's req_cons, modulo 2^32");
       assertEquals(
           (long) SharedRingLayout.ringSize(4096L * pages, SharedRingLayout.BLKIF_STRIDE), counters.get("ring_size"));
       // Every notification the Java frontend decided to send reached the backend, plus the one
@@ -98,8 +109,8 @@ class BlkifRingConformanceTest {
       ring.close();
       assertEquals(0, GrantEntryV1.flags(front.grants().segment(), ring.ref(0)));
       System.out.printf(
-          "blkif order %d: %d requests, java notifies %d, C pushes %d, C notifies %d, java deliveries %d%n",
-          order, REQUESTS, front.events().sentCount(frontPort), counters.get("pushes"),
+          "blkif order %d from %s: %d requests, java notifies %d, C pushes %d, C notifies %d, java deliveries %d%n",
+          order, Integer.toUnsignedString(start), REQUESTS, front.events().sentCount(frontPort), counters.get("pushes"),
           counters.get("notifies"), front.events().deliveredCount(frontPort));
     }
   }
