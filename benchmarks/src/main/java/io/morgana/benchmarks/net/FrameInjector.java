@@ -5,21 +5,22 @@ import io.morgana.api.Netif;
 import io.morgana.api.NetifStats;
 import io.morgana.api.Offloads;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import java.lang.foreign.Arena;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
  * A {@link Netif} a benchmark pushes frames into the way {@code TapNetif} delivers them: the frame
- * lands in one native buffer that a {@link ByteBuf} wraps (where {@code TapNetif}'s {@code read}
- * puts it; here a copy stands for the read), the buffer is handed to the handler and reused for
- * the next frame unless the handler retained it. Writes are counted and released (the device
+ * lands in a pooled direct {@link ByteBuf} (where {@code TapNetif}'s {@code read} puts it; here a
+ * copy through a {@code MemorySegment} view stands for the read), the buffer is handed to the
+ * handler and reused for the next frame unless the handler retained it. Writes are counted and released (the device
  * side of a send; {@code TapNetif} copies them into its transmit buffer, as done here too).
  */
 final class FrameInjector implements Netif {
 
   private final MacAddress mac;
-  private ByteBuf rx = newBuffer();
+  private ByteBuf rx;
+  private ByteBuffer rxView;
   private final ByteBuffer tx = ByteBuffer.allocateDirect(MAX_FRAME);
   private FrameHandler handler;
   long rxFrames;
@@ -28,28 +29,31 @@ final class FrameInjector implements Netif {
 
   FrameInjector(MacAddress mac) {
     this.mac = mac;
+    newBuffer();
   }
 
   /** Delivers a copy of {@code device}'s readable bytes as one received frame. */
   void inject(ByteBuf device) {
     int length = device.readableBytes();
     ByteBuf frame = rx;
-    frame.setIndex(0, 0);
-    frame.writeBytes(device, device.readerIndex(), length);
+    rxView.clear();
+    rxView.put(device.internalNioBuffer(device.readerIndex(), length)); // the "read"
+    frame.setIndex(0, length);
     rxFrames++;
     handler.onFrame(frame);
     if (frame.refCnt() != 1) {
       if (frame.refCnt() > 0) {
         frame.release();
       }
-      rx = newBuffer();
+      newBuffer();
     }
   }
 
   private static final int MAX_FRAME = 65_535 + 14;
 
-  private static ByteBuf newBuffer() {
-    return Unpooled.wrappedBuffer(Arena.ofAuto().allocate(MAX_FRAME, 64).asByteBuffer());
+  private void newBuffer() {
+    rx = PooledByteBufAllocator.DEFAULT.directBuffer(MAX_FRAME, MAX_FRAME);
+    rxView = MemorySegment.ofBuffer(rx.nioBuffer(0, MAX_FRAME)).asByteBuffer();
   }
 
   @Override

@@ -187,6 +187,7 @@ class CorruptionTest {
     try (FatFileSystem fs = FatFileSystem.open(b, Images.options())) {
       fs.write("/loop.bin", new byte[3000]); // 6 clusters
       first = fs.stat("/loop.bin").firstCluster();
+      fs.flush();
       link(b, fs, first + 5, first + 1); // last -> second: a loop
     }
     assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
@@ -207,6 +208,7 @@ class CorruptionTest {
     FatFileSystem.format(b, FormatOptions.defaults().withType(FatType.FAT16).withClusterSize(512), Images.CLOCK);
     try (FatFileSystem fs = FatFileSystem.open(b, Images.options())) {
       fs.write("/f", new byte[2000]);
+      fs.flush();
       link(b, fs, fs.stat("/f").firstCluster() + 1, 0xFFF0);
     }
     try (FatFileSystem fs = FatFileSystem.open(b, Images.options())) {
@@ -225,6 +227,7 @@ class CorruptionTest {
       fs.write("/two", new byte[2000]);
       long one = fs.stat("/one").firstCluster();
       long two = fs.stat("/two").firstCluster();
+      fs.flush();
       link(b, fs, one + 3, two + 2); // one's tail runs into two's chain
     }
     FatChecker.Report r = FatChecker.check(b);
@@ -243,6 +246,7 @@ class CorruptionTest {
         outer = fs.stat("/outer").firstCluster();
         // Point inner's entry at outer's cluster: outer/inner/inner/... forever.
         long inner = fs.stat("/outer/inner").firstCluster();
+        fs.flush();
         byte[] img = b.toByteArray();
         long dirSector = fs.bootSector().dataStart() + (outer - 2);
         int at = (int) (dirSector * 512);

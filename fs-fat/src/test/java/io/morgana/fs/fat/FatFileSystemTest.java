@@ -97,6 +97,17 @@ class FatFileSystemTest {
   }
 
   @Test
+  void namesOutsideTheBmp_roundTripAsUtf16SurrogatePairs() throws IOException {
+    try (FatFileSystem fs = fresh(FatType.FAT16)) {
+      String name = "emoji-\uD83D\uDE00 and \uD834\uDD1E.txt";
+      fs.write("/" + name, new byte[] {7});
+      assertEquals(name, fs.list("/").getFirst().name());
+      assertEquals("EMOJI-~1.TXT", fs.stat("/" + name).shortName());
+      assertEquals(List.of(), checked(fs).problems());
+    }
+  }
+
+  @Test
   void invalidNames_areRefusedWithTheReason() throws IOException {
     try (FatFileSystem fs = fresh(FatType.FAT12)) {
       for (String bad : List.of("/a*b", "/what?", "/x.", "/y ", "/tab\there", "/" + "n".repeat(256), "/a<b", "/a|b")) {

@@ -24,7 +24,7 @@ final class HostFat {
   private HostFat() {}
 
   static void require() {
-    HostTools.require("mkfs.fat", "fsck.fat", "mcopy", "mdir", "mtype", "mmd");
+    HostTools.require("mkfs.fat", "fsck.fat", "mcopy", "mdir", "mtype");
   }
 
   static ExecResult run(String... cmd) {

@@ -10,7 +10,7 @@ import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.KernelLoop;
 import io.morgana.runtime.Pollable;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -44,11 +44,12 @@ import org.slf4j.LoggerFactory;
  * until {@code EAGAIN} or {@value #RX_BUDGET} frames. Writes go straight to the descriptor; a
  * full device queue ({@code EAGAIN}) or a down link is a counted drop.
  *
- * <p><b>Memory.</b> A frame is read straight into a native buffer that a {@link ByteBuf} wraps, and
- * that buffer is handed to the handler: no copy. After the handler returns the buffer is reused
- * for the next frame — unless the handler retained it (its reference count is above one), in
- * which case it is left to the handler and a new one is made. A frame sent is copied once into a
- * second native buffer and written. Nothing is allocated per frame.
+ * <p><b>Memory.</b> A frame is read straight into a pooled direct {@link ByteBuf} (through a
+ * {@link MemorySegment} over its memory), and that buffer is handed to the handler: no copy.
+ * After the handler returns the buffer is reused for the next frame — unless the handler
+ * retained it (its reference count is above one), in which case it is left to the handler and a
+ * new one is taken from the pool. A frame sent is copied once into a native buffer of the
+ * interface and written. Nothing is allocated per frame.
  *
  * <p><b>Threads.</b> {@link #listen}, {@link #write} and {@link #poll} run on the loop thread;
  * {@link #close()} and the accessors from any thread.
@@ -349,14 +350,15 @@ public final class TapNetif implements Netif, Pollable {
   }
 
   /**
-   * A native buffer the descriptor is read into, and the {@link ByteBuf} over the same memory
-   * that is handed to the handler: a frame is read once, in place, and never copied. The buffer
-   * is reused for the next frame unless the handler retained it; memory of one it retained is
-   * freed by the garbage collector once the last reference is released and dropped.
+   * A pooled direct buffer the descriptor is read into, in place, and that is handed to the
+   * handler: a frame is never copied on receive. It is reused for the next frame unless the
+   * handler retained it, in which case it is the handler's to release and a new one is taken from
+   * the pool. Pooled (not a wrapper of our own memory) so that what the stack copies out of it
+   * goes through Netty's cached NIO view rather than a new slice per copy.
    */
   private void newReceiveBuffer() {
-    rxSegment = Arena.ofAuto().allocate(MAX_FRAME, 64);
-    rxFrame = Unpooled.wrappedBuffer(rxSegment.asByteBuffer());
+    rxFrame = PooledByteBufAllocator.DEFAULT.directBuffer(MAX_FRAME, MAX_FRAME);
+    rxSegment = MemorySegment.ofBuffer(rxFrame.nioBuffer(0, MAX_FRAME));
   }
 
   /** The device is gone (deleted, detached): stop polling it rather than spin. */
@@ -427,6 +429,9 @@ public final class TapNetif implements Netif, Pollable {
       closed = true;
       try (Arena arena = Arena.ofConfined()) {
         Libc.close(new Libc.Errno(arena), fd);
+      }
+      if (rxFrame.refCnt() > 0) {
+        rxFrame.release(); // our reference; the buffer is never read into again
       }
     }
     LOG.info("TAP {}: closed ({})", name, stats());

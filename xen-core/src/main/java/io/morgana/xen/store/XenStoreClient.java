@@ -248,6 +248,9 @@ public final class XenStoreClient implements XenStore {
       return;
     }
     Pending p = pending.remove(h.reqId());
+    if (p == null && h.reqId() == 0) {
+      p = legacyWatchReply(h.type());
+    }
     if (p == null) {
       unmatched.incrementAndGet();
       return;
@@ -273,6 +276,23 @@ public final class XenStoreClient implements XenStore {
     } else {
       p.future.complete(new XsMessage(type, h.reqId(), h.txId(), frame.payload()));
     }
+  }
+
+  /**
+   * Older Linux kernels answer WATCH and UNWATCH on {@code /dev/xen/xenbus} themselves with
+   * {@code req_id 0} (xen-abi.md 7.4): match such a reply to the oldest outstanding request of
+   * that type.
+   */
+  private Pending legacyWatchReply(int type) {
+    Pending oldest = null;
+    for (Pending p : pending.values()) {
+      boolean watchish = p.type == XsMessageType.WATCH || p.type == XsMessageType.UNWATCH;
+      if (watchish && (type == p.type.code() || type == XsMessageType.ERROR.code())
+          && (oldest == null || Integer.compareUnsigned(p.reqId - oldest.reqId, Integer.MAX_VALUE) > 0)) {
+        oldest = p;
+      }
+    }
+    return oldest != null && pending.remove(oldest.reqId, oldest) ? oldest : null;
   }
 
   private void deliverWatchEvent(byte[] payload) {

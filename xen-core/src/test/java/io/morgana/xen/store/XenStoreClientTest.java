@@ -179,6 +179,16 @@ class XenStoreClientTest {
   }
 
   @Test
+  void watchReplyWithReqIdZeroFromOlderKernelsIsAccepted() {
+    XenStoreClient c = scripted(m -> m.type() == XsMessageType.WATCH
+        ? new XsMessage(XsMessageType.WATCH, 0, 0, XsPayloads.ok()).encode()
+        : null, Duration.ofSeconds(5));
+    Watch w = c.watch("/x", "t", (p, t) -> {});
+    assertEquals("/x", w.path());
+    assertEquals(0, c.outstandingRequests());
+  }
+
+  @Test
   void payloadOverTheLimitIsRefusedBeforeSending() {
     ScriptedTransport t = new ScriptedTransport(m -> null);
     XenStoreClient c = new XenStoreClient(t, loop, Duration.ofSeconds(5));
