@@ -3,7 +3,8 @@
 # Whole-process timings: every `fat` row includes JVM start-up (see the first row), every mcopy
 # row a C process start. Prints a markdown table. Needs: fs-fat/target/fat.jar (build with
 #   mvn -B -o -q -pl fs-fat install -DskipTests), mtools, dosfstools, a JDK 25.
-# Usage: benchmarks/fat/run.sh [WORKDIR]   (default: a fresh directory under ${TMPDIR:-/tmp})
+# Usage: benchmarks/fat/run.sh [WORKDIR]   (default: a fresh directory under ${TMPDIR:-/tmp});
+# FAT_JAVA_OPTS adds JVM options to every fat run (e.g. -XX:TieredStopAtLevel=1).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -15,7 +16,7 @@ export MTOOLS_SKIP_CHECK=1 LANG=C.UTF-8 LC_ALL=C.UTF-8
 work=${1:-$(mktemp -d "${TMPDIR:-/tmp}/fatbench.XXXXXX")}
 mkdir -p "$work"
 cd "$work"
-fat() { java -jar "$jar" "$@"; }
+fat() { java ${FAT_JAVA_OPTS:-} -jar "$jar" "$@"; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 ratio() { awk -v m="$1" -v f="$2" 'BEGIN { if (f > 0) printf "%.2f", m / f; else print "n/a" }'; }

@@ -74,7 +74,6 @@ public final class FatChecker {
   private Report report() {
     long lost = 0;
     if (fat != null) {
-      long chains = 0;
       for (long cl = 2; cl <= fat.maxCluster(); cl++) {
         long v = fat.get(cl);
         if (v != 0 && v != fat.bad() && owner[(int) cl] == 0) {
@@ -83,9 +82,6 @@ public final class FatChecker {
       }
       if (lost > 0) {
         problems.add(lost + " lost cluster" + (lost == 1 ? "" : "s") + " (allocated, owned by no file)");
-      }
-      if (chains < 0) {
-        problems.add("unreachable");
       }
     }
     return new Report(List.copyOf(problems), lost, files, directories);

@@ -125,6 +125,7 @@ public final class FatFile implements AutoCloseable {
       fs.writeData(chain, pos, src, off, len, size);
       size = Math.max(size, end);
       dirty = true;
+      fs.checkpoint();
     }
   }
 
@@ -256,6 +257,7 @@ public final class FatFile implements AutoCloseable {
     chainLength = now.length;
     shared = now.length > 0;
     dirty = false;
+    fs.checkpoint();
   }
 
   /**

@@ -105,7 +105,17 @@ public final class FatFileSystem implements AutoCloseable {
     this.fat = fat;
     this.clock = options.clock();
     this.cache = new SectorCache(volume, options.cacheSectors());
-    this.cache.setFlusher(this::sync);
+    this.cache.setFlusher(new SectorCache.Flusher() {
+      @Override
+      public void flushAll() throws IOException {
+        sync();
+      }
+
+      @Override
+      public boolean canFlush() {
+        return dirUpdates == 0;
+      }
+    });
     this.sectorSize = bpb.bytesPerSector();
     this.sectorsPerCluster = bpb.sectorsPerCluster();
     this.clusterBytes = bpb.clusterBytes();
@@ -359,6 +369,15 @@ public final class FatFileSystem implements AutoCloseable {
   }
 
   private long writesAtBarrier;
+  /** Directory changes in progress: no write-back may run in their middle. */
+  private int dirUpdates;
+
+  /** After an operation: if deferred write-backs let the cache grow, write back and shrink. */
+  void checkpoint() throws IOException {
+    if (dirUpdates == 0 && cache.overCapacity()) {
+      cache.trim();
+    }
+  }
 
   /** A device flush between two phases of the write-back order, when the first wrote anything. */
   private void barrier() throws IOException {
@@ -486,6 +505,15 @@ public final class FatFileSystem implements AutoCloseable {
    * entries and the short entry (directory-class writes: they reach the disk after data and FAT).
    */
   Node addEntry(String path, Dir d, String name, ShortEntry template) throws IOException {
+    dirUpdates++;
+    try {
+      return addEntryInner(path, d, name, template);
+    } finally {
+      dirUpdates--;
+    }
+  }
+
+  private Node addEntryInner(String path, Dir d, String name, ShortEntry template) throws IOException {
     byte[] basis = ShortNames.alias(name, x -> false, 1);
     String hintKey = ShortNames.latin1(basis);
     byte[] sfn = ShortNames.alias(name, d.shortNames::contains, d.tailHints.getOrDefault(hintKey, 1));
@@ -599,6 +627,7 @@ public final class FatFileSystem implements AutoCloseable {
       fat.free(c);
       throw e;
     }
+    checkpoint();
   }
 
   private static byte[] dotName(int dots) {
@@ -637,6 +666,7 @@ public final class FatFileSystem implements AutoCloseable {
       throw new FileAlreadyExistsException(path);
     }
     Node n = addEntry(path, parent, name, template(DirectoryEntry.ATTR_ARCHIVE, 0));
+    checkpoint();
     return new FatFile(this, n, path);
   }
 
@@ -714,6 +744,7 @@ public final class FatFileSystem implements AutoCloseable {
     n.entry = new ShortEntry(e.name(), keep | set, e.ntRes(), e.createTenths(), e.createTime(),
         e.createDate(), e.accessDate(), e.firstCluster(), e.writeTime(), e.writeDate(), e.size());
     n.parent.writeShort(cache, n.shortSlot, n.entry);
+    checkpoint();
   }
 
   // ---------------------------------------------------------------- removing and moving
@@ -758,15 +789,25 @@ public final class FatFileSystem implements AutoCloseable {
     }
   }
 
+  private void freeSlots(Node n) throws IOException {
+    dirUpdates++;
+    try {
+      n.parent.freeSlots(cache, n.firstSlot, n.shortSlot);
+    } finally {
+      dirUpdates--;
+    }
+  }
+
   private void removeNode(String path, Node n) throws IOException {
     if (n.openHandles > 0) {
       throw new FileSystemException(path, null, "file is open");
     }
     long[] chain = n.entry.firstCluster() == 0 ? new long[0] : fat.chain(n.entry.firstCluster());
-    n.parent.freeSlots(cache, n.firstSlot, n.shortSlot);
+    freeSlots(n);
     n.parent.remove(n);
     sync(); // the entry is gone on disk before its clusters are free
     fat.free(chain);
+    checkpoint();
   }
 
   /**
@@ -819,7 +860,7 @@ public final class FatFileSystem implements AutoCloseable {
     // never two names for one chain nor a '..' that disagrees with the parent.
     ShortEntry e = n.entry;
     Dir oldParent = n.parent;
-    n.parent.freeSlots(cache, n.firstSlot, n.shortSlot);
+    freeSlots(n);
     n.parent.remove(n);
     sync();
     if (n.isDirectory() && target != oldParent) {
@@ -834,6 +875,7 @@ public final class FatFileSystem implements AutoCloseable {
       }
     }
     addEntry(to, target, name, e);
+    checkpoint();
   }
 
   private Dir parentOf(Dir d) throws IOException {

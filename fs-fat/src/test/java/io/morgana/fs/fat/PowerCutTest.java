@@ -79,6 +79,17 @@ class PowerCutTest {
   @ParameterizedTest
   @EnumSource(FatType.class)
   void powerCutAfterEveryWrite_leavesOnlyLostClustersAndOldOrNewContent(FatType type) throws IOException {
+    powerCuts(type, Images.options());
+  }
+
+  /** An 8-sector cache: write-backs forced by evictions in the middle of the workload. */
+  @ParameterizedTest
+  @EnumSource(value = FatType.class, names = {"FAT12", "FAT16"})
+  void powerCutAfterEveryWrite_withATinyCache(FatType type) throws IOException {
+    powerCuts(type, Images.options().withCacheSectors(8));
+  }
+
+  void powerCuts(FatType type, FatFileSystem.Options options) throws IOException {
     HostFat.require();
     long bytes = type == FatType.FAT32 ? 34L << 20 : type == FatType.FAT16 ? 4L << 20 : 1L << 20;
     RamBlock base = RamBlock.create(bytes / 512);
@@ -91,7 +102,7 @@ class PowerCutTest {
 
     // Dry run: how many writes does the workload make?
     FaultInjectingBlock counting = new FaultInjectingBlock(RamBlock.copyOf(initial));
-    try (FatFileSystem fs = FatFileSystem.open(counting, Images.options())) {
+    try (FatFileSystem fs = FatFileSystem.open(counting, options)) {
       workload(fs);
     }
     long total = counting.writes();
@@ -101,7 +112,7 @@ class PowerCutTest {
     for (long cut = 0; cut <= total; cut++) {
       FaultInjectingBlock disk = new FaultInjectingBlock(RamBlock.copyOf(initial)).powerCutAfterWrite(cut);
       try {
-        FatFileSystem fs = FatFileSystem.open(disk, Images.options());
+        FatFileSystem fs = FatFileSystem.open(disk, options);
         workload(fs);
         fs.close();
       } catch (IOException expected) {

@@ -13,7 +13,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -66,6 +67,8 @@ public final class TapNetif implements Netif, Pollable {
   static final int MAX_FRAME = 65_535 + 14;
 
   private static final int ETHERNET_HEADER = 14;
+  private static final ValueLayout.OfLong LONG_BIG_ENDIAN =
+      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
   private static final Logger LOG = LoggerFactory.getLogger(TapNetif.class);
 
   private final EventLoop loop;
@@ -77,7 +80,6 @@ public final class TapNetif implements Netif, Pollable {
   private MemorySegment rxSegment;
   private ByteBuf rxFrame;
   private final MemorySegment txSegment;
-  private final ByteBuffer txView;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final Object io = new Object();
   private volatile boolean closed;
@@ -104,7 +106,6 @@ public final class TapNetif implements Netif, Pollable {
     this.errno = new Libc.Errno(arena);
     newReceiveBuffer();
     this.txSegment = arena.allocate(MAX_FRAME, 64);
-    this.txView = txSegment.asByteBuffer();
   }
 
   /**
@@ -259,13 +260,7 @@ public final class TapNetif implements Netif, Pollable {
       txDropped++;
       return false;
     }
-    txView.clear();
-    if (frame.nioBufferCount() == 1) {
-      // The buffer's cached NIO view: a native copy, nothing allocated.
-      txView.put(frame.internalNioBuffer(frame.readerIndex(), length));
-    } else {
-      frame.getBytes(frame.readerIndex(), txView.limit(length));
-    }
+    copyToTransmitBuffer(frame, length);
     long written = Libc.write(errno, fd, txSegment, length);
     if (written < 0 && errno.value() == Libc.EINTR) {
       written = Libc.write(errno, fd, txSegment, length);
@@ -287,6 +282,23 @@ public final class TapNetif implements Netif, Pollable {
     txFrames++;
     txBytes += length;
     return true;
+  }
+
+  /**
+   * Copies the frame into the transmit buffer with absolute 8-byte reads: works for every kind of
+   * {@link ByteBuf} (pooled, derived, composite, heap) and allocates nothing, where Netty's NIO
+   * views of a fresh or derived buffer allocate a {@code ByteBuffer} per call when {@code
+   * sun.misc.Unsafe} is not available (the default on JDK 25).
+   */
+  private void copyToTransmitBuffer(ByteBuf frame, int length) {
+    int from = frame.readerIndex();
+    int i = 0;
+    for (; i + 8 <= length; i += 8) {
+      txSegment.set(LONG_BIG_ENDIAN, i, frame.getLong(from + i));
+    }
+    for (; i < length; i++) {
+      txSegment.set(ValueLayout.JAVA_BYTE, i, frame.getByte(from + i));
+    }
   }
 
   @Override

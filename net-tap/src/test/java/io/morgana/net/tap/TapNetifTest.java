@@ -19,6 +19,7 @@ import io.netty.buffer.Unpooled;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -167,6 +168,35 @@ class TapNetifTest {
     assertFalse(tap.poll(0));
   }
 
+  @Test
+  void deviceDeletedUnderIt_isDetachedFromTheLoop_andWritesAreCountedDrops(NetworkNamespace ns)
+      throws Exception {
+    ns.execOk("ip", "tuntap", "add", "dev", "mg6", "mode", "tap");
+    try (KernelLoop loop = ns.callInside(() -> {
+          KernelLoop l = new KernelLoop("tap-gone");
+          l.start();
+          return l;
+        });
+        TapNetif tap = ns.callInside(() -> TapNetif.open(TapConfig.of("mg6"), loop))) {
+      ns.execOk("ip", "link", "del", "mg6");
+      // The kernel marks the descriptor in error (POLLERR); the loop polls the interface, whose
+      // read fails with EBADFD: it detaches instead of being polled forever.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      boolean accepted = true;
+      while (accepted && System.nanoTime() - deadline < 0) {
+        CompletableFuture<Boolean> w = new CompletableFuture<>();
+        loop.execute(() -> w.complete(tap.write(arpRequest(tap.mac(), MORGANA_IP, KERNEL_IP))));
+        accepted = w.get(30, TimeUnit.SECONDS);
+        if (accepted) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+      }
+      assertFalse(accepted, "writes to a deleted device must be refused");
+      assertTrue(tap.stats().txDropped() >= 1, tap.stats().toString());
+      assertEquals(0, loop.failures(), "nothing threw on the loop");
+    }
+  }
+
   /**
    * Waits (up to 30 s) until {@code ip link show DEV} reports a carrier ({@code LOWER_UP}) and a
    * real queueing discipline (not {@code noop}).
@@ -179,7 +209,7 @@ class TapNetifTest {
       if (show.contains("LOWER_UP") && !show.contains("qdisc noop")) {
         return;
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
     throw new AssertionError("link " + dev + " did not come up: " + show);
   }

@@ -7,6 +7,7 @@ import io.morgana.runtime.KernelFactory;
 import io.morgana.runtime.KernelLoop;
 import io.morgana.runtime.Lifecycle;
 import io.morgana.testkit.interop.NetworkNamespace;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -68,7 +69,7 @@ final class InProcessKernel<A extends Application> implements AutoCloseable {
   }
 
   /** Runs {@code task} on the loop thread and returns its result. */
-  <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
+  <T> T onLoop(Callable<T> task) throws Exception {
     CompletableFuture<T> f = new CompletableFuture<>();
     loop.execute(
         () -> {

@@ -23,6 +23,15 @@ public final class SectorCache {
   /** Runs the owner's whole ordered write-back (data, FAT, directories). */
   public interface Flusher {
     void flushAll() throws IOException;
+
+    /**
+     * Whether a write-back may run now; false while the owner is in the middle of changing a
+     * directory (a long name half written must not reach the disk). The cache then grows past
+     * its capacity until the owner's next {@link SectorCache#trim()}.
+     */
+    default boolean canFlush() {
+      return true;
+    }
   }
 
   private static final class Entry {
@@ -89,14 +98,43 @@ public final class SectorCache {
   }
 
   private void makeRoom() throws IOException {
-    while (map.size() >= capacity) {
-      Iterator<Map.Entry<Long, Entry>> it = map.entrySet().iterator();
-      Map.Entry<Long, Entry> eldest = it.next();
-      if (eldest.getValue().dirty) {
-        flusher.flushAll();
-        it = map.entrySet().iterator();
-        it.next();
+    if (map.size() < capacity) {
+      return;
+    }
+    Iterator<Map.Entry<Long, Entry>> it = map.entrySet().iterator();
+    Map.Entry<Long, Entry> eldest = it.next();
+    if (eldest.getValue().dirty) {
+      if (!flusher.canFlush()) {
+        // Evict the least recently used clean sector, if any; otherwise grow for now.
+        while (it.hasNext()) {
+          if (!it.next().getValue().dirty) {
+            it.remove();
+            return;
+          }
+        }
+        return;
       }
+      flusher.flushAll();
+      it = map.entrySet().iterator();
+      it.next();
+    }
+    it.remove();
+  }
+
+  /** Whether the cache holds more sectors than its capacity (after deferred write-backs). */
+  public boolean overCapacity() {
+    return map.size() > capacity;
+  }
+
+  /** Brings the cache back to its capacity: write back everything, then drop the eldest. */
+  public void trim() throws IOException {
+    if (map.size() <= capacity) {
+      return;
+    }
+    flusher.flushAll();
+    Iterator<Map.Entry<Long, Entry>> it = map.entrySet().iterator();
+    while (map.size() > capacity && it.hasNext()) {
+      it.next();
       it.remove();
     }
   }
@@ -135,6 +173,9 @@ public final class SectorCache {
 
   /** Writes dirty sectors in {@code [sector, sector + count)} (data about to be read around the cache). */
   public void writeBackRange(long sector, long count) throws IOException {
+    if (!hasDirty()) {
+      return;
+    }
     if (!dirty.get(DIRECTORY).subMap(sector, sector + count).isEmpty()) {
       flusher.flushAll();
       return;
