@@ -43,13 +43,18 @@ import org.junit.jupiter.api.io.TempDir;
 class XenConsoleConformanceTest {
 
   private static final Path SOURCE = Path.of("../xen-core/src/test/c/conformance_backend.c");
-  private static final Path BINARY = Path.of("target/conformance_backend");
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
-  private static boolean built;
+  /** This JVM's own executable, once built. */
+  private static Path binary;
 
-  /** Compiles the backend once per JVM (never trusting a binary left by an older source). */
+  /**
+   * Compiles the backend once per JVM (never trusting a binary left by an older source) into a
+   * file of its own, deleted at exit: another Maven run building in the same {@code target/} must
+   * never rewrite the executable while this JVM runs it ({@code ld} recreates its output, and an
+   * {@code exec} in that window fails).
+   */
   static synchronized Path build() throws IOException, InterruptedException {
     HostTools.require("gcc");
     if (!Files.isRegularFile(Path.of("/usr/include/xen/io/console.h"))) {
@@ -58,20 +63,21 @@ class XenConsoleConformanceTest {
     if (!Files.isRegularFile(SOURCE)) {
       throw new AssertionError("conformance backend source not found at " + SOURCE.toAbsolutePath());
     }
-    if (!built) {
-      Files.createDirectories(BINARY.getParent());
+    if (binary == null) {
+      Path out = Files.createTempFile(Files.createDirectories(Path.of("target")), "conformance_backend-", "");
+      out.toFile().deleteOnExit();
       Process gcc = new ProcessBuilder(
               "gcc", "-O2", "-Wall", "-Werror", "-D__XEN_INTERFACE_VERSION__=0x00040e00",
-              "-o", BINARY.toString(), SOURCE.toString())
+              "-o", out.toString(), SOURCE.toString())
           .redirectErrorStream(true)
           .start();
       String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!gcc.waitFor(120, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
         throw new AssertionError("gcc failed:\n" + output);
       }
-      built = true;
+      binary = out.toAbsolutePath();
     }
-    return BINARY.toAbsolutePath();
+    return binary;
   }
 
   @Test

@@ -223,10 +223,14 @@ public final class FatFile implements AutoCloseable {
       if (chainLength > 0) {
         fs.fat.set(chain[chainLength - 1], more[0]);
       }
-      long[] all = Arrays.copyOf(chain, chainLength + more.length);
+      long[] all = chain;
+      if (chain == committed || chainLength + more.length > chain.length) {
+        // Grow with spare room (a private array, never the committed one): appends stay linear.
+        all = Arrays.copyOf(chain, Math.max(chainLength + more.length, chainLength * 3 / 2 + 16));
+      }
       System.arraycopy(more, 0, all, chainLength, more.length);
       chain = all;
-      chainLength = all.length;
+      chainLength += more.length;
     }
   }
 

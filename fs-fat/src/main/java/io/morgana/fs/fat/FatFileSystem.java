@@ -574,16 +574,10 @@ public final class FatFileSystem implements AutoCloseable {
     fat.set(d.clusters[d.clusters.length - 1], added[0]);
     long[] all = Arrays.copyOf(d.clusters, d.clusters.length + added.length);
     System.arraycopy(added, 0, all, d.clusters.length, added.length);
-    int oldSlots = d.slots;
     d.clusters = all;
     d.sectors = sectorsOf(all);
     d.slots = d.sectors.length * (sectorSize / DirectoryEntry.LENGTH);
-    if (d.end == oldSlots) {
-      d.end = oldSlots;
-    }
-    if (d.end > oldSlots) {
-      d.end = d.slots;
-    }
+    // d.end is unchanged: the new, zeroed slots lie at or after it and count as free.
   }
 
   private ShortEntry template(int attributes, long cluster) {

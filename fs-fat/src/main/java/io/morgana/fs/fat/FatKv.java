@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * {@link Kv} over a {@link FatFileSystem}: keys are paths, values are files, dictionaries are
  * directories. {@link #set} replaces a file through one copy-on-write commit, so a reader (or a
- * power cut) sees the old or the new value.
+ * power cut) sees the old or the new value; {@link #set} and {@link #remove} are durable when they
+ * return (the file system is flushed).
  */
 final class FatKv implements Kv {
 
@@ -63,6 +64,7 @@ final class FatKv implements Kv {
           throw new FileSystemException(key, null, "is a dictionary");
         }
         fs.write(p, data);
+        fs.flush();
       }
     } finally {
       value.release();
@@ -80,6 +82,7 @@ final class FatKv implements Kv {
       }
       if (fs.exists(path(key))) {
         fs.deleteRecursively(path(key));
+        fs.flush();
       }
     }
   }

@@ -37,8 +37,9 @@ public enum Counter {
   IPV4_RX_DROP_BAD_HEADER_LENGTH("IPv4 datagrams with IHL below 5 or past the end"),
   IPV4_RX_DROP_BAD_TOTAL_LENGTH("IPv4 datagrams whose total length is below the header or past the frame"),
   IPV4_RX_DROP_BAD_CHECKSUM("IPv4 datagrams with a wrong header checksum"),
-  IPV4_RX_DROP_BAD_SOURCE("IPv4 datagrams from a broadcast or multicast source (RFC 1122 §3.2.1.3)"),
+  IPV4_RX_DROP_BAD_SOURCE("IPv4 datagrams from a broadcast, multicast or class E source (RFC 1122 §3.2.1.3)"),
   IPV4_RX_DROP_NOT_FOR_US("IPv4 datagrams addressed to another host"),
+  IPV4_RX_DROP_LOOPBACK("IPv4 datagrams from the wire with a 127/8 source or destination (RFC 1122 §3.2.1.3 (g))"),
   IPV4_RX_DROP_UNKNOWN_PROTOCOL("IPv4 datagrams of a protocol nobody listens to"),
   IPV4_RX_FRAGMENTS("IPv4 fragments received"),
   IPV4_RX_REASSEMBLED("IPv4 datagrams reassembled from fragments"),
@@ -51,6 +52,7 @@ public enum Counter {
   IPV4_TX_FRAGMENTS("IPv4 fragments sent"),
   IPV4_TX_DROP_NO_ROUTE("datagrams with no route (no gateway, multicast)"),
   IPV4_TX_DROP_UNCONFIGURED("datagrams sent before the interface had an address"),
+  IPV4_TX_DROP_LOOPBACK("datagrams to 127/8, which must never reach the wire (RFC 1122 §3.2.1.3 (g))"),
   IPV4_TX_DROP_TOO_BIG("datagrams over 65,535 bytes"),
   IPV4_TX_DROP_FRAGMENTATION_NEEDED("datagrams over the MTU with Don't Fragment set (RFC 1191 semantics)"),
   // ICMPv4 (RFC 792, RFC 1122 §3.2.2)
@@ -62,7 +64,7 @@ public enum Counter {
   ICMP_TX_ECHO_REPLIES("echo replies sent"),
   ICMP_TX_ERRORS("ICMP error messages sent"),
   ICMP_TX_ERRORS_RATE_LIMITED("ICMP errors not sent because of the rate limit"),
-  ICMP_TX_ERRORS_SUPPRESSED("ICMP errors not sent by RFC 1122 §3.2.2 (about errors, broadcasts, later fragments)"),
+  ICMP_TX_ERRORS_SUPPRESSED("ICMP errors not sent by RFC 1122 §3.2.2 (about errors, broadcasts, link-layer broadcasts, later fragments, non-host sources)"),
   ICMP_TX_MESSAGES("ICMP messages sent by applications"),
   // UDP (RFC 768)
   UDP_RX_DATAGRAMS("UDP datagrams delivered to a listener"),

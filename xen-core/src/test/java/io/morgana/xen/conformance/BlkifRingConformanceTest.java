@@ -18,13 +18,16 @@ import io.morgana.xen.sim.SimHypervisor;
 import io.morgana.xen.sim.SimMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -80,7 +83,13 @@ class BlkifRingConformanceTest {
         Frontend driver = new Frontend(fr, front, frontPort);
         front.events().setHandler(frontPort, p -> driver.onEvent());
         loop.execute(driver::fill);
-        driver.done.get(120, TimeUnit.SECONDS);
+        try {
+          driver.done.get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // Say why the C side stopped (its stderr), not only that the event pipe broke.
+          throw new AssertionError("frontend failed; backend alive: " + c.isAlive() + ", backend stderr: "
+              + Files.readString(stderr), e);
+        }
 
         assertEquals(REQUESTS, driver.answered.cardinality());
         assertEquals(null, back.failure(), "event pipe from the backend");

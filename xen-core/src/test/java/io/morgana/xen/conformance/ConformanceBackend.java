@@ -20,33 +20,41 @@ public final class ConformanceBackend {
 
   /** The source, relative to the xen-core module (surefire's working directory). */
   public static final Path SOURCE = Path.of("src/test/c/conformance_backend.c");
-  private static final Path BINARY = Path.of("target/conformance_backend");
   private static final Path RING_H = Path.of("/usr/include/xen/io/ring.h");
-  private static boolean built;
+  /** This JVM's own executable, once built. */
+  private static Path binary;
 
   private ConformanceBackend() {}
 
-  /** Compiles the backend once per JVM and returns the executable. */
+  /**
+   * Compiles the backend once per JVM and returns the executable. Each JVM builds its own file
+   * ({@code target/conformance_backend-<random>}, deleted at exit): a build running at the same
+   * time in the same {@code target/} (another Maven run) must never rewrite the file while this
+   * JVM executes it — {@code ld} recreates its output, and an {@code exec} in that window fails
+   * ("Permission denied", a truncated ELF), which showed up as a broken event pipe.
+   */
   public static synchronized Path build() throws IOException, InterruptedException {
     HostTools.require("gcc");
     if (!Files.isRegularFile(RING_H)) {
       HostTools.unavailable("missing " + RING_H + " (Debian: apt-get install -y libxen-dev)");
     }
-    if (!built) {
-      Files.createDirectories(BINARY.getParent());
+    if (binary == null) {
+      Path target = Files.createDirectories(Path.of("target"));
+      Path out = Files.createTempFile(target, "conformance_backend-", "");
+      out.toFile().deleteOnExit();
       Process gcc =
           new ProcessBuilder(
                   "gcc", "-O2", "-Wall", "-Werror", "-D__XEN_INTERFACE_VERSION__=0x00040e00",
-                  "-o", BINARY.toString(), SOURCE.toString())
+                  "-o", out.toString(), SOURCE.toString())
               .redirectErrorStream(true)
               .start();
       String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!gcc.waitFor(120, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
         throw new AssertionError("gcc failed to build " + SOURCE + ":\n" + output);
       }
-      built = true;
+      binary = out.toAbsolutePath();
     }
-    return BINARY.toAbsolutePath();
+    return binary;
   }
 
   /** Runs {@code conformance_backend layout} and parses its {@code name=value} lines. */

@@ -73,4 +73,33 @@ class ByteRingTest {
     page.set(JAVA_INT, ByteRing.CONS_OUT_CONS_OFFSET, 1);
     assertThrows(RingException.class, () -> out.write(MemorySegment.ofArray(new byte[10]), 0, 10));
   }
+
+  @Test
+  void readIntoABufferOfSeveralComponentsKeepsEveryByte() {
+    // A CompositeByteBuf's nioBuffer() over two components is a copy: bytes read into it would
+    // be consumed from the ring and lost.
+    ByteRing in = ByteRing.consoleIn(page);
+    byte[] data = "0123456789abcdef".getBytes();
+    assertEquals(16, in.write(MemorySegment.ofArray(data), 0, 16));
+    ByteBuf destination = Unpooled.compositeBuffer()
+        .addComponents(true, Unpooled.wrappedBuffer(new byte[8]), Unpooled.wrappedBuffer(new byte[8]))
+        .writerIndex(0);
+    assertEquals(2, destination.nioBufferCount());
+    assertEquals(16, destination.capacity());
+    assertEquals(16, destination.writableBytes());
+    assertEquals(16, in.read(destination));
+    assertEquals("0123456789abcdef", destination.toString(java.nio.charset.StandardCharsets.US_ASCII));
+    destination.release();
+  }
+
+  @Test
+  void writeFromABufferOfSeveralComponents() {
+    ByteRing out = ByteRing.consoleOut(page);
+    ByteBuf source = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer("abc".getBytes()), Unpooled.wrappedBuffer("def".getBytes()));
+    assertEquals(6, out.write(source));
+    assertEquals(0, source.readableBytes());
+    byte[] back = new byte[6];
+    assertEquals(6, out.read(MemorySegment.ofArray(back), 0, 6));
+    assertEquals("abcdef", new String(back));
+  }
 }

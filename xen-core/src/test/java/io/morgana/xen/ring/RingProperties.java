@@ -185,9 +185,10 @@ class RingProperties {
     Random random = new Random(seed);
     long ringEnd = SharedRingLayout.RING_OFFSET + (long) entries * STRIDE;
     int rejected = 0;
+    int overflows = 0;
     for (int step = 0; step < 300; step++) {
       try {
-        switch (random.nextInt(8)) {
+        switch (random.nextInt(10)) {
           case 0 -> s.set(JAVA_INT, SharedRingLayout.REQ_PROD_OFFSET, hostile(random, start));
           case 1 -> s.set(JAVA_INT, SharedRingLayout.RSP_PROD_OFFSET, hostile(random, start));
           case 2 -> s.set(JAVA_INT, 4 * random.nextInt(4), hostile(random, start));
@@ -221,6 +222,18 @@ class RingProperties {
             }
             front.finalCheckForResponses();
           }
+          case 7 -> { // RING_RESPONSE_PROD_OVERFLOW: more responses than the ring holds
+            overflows++;
+            s.set(JAVA_INT, SharedRingLayout.RSP_PROD_OFFSET, front.rspCons() + entries + 1 + random.nextInt(1 << 20));
+            front.unconsumedResponses();
+            throw new AssertionError("rsp_prod more than a ring ahead of rsp_cons was accepted");
+          }
+          case 8 -> { // RING_REQUEST_PROD_OVERFLOW: more requests than the ring holds
+            overflows++;
+            s.set(JAVA_INT, SharedRingLayout.REQ_PROD_OFFSET, back.rspProdPvt() + entries + 1 + random.nextInt(1 << 20));
+            back.unconsumedRequests();
+            throw new AssertionError("req_prod more than a ring ahead of rsp_prod_pvt was accepted");
+          }
           default -> {
             ByteRing bytes = new ByteRing(s, SharedRingLayout.RING_OFFSET, Integer.highestOneBit(entries * STRIDE), 0, 8);
             byte[] buffer = new byte[1 + random.nextInt(64)];
@@ -235,7 +248,7 @@ class RingProperties {
         rejected++;
       }
     }
-    assertTrue(rejected >= 0);
+    assertTrue(rejected >= overflows, rejected + " rejections for " + overflows + " certain overflows");
   }
 
   @Property(tries = 300, seed = "20261128")

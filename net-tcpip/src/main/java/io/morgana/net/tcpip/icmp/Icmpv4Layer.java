@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  *       broadcast address are ignored (RFC 1122 §3.2.2.6 allows it) and counted.
  *   <li>Errors are generated for the layers that report them ({@link IcmpErrorSender}): with
  *       the original IP header and the first 8 bytes of its payload (RFC 792); never about an
- *       ICMP error, a datagram to a broadcast or multicast address, a non-initial fragment or a
- *       datagram from a non-unicast source (RFC 1122 §3.2.2); and at most {@link #ERROR_BURST}
+ *       ICMP error, a datagram to a broadcast or multicast address, one that came in a link-layer
+ *       broadcast frame, a non-initial fragment or a datagram from a source that is not a single
+ *       host (zero, loopback, broadcast, multicast, class E: RFC 1122 §3.2.2); and at most {@link #ERROR_BURST}
  *       at once, refilled at {@link #ERRORS_PER_SECOND} per second (a token bucket on the
  *       stack's time).
  *   <li>Received errors (destination unreachable, source quench, time exceeded, parameter
@@ -155,20 +156,7 @@ public final class Icmpv4Layer implements Icmp, ProtocolHandler, IcmpErrorSender
 
   @Override
   public void sendError(int type, int code, int restOfHeader, Ipv4Packet original, long now) {
-    int dst = original.destination();
-    int src = original.source();
-    boolean suppressed = ip.isBroadcast(dst) || (dst >>> 28) == 0xe
-        || original.fragmentOffset() != 0
-        || src == 0 || src == -1 || (src >>> 28) == 0xe || (src >>> 24) == 127;
-    if (!suppressed && original.protocol() == Ip.PROTOCOL_ICMP) {
-      if (original.availablePayloadLength() < 1) {
-        suppressed = true;
-      } else {
-        probe.wrap(original.buffer(), original.payloadOffset(), original.availablePayloadLength());
-        suppressed = IcmpPacket.isError(probe.type());
-      }
-    }
-    if (suppressed) {
+    if (suppressed(original)) {
       counters.increment(Counter.ICMP_TX_ERRORS_SUPPRESSED);
       return;
     }
@@ -176,6 +164,7 @@ public final class Icmpv4Layer implements Icmp, ProtocolHandler, IcmpErrorSender
       counters.increment(Counter.ICMP_TX_ERRORS_RATE_LIMITED);
       return;
     }
+    int src = original.source();
     int quoteLength = original.headerLength() + Math.min(QUOTED_PAYLOAD, original.availablePayloadLength());
     ByteBuf out = alloc.directBuffer(HEADROOM + IcmpPacket.HEADER_LENGTH + quoteLength);
     out.setIndex(HEADROOM, HEADROOM + IcmpPacket.HEADER_LENGTH);
@@ -186,11 +175,39 @@ public final class Icmpv4Layer implements Icmp, ProtocolHandler, IcmpErrorSender
     ip.send(cache.ipv4(src), Ip.PROTOCOL_ICMP, out, 0, now);
   }
 
+  /**
+   * RFC 1122 §3.2.2: "An ICMP error message MUST NOT be sent as the result of receiving: an ICMP
+   * error message, or a datagram destined to an IP broadcast or IP multicast address, or a
+   * datagram sent as a link-layer broadcast, or a non-initial fragment, or a datagram whose
+   * source address does not define a single host -- e.g., a zero address, a loopback address, a
+   * broadcast address, a multicast address, or a Class E address."
+   */
+  private boolean suppressed(Ipv4Packet original) {
+    int dst = original.destination();
+    int src = original.source();
+    if (ip.isBroadcast(dst) || (dst >>> 28) == 0xe || ip.receivedAsLinkBroadcast()
+        || original.fragmentOffset() != 0
+        || src == 0 || (src >>> 28) >= 0xe || (src >>> 24) == 127 || ip.isBroadcast(src)) {
+      return true;
+    }
+    if (original.protocol() == Ip.PROTOCOL_ICMP) {
+      if (original.availablePayloadLength() < 1) {
+        return true; // cannot tell what it was: assume the worst
+      }
+      probe.wrap(original.buffer(), original.payloadOffset(), original.availablePayloadLength());
+      return IcmpPacket.isError(probe.type());
+    }
+    return false;
+  }
+
   // ---------------------------------------------------------------- send
 
   @Override
   public boolean write(Ipv4Address destination, int type, int code, ByteBuf body) {
     if (!loop.inLoop()) {
+      if (ip.refusedOffLoopAsLoopback(destination, body)) {
+        return false;
+      }
       loop.execute(() -> send(destination, type, code, body, loop.nowNanos()));
       return true;
     }

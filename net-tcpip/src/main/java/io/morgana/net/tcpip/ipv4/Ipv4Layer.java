@@ -25,8 +25,10 @@ import java.util.Optional;
  * IPv4 (RFC 791, RFC 1122 §3.2.1, §3.3) over {@link EthernetLayer} and {@link ArpLayer}.
  *
  * <p><b>Receive:</b> validates version, IHL, total length and header checksum (unless the device
- * verified it), skips options, drops datagrams from broadcast/multicast sources (RFC 1122
- * §3.2.1.3), accepts datagrams to our address, to the limited broadcast and to our network's
+ * verified it), skips options, drops datagrams from a source that is not a single host
+ * (broadcast, our directed broadcast, multicast, class E: RFC 1122 §3.2.1.3) and datagrams from
+ * the wire with a 127/8 source or destination (RFC 1122 §3.2.1.3 (g): never outside a host),
+ * accepts datagrams to our address, to the limited broadcast and to our network's
  * directed broadcast (before an address is configured: to any unicast address and the limited
  * broadcast, so that a DHCP client can be configured), reassembles fragments ({@link
  * Reassembler}) and hands each datagram to the {@link ProtocolHandler} of its protocol; an
@@ -37,7 +39,8 @@ import java.util.Optional;
  * than the MTU is fragmented unless {@link Ip#DONT_FRAGMENT} is given, in which case it is
  * refused ({@code write} returns false) and counted as {@link
  * Counter#IPV4_TX_DROP_FRAGMENTATION_NEEDED}: we forward nothing, so the only sender to tell is
- * the caller. Payloads with {@link #HEADROOM} bytes in front get their headers in place.
+ * the caller. A datagram to 127/8 is refused and counted ({@link Counter#IPV4_TX_DROP_LOOPBACK}):
+ * it must never be routed to the gateway or appear on the wire (RFC 1122 §3.2.1.3 (g)). Payloads with {@link #HEADROOM} bytes in front get their headers in place.
  *
  * <p>{@link #write} and {@link #configure} may be called from any thread (handed to the loop);
  * everything else on the loop thread.
@@ -64,6 +67,11 @@ public final class Ipv4Layer implements Ip {
   private volatile Ipv4Address gatewayAddress;
   private IcmpErrorSender errors;
   private int nextIdentification;
+  /**
+   * Whether the datagram being processed came in a link-layer broadcast frame (for a reassembled
+   * datagram: any of its fragments did); RFC 1122 §3.2.2 forbids ICMP errors about those.
+   */
+  private boolean linkBroadcast;
 
   public Ipv4Layer(
       EventLoop loop, EthernetLayer ethernet, ArpLayer arp, Counters counters, AddressCache cache,
@@ -137,6 +145,15 @@ public final class Ipv4Layer implements Ip {
 
   /** The {@link Ethernet.EthernetHandler} for IPv4; {@code payload} is borrowed. */
   public void receive(MacAddress source, MacAddress destination, ByteBuf payload, long now) {
+    linkBroadcast = destination.isMulticast(); // the group bit: broadcast included
+    try {
+      receiveDatagram(payload, now);
+    } finally {
+      linkBroadcast = false;
+    }
+  }
+
+  private void receiveDatagram(ByteBuf payload, long now) {
     counters.increment(Counter.IPV4_RX_DATAGRAMS);
     Ipv4Packet h = rx;
     try {
@@ -152,12 +169,19 @@ public final class Ipv4Layer implements Ip {
       return;
     }
     int src = h.source();
-    if (src == -1 || (src >>> 28) == 0xe) {
+    int dst = h.destination();
+    Ipv4Cidr c = config;
+    // RFC 1122 §3.2.1.3: a source that names no single host is invalid and silently discarded.
+    if ((src >>> 28) >= 0xe || (c != null && c.prefixLength() < 31 && src == c.broadcast().toInt())) {
       counters.increment(Counter.IPV4_RX_DROP_BAD_SOURCE);
       return;
     }
-    int dst = h.destination();
-    Ipv4Cidr c = config;
+    // RFC 1122 §3.2.1.3 (g): 127/8 "MUST NOT appear outside a host". Our own datagrams to
+    // ourselves (sendToSelf) carry our configured address, never 127/8.
+    if ((src >>> 24) == 127 || (dst >>> 24) == 127) {
+      counters.increment(Counter.IPV4_RX_DROP_LOOPBACK);
+      return;
+    }
     boolean accept;
     if (dst == -1) {
       accept = true;
@@ -172,10 +196,11 @@ public final class Ipv4Layer implements Ip {
     }
     if (h.isFragment()) {
       counters.increment(Counter.IPV4_RX_FRAGMENTS);
-      ByteBuf whole = reassembler.add(h, now);
+      ByteBuf whole = reassembler.add(h, linkBroadcast, now);
       if (whole == null) {
         return;
       }
+      linkBroadcast = reassembler.completedLinkBroadcast();
       try {
         rxWhole.wrap(whole, whole.readerIndex(), whole.readableBytes());
         deliver(rxWhole, whole, now);
@@ -207,15 +232,29 @@ public final class Ipv4Layer implements Ip {
     return c != null && c.address().toInt() == address;
   }
 
+  /**
+   * Whether the datagram being received (on the loop thread, during a {@link ProtocolHandler}
+   * call or a reassembly timeout) arrived as a link-layer broadcast or multicast: RFC 1122
+   * §3.2.2 forbids ICMP errors about it.
+   */
+  public boolean receivedAsLinkBroadcast() {
+    return linkBroadcast;
+  }
+
   /** Whether {@code address} is the limited broadcast or our directed broadcast. */
   public boolean isBroadcast(int address) {
     Ipv4Cidr c = config;
     return address == -1 || (c != null && c.prefixLength() < 31 && c.broadcast().toInt() == address);
   }
 
-  private void reassemblyTimedOut(Ipv4Packet firstFragment, long now) {
+  private void reassemblyTimedOut(Ipv4Packet firstFragment, boolean anyLinkBroadcast, long now) {
     if (errors != null) {
-      errors.sendError(IcmpPacket.TYPE_TIME_EXCEEDED, IcmpPacket.CODE_REASSEMBLY_TIME_EXCEEDED, 0, firstFragment, now);
+      linkBroadcast = anyLinkBroadcast;
+      try {
+        errors.sendError(IcmpPacket.TYPE_TIME_EXCEEDED, IcmpPacket.CODE_REASSEMBLY_TIME_EXCEEDED, 0, firstFragment, now);
+      } finally {
+        linkBroadcast = false;
+      }
     }
   }
 
@@ -231,6 +270,9 @@ public final class Ipv4Layer implements Ip {
       }
       if ((flags & DONT_FRAGMENT) != 0 && total > ethernet.mtu()) {
         return refuseOffLoop(payload, Counter.IPV4_TX_DROP_FRAGMENTATION_NEEDED);
+      }
+      if (refusedOffLoopAsLoopback(destination, payload)) {
+        return false;
       }
       loop.execute(() -> send(destination, protocol, payload, flags, loop.nowNanos()));
       return true;
@@ -249,6 +291,9 @@ public final class Ipv4Layer implements Ip {
     }
     Ipv4Cidr c = config;
     int dst = destination.toInt();
+    if ((dst >>> 24) == 127) {
+      return refuse(payload, Counter.IPV4_TX_DROP_LOOPBACK);
+    }
     int src;
     Ipv4Address nextHop = null; // null: link broadcast
     if (c == null) {
@@ -334,6 +379,19 @@ public final class Ipv4Layer implements Ip {
       return ethernet.write(MacAddress.BROADCAST.toLong(), Ethernet.TYPE_IPV4, datagram);
     }
     return arp.send(nextHop, datagram, now);
+  }
+
+  /**
+   * For the any-thread {@code write} methods of the transports: refuses (releases {@code payload},
+   * counts on the loop, returns true) a datagram to 127/8, which {@link #send} would refuse
+   * anyway, so that the caller learns of it at once.
+   */
+  public boolean refusedOffLoopAsLoopback(Ipv4Address destination, ByteBuf payload) {
+    if ((destination.toInt() >>> 24) != 127) {
+      return false;
+    }
+    refuseOffLoop(payload, Counter.IPV4_TX_DROP_LOOPBACK);
+    return true;
   }
 
   private boolean refuseOffLoop(ByteBuf payload, Counter why) {

@@ -39,10 +39,11 @@ final class Reassembler {
   private final Datagram[] slots = new Datagram[MAX_DATAGRAMS];
   private final Ipv4Packet header = new Ipv4Packet();
   private long nextDeadline = Pollable.NO_DEADLINE;
+  private boolean completedLinkBroadcast;
 
   /** Receives the first fragment's header of datagrams that time out (for ICMP time exceeded). */
   interface TimeoutListener {
-    void timedOut(Ipv4Packet firstFragment, long now);
+    void timedOut(Ipv4Packet firstFragment, boolean anyLinkBroadcast, long now);
   }
 
   private final TimeoutListener timeouts;
@@ -66,15 +67,17 @@ final class Reassembler {
     int received;
     int total = -1; // payload length once the last fragment arrived
     int headerLength; // 0 until the first fragment arrived
+    boolean linkBroadcast; // any fragment came in a link-layer broadcast frame
   }
 
   /**
-   * Adds the fragment {@code f} (validated, borrowed).
+   * Adds the fragment {@code f} (validated, borrowed), which came in a link-layer broadcast frame
+   * when {@code linkBroadcast}.
    *
    * @return the complete datagram (owned by the caller, readable bytes = header + payload) when
    *     this fragment completed one, else null
    */
-  ByteBuf add(Ipv4Packet f, long now) {
+  ByteBuf add(Ipv4Packet f, boolean linkBroadcast, long now) {
     int off = f.fragmentOffset();
     int n = f.payloadLength();
     boolean more = f.moreFragments();
@@ -146,6 +149,7 @@ final class Reassembler {
     d.ends[d.fragments] = end;
     d.fragments++;
     d.received += n;
+    d.linkBroadcast |= linkBroadcast;
     if (d.total >= 0 && d.received == d.total && d.headerLength > 0) {
       ByteBuf b = d.buf;
       d.buf = null;
@@ -157,9 +161,15 @@ final class Reassembler {
           .flagsAndFragment(0)
           .updateChecksum();
       counters.increment(Counter.IPV4_RX_REASSEMBLED);
+      completedLinkBroadcast = d.linkBroadcast;
       return b;
     }
     return null;
+  }
+
+  /** Whether any fragment of the datagram {@link #add} last returned came as a link-layer broadcast. */
+  boolean completedLinkBroadcast() {
+    return completedLinkBroadcast;
   }
 
   private static int maxEnd(Datagram d) {
@@ -230,7 +240,7 @@ final class Reassembler {
             }
           }
           header.wrap(d.buf, start, d.headerLength + firstEnd);
-          timeouts.timedOut(header, now);
+          timeouts.timedOut(header, d.linkBroadcast, now);
         }
         drop(i);
       } else {

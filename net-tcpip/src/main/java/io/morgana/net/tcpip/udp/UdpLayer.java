@@ -179,6 +179,9 @@ public final class UdpLayer implements Udp, ProtocolHandler, IcmpErrorHandler {
         loop.execute(() -> counters.increment(Counter.UDP_TX_DROP_TOO_BIG));
         return false;
       }
+      if (ip.refusedOffLoopAsLoopback(destination, payload)) {
+        return false;
+      }
       loop.execute(() -> send(destination, destinationPort, sourcePort, payload, loop.nowNanos()));
       return true;
     }
