@@ -55,6 +55,7 @@
 #include <xen/io/console.h>
 #include <xen/io/blkif.h>
 #include <xen/io/netif.h>
+#include <xen/io/xenbus.h>
 
 #define PAGE 4096u
 
@@ -148,6 +149,21 @@ static int layout(void) {
          GTF_permit_access, GTF_readonly, GTF_reading, GTF_writing);
   printf("const.GNTTAB_NR_RESERVED_ENTRIES=%d\nconst.GNTTAB_RESERVED_CONSOLE=%d\n",
          GNTTAB_NR_RESERVED_ENTRIES, GNTTAB_RESERVED_CONSOLE);
+  printf("const.GNTTAB_RESERVED_XENSTORE=%d\n", GNTTAB_RESERVED_XENSTORE);
+  printf("const.GTF_invalid=%d\nconst.GTF_accept_transfer=%d\nconst.GTF_transitive=%d\nconst.GTF_type_mask=%d\n",
+         GTF_invalid, GTF_accept_transfer, GTF_transitive, GTF_type_mask);
+  printf("const.GNTST_okay=%d\nconst.GNTST_general_error=%d\nconst.GNTST_bad_domain=%d\n"
+         "const.GNTST_bad_gntref=%d\nconst.GNTST_bad_handle=%d\nconst.GNTST_permission_denied=%d\n"
+         "const.GNTST_bad_page=%d\nconst.GNTST_bad_copy_arg=%d\nconst.GNTST_eagain=%d\nconst.GNTST_no_space=%d\n",
+         GNTST_okay, GNTST_general_error, GNTST_bad_domain, GNTST_bad_gntref, GNTST_bad_handle,
+         GNTST_permission_denied, GNTST_bad_page, GNTST_bad_copy_arg, GNTST_eagain, GNTST_no_space);
+  printf("const.DOMID_SELF=%d\nconst.DOMID_INVALID=%d\n", (int)DOMID_SELF, (int)DOMID_INVALID);
+  printf("const.XenbusStateUnknown=%d\nconst.XenbusStateInitialising=%d\nconst.XenbusStateInitWait=%d\n"
+         "const.XenbusStateInitialised=%d\nconst.XenbusStateConnected=%d\nconst.XenbusStateClosing=%d\n"
+         "const.XenbusStateClosed=%d\nconst.XenbusStateReconfiguring=%d\nconst.XenbusStateReconfigured=%d\n",
+         XenbusStateUnknown, XenbusStateInitialising, XenbusStateInitWait, XenbusStateInitialised,
+         XenbusStateConnected, XenbusStateClosing, XenbusStateClosed, XenbusStateReconfiguring,
+         XenbusStateReconfigured);
 
   PRINT_SIZE(struct xencons_interface);
   PRINT_OFF(struct xencons_interface, in);

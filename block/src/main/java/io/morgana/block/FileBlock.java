@@ -47,7 +47,10 @@ import java.util.Set;
  */
 public final class FileBlock implements Block {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileBlock.class);
+  /** The logger, initialised on first use only: slf4j's start-up costs a short-lived tool ~50 ms. */
+  private static final class Log {
+    static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileBlock.class);
+  }
 
   private final Path path;
   private final FileChannel channel;
@@ -315,7 +318,7 @@ public final class FileBlock implements Block {
         } catch (IOException e) {
           Requests.checkOpen(this, closed, "discard");
           punchHoles = false;
-          LOG.debug("{}: cannot punch holes ({}); discard writes zeros from now on", this, e.getMessage());
+          Log.LOG.debug("{}: cannot punch holes ({}); discard writes zeros from now on", this, e.getMessage());
         }
       }
       ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(length, 1 << 20));

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * they return once every byte is in the ring, waiting for the backend when the ring is full
  * (output is never dropped); on the loop thread they never wait — what does not fit is queued and
  * pushed by the event handler as the backend makes room. {@link #read} blocks an application
- * thread until input arrives. The event handler runs on the platform's loop.
+ * thread until input arrives; on the loop thread it returns waiting input but never waits (it
+ * throws {@link IllegalStateException} when there is none). The event handler runs on the
+ * platform's loop.
  *
  * <p><b>End of input.</b> A Xen console has no end of input. After {@link #close()}, {@link
  * #read} returns what is left in the {@code in} ring, then {@code null}.
@@ -200,6 +202,13 @@ public final class XenConsole implements Console {
         }
         if (closed) {
           return null;
+        }
+        if (loop.inLoop()) {
+          // Input arrives through this console's event handler, which runs on this very thread:
+          // waiting here would stop the kernel for good.
+          throw new IllegalStateException(
+              "XenConsole.read() on the kernel loop with no input waiting would block the loop forever;"
+                  + " read from an application thread");
         }
         changed.await();
       }

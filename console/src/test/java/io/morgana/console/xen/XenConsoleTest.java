@@ -99,6 +99,36 @@ class XenConsoleTest {
   }
 
   @Test
+  void readOnTheLoopThreadWithNothingToReadFailsInsteadOfHangingTheKernel() throws Exception {
+    try (SimConsoleFixture f = new SimConsoleFixture()) {
+      CompletableFuture<Object> onLoop = new CompletableFuture<>();
+      f.loop.execute(() -> {
+        try {
+          onLoop.complete(f.console.read()); // the backend's input could only arrive on this very thread
+        } catch (Throwable t) {
+          onLoop.complete(t);
+        }
+      });
+      Object outcome = onLoop.get(30, TimeUnit.SECONDS);
+      assertTrue(outcome instanceof IllegalStateException, String.valueOf(outcome));
+      // With input waiting, a read on the loop does not block, so it is allowed.
+      f.backend.input("x".getBytes(StandardCharsets.US_ASCII));
+      assertTrue(f.driver.runUntil(() -> f.inRing().available() == 1, SimConsoleFixture.TIMEOUT));
+      CompletableFuture<String> got = new CompletableFuture<>();
+      f.loop.execute(() -> {
+        try {
+          ByteBuf b = f.console.read();
+          got.complete(b.toString(StandardCharsets.US_ASCII));
+          b.release();
+        } catch (Throwable t) {
+          got.completeExceptionally(t);
+        }
+      });
+      assertEquals("x", got.get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void corruptIndicesBreakTheConsoleWithAnIOException() throws Exception {
     try (SimConsoleFixture f = new SimConsoleFixture()) {
       f.backend.pause();

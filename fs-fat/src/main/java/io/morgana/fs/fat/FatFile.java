@@ -1,6 +1,8 @@
 package io.morgana.fs.fat;
 
 import io.morgana.fs.fat.wire.FatFormatException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.util.Arrays;
@@ -102,11 +104,56 @@ public final class FatFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads up to {@code dst.writableBytes()} bytes at {@code pos} into {@code dst}, advancing its
+   * writer index; returns how many (0 at or after the end of the file). With a direct buffer, whole
+   * sectors move between the device and {@code dst} with no copy in the JVM (bulk copies, the
+   * {@code fat} tool).
+   */
+  public int read(long pos, ByteBuf dst) throws IOException {
+    synchronized (fs) {
+      checkOpen();
+      if (pos < 0) {
+        throw new IndexOutOfBoundsException("pos " + pos);
+      }
+      int len = dst.writableBytes();
+      if (pos >= size || len == 0) {
+        return 0;
+      }
+      int n = (int) Math.min(len, size - pos);
+      fs.readData(chain, pos, dst, dst.writerIndex(), n);
+      dst.writerIndex(dst.writerIndex() + n);
+      return n;
+    }
+  }
+
+  /**
+   * Writes the readable bytes of {@code src} at {@code pos}, advancing its reader index; as
+   * {@link #write(long, byte[], int, int)}. The caller keeps ownership of {@code src}.
+   */
+  public void write(long pos, ByteBuf src) throws IOException {
+    synchronized (fs) {
+      int len = src.readableBytes();
+      write(pos, src, src.readerIndex(), len);
+      src.readerIndex(src.readerIndex() + len);
+    }
+  }
+
   /** Writes {@code len} bytes at {@code pos}; a gap after the current end reads as zeros. */
   public void write(long pos, byte[] src, int off, int len) throws IOException {
     synchronized (fs) {
-      checkOpen();
       if (pos < 0 || off < 0 || len < 0 || off + len > src.length) {
+        checkOpen();
+        throw new IndexOutOfBoundsException("pos " + pos + " off " + off + " len " + len);
+      }
+      write(pos, Unpooled.wrappedBuffer(src), off, len);
+    }
+  }
+
+  private void write(long pos, ByteBuf src, int off, int len) throws IOException {
+    synchronized (fs) {
+      checkOpen();
+      if (pos < 0) {
         throw new IndexOutOfBoundsException("pos " + pos + " off " + off + " len " + len);
       }
       if (len == 0) {

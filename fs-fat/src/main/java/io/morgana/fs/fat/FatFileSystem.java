@@ -95,6 +95,8 @@ public final class FatFileSystem implements AutoCloseable {
   final long dataStart;
   private final FatType type;
   private final Map<Long, Dir> dirs = new LinkedHashMap<>(16, 0.75f, true);
+  /** Bounce buffer for small data runs that end in a partial sector (see readData/writeData). */
+  private final byte[] scratch = new byte[64 * 1024];
   private long fsInfoFree = -1;
   private long fsInfoNext = -1;
   private boolean closed;
@@ -886,6 +888,15 @@ public final class FatFileSystem implements AutoCloseable {
 
   /** Reads {@code len} bytes of the clusters {@code chain} from byte {@code pos}. */
   void readData(long[] chain, long pos, byte[] dst, int off, int len) throws IOException {
+    readData(chain, pos, Unpooled.wrappedBuffer(dst), off, len);
+  }
+
+  /**
+   * As {@link #readData(long[], long, byte[], int, int)}, into {@code dst} at absolute index
+   * {@code off} (its indices unchanged): whole sectors go from the device straight into {@code
+   * dst}, so a direct buffer is filled with no copy in the JVM.
+   */
+  void readData(long[] chain, long pos, ByteBuf dst, int off, int len) throws IOException {
     while (len > 0) {
       int ci = (int) (pos / clusterBytes);
       int within = (int) (pos % clusterBytes);
@@ -901,12 +912,21 @@ public final class FatFileSystem implements AutoCloseable {
       if (so != 0 || n < sectorSize) {
         byte[] s = cache.get(sector);
         int k = Math.min(n, sectorSize - so);
-        System.arraycopy(s, so, dst, off, k);
+        dst.setBytes(off, s, so, k);
         done = k;
         sector++;
       }
       int full = (n - done) / sectorSize;
-      if (full > 0) {
+      int tail = n - done - full * sectorSize;
+      if (full > 0 && tail > 0 && (full + 1) * sectorSize <= scratch.length) {
+        // A small run ending in a partial sector (a small file's last bytes): one device read
+        // of the whole sectors instead of one for the full ones plus one for the tail.
+        cache.writeBackRange(sector, full + 1);
+        volume.read(sector, scratch, 0, full + 1);
+        dst.setBytes(off + done, scratch, 0, n - done);
+        done = n;
+      }
+      if (full > 0 && done < n) {
         cache.writeBackRange(sector, full);
         volume.read(sector, dst, off + done, full);
         done += full * sectorSize;
@@ -914,7 +934,7 @@ public final class FatFileSystem implements AutoCloseable {
       }
       if (done < n) {
         byte[] s = cache.get(sector);
-        System.arraycopy(s, 0, dst, off + done, n - done);
+        dst.setBytes(off + done, s, 0, n - done);
         done = n;
       }
       pos += n;
@@ -928,6 +948,15 @@ public final class FatFileSystem implements AutoCloseable {
    * partly written sector at or beyond {@code validEnd} are zero.
    */
   void writeData(long[] chain, long pos, byte[] src, int off, int len, long validEnd) throws IOException {
+    writeData(chain, pos, Unpooled.wrappedBuffer(src), off, len, validEnd);
+  }
+
+  /**
+   * As {@link #writeData(long[], long, byte[], int, int, long)}, from {@code src} at absolute
+   * index {@code off} (its indices unchanged): whole sectors go straight from {@code src} to the
+   * device, so a direct buffer is written with no copy in the JVM.
+   */
+  void writeData(long[] chain, long pos, ByteBuf src, int off, int len, long validEnd) throws IOException {
     while (len > 0) {
       int ci = (int) (pos / clusterBytes);
       int within = (int) (pos % clusterBytes);
@@ -944,14 +973,27 @@ public final class FatFileSystem implements AutoCloseable {
       if (so != 0 || n < sectorSize) {
         byte[] s = sectorPos >= validEnd ? cache.getZeroed(sector) : cache.get(sector);
         int k = Math.min(n, sectorSize - so);
-        System.arraycopy(src, off, s, so, k);
+        src.getBytes(off, s, so, k);
         cache.markDirty(sector, SectorCache.DATA);
         done = k;
         sector++;
         sectorPos += sectorSize;
       }
       int full = (n - done) / sectorSize;
-      if (full > 0) {
+      int tail = n - done - full * sectorSize;
+      if (full > 0 && tail > 0 && sectorPos + (long) full * sectorSize >= validEnd
+          && (full + 1) * sectorSize <= scratch.length) {
+        // A small run ending in a partial sector past the valid end (a small file's last bytes):
+        // the tail sector's old content does not matter, so the whole sectors go to the device in
+        // one request, the tail zero-padded, instead of the tail waiting in the cache for a
+        // write of its own. Data sectors may be written any time (nothing points at them yet).
+        src.getBytes(off + done, scratch, 0, n - done);
+        Arrays.fill(scratch, n - done, (full + 1) * sectorSize, (byte) 0);
+        cache.invalidate(sector, full + 1);
+        volume.write(sector, scratch, 0, full + 1);
+        done = n;
+      }
+      if (full > 0 && done < n) {
         cache.invalidate(sector, full);
         volume.write(sector, src, off + done, full);
         done += full * sectorSize;
@@ -960,7 +1002,7 @@ public final class FatFileSystem implements AutoCloseable {
       }
       if (done < n) {
         byte[] s = sectorPos >= validEnd ? cache.getZeroed(sector) : cache.get(sector);
-        System.arraycopy(src, off + done, s, 0, n - done);
+        src.getBytes(off + done, s, 0, n - done);
         cache.markDirty(sector, SectorCache.DATA);
         done = n;
       }

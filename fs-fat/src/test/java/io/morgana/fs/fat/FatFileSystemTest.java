@@ -45,6 +45,39 @@ class FatFileSystemTest {
     return b;
   }
 
+  /**
+   * Small runs that end inside a sector go to the device as one request with the tail
+   * zero-padded only when the rest of that sector is past the file's end; otherwise the live bytes
+   * after the write stay. Multi-sector clusters, checked in the cache and again from the disk.
+   */
+  @Test
+  void writesEndingInsideASector_keepLiveBytesAfterThem_andReachTheDisk() throws IOException {
+    RamBlock b = RamBlock.create((32L << 20) / 512); // FAT16 needs more than 4084 clusters
+    FatFileSystem.format(b, FormatOptions.defaults().withType(FatType.FAT16).withClusterSize(4096),
+        Images.CLOCK);
+    byte[] model = Arrays.copyOf(random(2000, 7), 2000);
+    try (FatFileSystem fs = FatFileSystem.open(b, Images.options())) {
+      try (FatFile f = fs.create("/a.bin")) {
+        f.write(0, model, 0, 1300); // two whole sectors and a partial one, past the end
+        f.write(1300, model, 1300, 700); // goes on inside that partial sector, and the next
+        byte[] patch = random(600, 8);
+        f.write(0, patch, 0, 600); // ends inside a sector whose rest is live data
+        System.arraycopy(patch, 0, model, 0, 600);
+        byte[] got = new byte[2000];
+        assertEquals(2000, f.read(0, got, 0, got.length));
+        assertArrayEquals(model, got);
+        byte[] mid = new byte[900];
+        assertEquals(900, f.read(100, mid, 0, mid.length));
+        assertArrayEquals(Arrays.copyOfRange(model, 100, 1000), mid);
+      }
+    }
+    try (FatFileSystem fs = FatFileSystem.open(b, Images.options())) {
+      assertArrayEquals(model, fs.readAllBytes("/a.bin"));
+      FatChecker.Report r = FatChecker.check(b);
+      assertTrue(r.clean(), r.problems().toString());
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(FatType.class)
   void readAndWriteAtAnyOffset_appendAndTruncate(FatType type) throws IOException {

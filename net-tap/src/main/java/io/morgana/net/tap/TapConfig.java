@@ -23,6 +23,28 @@ public record TapConfig(String device, Optional<MacAddress> mac) {
   public TapConfig {
     Objects.requireNonNull(mac, "mac");
     checkDeviceName(device);
+    mac.ifPresent(m -> checkStationAddress(m, m.toString()));
+  }
+
+  /**
+   * Parses the value of {@code --mac=}: an interface's own address must be a unicast, non-zero
+   * MAC (IEEE 802: the I/G bit of the first octet clear); a group or all-zero address would make
+   * the stack answer ARP with an address no frame can be sent to.
+   *
+   * @throws IllegalArgumentException quoting {@code text} when it is malformed or not unicast
+   */
+  public static MacAddress parseMac(String text) {
+    MacAddress m = MacAddress.parse(text);
+    checkStationAddress(m, text);
+    return m;
+  }
+
+  private static void checkStationAddress(MacAddress m, String text) {
+    if (m.isMulticast() || m.toLong() == 0) {
+      throw new IllegalArgumentException(
+          "an interface's MAC address must be unicast and not zero (first octet even), got \""
+              + text + "\"");
+    }
   }
 
   /** A device with a random MAC. */

@@ -43,7 +43,7 @@ public abstract class TapNetifModule {
       BootKey.optional(
           "mac",
           "Morgana's MAC address on the TAP link; a random locally administered one when absent",
-          MacAddress::parse);
+          TapConfig::parseMac);
 
   /** The boot keys this module reads, to add to the kernel's list. */
   public static final List<BootKey<?>> KEYS = List.of(NET, MAC);

@@ -58,6 +58,19 @@ class TapConfigTest {
     assertTrue(e.getMessage().contains("tap:NAME"), e.getMessage());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01", "03:00:00:00:00:01", "00:00:00:00:00:00"})
+  void bootKeys_refuseAGroupOrZeroMacQuotingIt(String mac) {
+    BootArgumentException e =
+        assertThrows(
+            BootArgumentException.class,
+            () -> BootArguments.parse(TapNetifModule.KEYS, "--mac=" + mac));
+    assertTrue(e.getMessage().contains(mac), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new TapConfig("tap0", Optional.of(MacAddress.parse(mac))));
+  }
+
   @Test
   void bootKeys_refuseAMalformedMac() {
     BootArgumentException e =

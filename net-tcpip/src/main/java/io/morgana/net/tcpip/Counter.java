@@ -73,6 +73,7 @@ public enum Counter {
   UDP_RX_DROP_NO_LISTENER("UDP datagrams to a closed port (answered with port unreachable when unicast)"),
   UDP_TX_DATAGRAMS("UDP datagrams sent"),
   UDP_TX_DROP_TOO_BIG("UDP datagrams over 65,507 bytes of payload"),
+  UDP_TX_DROP_BAD_PORT("UDP datagrams with a source or destination port outside 0..65535"),
   UDP_RX_ICMP_ERRORS("ICMP errors about UDP datagrams we sent"),
   // Stack
   HANDLER_FAILURES("exceptions thrown by handlers while a frame was processed (logged, frame dropped)");

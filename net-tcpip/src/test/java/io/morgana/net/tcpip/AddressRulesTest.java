@@ -177,6 +177,26 @@ class AddressRulesTest {
   }
 
   @Test
+  void rfc1122_3_2_2_reassemblyTimeoutSendsTimeExceededOnlyForUnicastFrames() {
+    byte[] dgram = Frames.udpDatagram(PEER, US, 4000, CLOSED_PORT, new byte[40]);
+    inject(Frames.ipv4(PEER_MAC, MacAddress.BROADCAST, PEER, US, 17, 78, true, 0, Arrays.copyOf(dgram, 24)));
+    loop.advance(java.time.Duration.ofSeconds(61));
+    assertEquals(1, stack.stats().get(Counter.IPV4_REASSEMBLY_DROP_TIMEOUT));
+    assertEquals(List.of(), ipv4Frames(), "no time exceeded about a link-layer broadcast");
+    // control: the same first fragment in a unicast frame does get time exceeded (RFC 792 code 1)
+    inject(Frames.ipv4(PEER_MAC, OUR_MAC, PEER, US, 17, 79, true, 0, Arrays.copyOf(dgram, 24)));
+    loop.advance(java.time.Duration.ofSeconds(61));
+    assertEquals(2, stack.stats().get(Counter.IPV4_REASSEMBLY_DROP_TIMEOUT));
+    assertEquals(1, stack.stats().get(Counter.ICMP_TX_ERRORS), "time exceeded about the unicast one");
+    assertEquals(1, stack.stats().get(Counter.ICMP_TX_ERRORS_SUPPRESSED), "none about the broadcast one");
+  }
+
+  /** The IPv4 frames written (time passing also sends ARP: announcements, requests). */
+  private List<byte[]> ipv4Frames() {
+    return netif.written.stream().filter(f -> f[12] == 0x08 && f[13] == 0x00).toList();
+  }
+
+  @Test
   void rfc1122_3_2_2_linkLayerBroadcastDoesNotLeakIntoTheNextDatagram() {
     inject(Frames.udp(PEER_MAC, MacAddress.BROADCAST, PEER, US, 4000, CLOSED_PORT, new byte[4]));
     inject(Frames.udp(PEER_MAC, OUR_MAC, PEER, US, 4000, CLOSED_PORT, new byte[4]));

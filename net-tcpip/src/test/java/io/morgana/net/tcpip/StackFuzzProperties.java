@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.MacAddress;
 import io.morgana.net.tcpip.wire.ArpHeader;
+import io.morgana.net.tcpip.wire.IcmpPacket;
+import io.morgana.net.tcpip.wire.Ipv4Packet;
+import io.morgana.net.tcpip.wire.MalformedPacketException;
 import io.morgana.runtime.DeterministicLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,7 +28,8 @@ import net.jqwik.api.constraints.Size;
 /**
  * Random and mutated frames fed to a whole stack: nothing escapes (exceptions from the codecs are
  * caught and counted), no received frame is retained, every buffer the stack allocates is
- * released, and state that must not change does not (the ARP cache).
+ * released, every frame it writes in answer is well formed and obeys RFC 1122 §3.2.2, and state
+ * that must not change does not (the ARP cache).
  */
 class StackFuzzProperties {
 
@@ -99,8 +103,51 @@ class StackFuzzProperties {
     }
     loop.advance(Duration.ofSeconds(120)); // reassembly timeouts, ARP expiry
     assertEquals(0, stack.stats().get(Counter.HANDLER_FAILURES));
+    for (byte[] out : netif.written) {
+      assertWellFormedReply(out);
+    }
     stack.close();
     assertEquals(0, alloc.outstanding(), "buffers allocated by the stack and never released");
+  }
+
+  /**
+   * Whatever came in, what goes out is well formed: valid IPv4 and ICMP checksums, from our address
+   * (or 0.0.0.0 unconfigured), never to 127/8 or a group address with a unicast MAC, and never an
+   * ICMP error about an ICMP error (RFC 1122 §3.2.2).
+   */
+  static void assertWellFormedReply(byte[] frame) {
+    ByteBuf f = Unpooled.wrappedBuffer(frame);
+    assertTrue(frame.length >= 14, "runt frame written");
+    int type = f.getUnsignedShort(12);
+    assertTrue(type == 0x0806 || type == 0x0800, "EtherType " + Integer.toHexString(type));
+    if (type != 0x0800) {
+      return;
+    }
+    Ipv4Packet ip = new Ipv4Packet().wrap(f, 14, frame.length - 14);
+    try {
+      ip.check(true);
+    } catch (MalformedPacketException e) {
+      throw new AssertionError("the stack wrote a malformed IPv4 datagram: " + e.reason(), e);
+    }
+    assertEquals(US.toInt(), ip.source(), "source of what we send");
+    int dst = ip.destination();
+    assertTrue((dst >>> 24) != 127 && (dst >>> 28) < 0xe && dst != 0, "destination " + Ipv4Address.of(dst));
+    if (ip.protocol() == 1 && !ip.isFragment()) {
+      IcmpPacket icmp = new IcmpPacket().wrap(f, ip.payloadOffset(), ip.payloadLength());
+      try {
+        icmp.check(true);
+      } catch (MalformedPacketException e) {
+        throw new AssertionError("the stack wrote a malformed ICMP message: " + e.reason(), e);
+      }
+      if (IcmpPacket.isError(icmp.type()) && icmp.dataLength() >= 21) {
+        Ipv4Packet quoted = new Ipv4Packet().wrap(f, icmp.dataOffset(), icmp.dataLength());
+        if (quoted.protocol() == 1 && quoted.availablePayloadLength() > 0) {
+          int quotedType = f.getUnsignedByte(quoted.payloadOffset());
+          assertTrue(!IcmpPacket.isError(quotedType), "an ICMP error about an ICMP error");
+        }
+        assertEquals(0, quoted.fragmentOffset(), "an ICMP error about a non-initial fragment");
+      }
+    }
   }
 
   @Property(tries = 300)

@@ -174,6 +174,20 @@ class TwoStacksTest {
   }
 
   @Test
+  void rfc768_portsOutsideSixteenBitsAreRefusedAtOnceAndCounted() {
+    ByteBuf p1 = Unpooled.wrappedBuffer(new byte[1]);
+    ByteBuf p2 = Unpooled.wrappedBuffer(new byte[1]);
+    assertFalse(a.udp().write(addrB, 65_536, 4000, p1));
+    assertFalse(a.udp().write(addrB, 7, -1, p2));
+    assertEquals(0, p1.refCnt(), "a refused payload is released");
+    assertEquals(0, p2.refCnt(), "a refused payload is released");
+    h.run();
+    assertEquals(2, a.stats().get(Counter.UDP_TX_DROP_BAD_PORT));
+    assertEquals(0, a.stats().get(Counter.UDP_TX_DROP_TOO_BIG));
+    assertEquals(0, a.stats().get(Counter.UDP_TX_DATAGRAMS));
+  }
+
+  @Test
   void rfc1122_3_2_2_1_portUnreachableIsDeliveredToTheSendersUdp() {
     List<String> errors = new ArrayList<>();
     a.udp().listenErrors(4444, (remote, rport, lport, type, code) ->

@@ -203,10 +203,18 @@ public final class ByteRing {
     if (length == 0) {
       return 0;
     }
-    destination.ensureWritable(length);
-    ByteBuffer nio = destination.nioBuffer(destination.writerIndex(), length);
-    int n = read(MemorySegment.ofBuffer(nio), 0, length);
-    destination.writerIndex(destination.writerIndex() + n);
+    int n;
+    if (destination.nioBufferCount() == 1) {
+      ByteBuffer nio = destination.nioBuffer(destination.writerIndex(), length);
+      n = read(MemorySegment.ofBuffer(nio), 0, length);
+      destination.writerIndex(destination.writerIndex() + n);
+    } else {
+      // Several components (a CompositeByteBuf): nioBuffer() would be a copy, and the bytes
+      // consumed from the ring would be lost. Read into an array, then copy in.
+      byte[] copy = new byte[length];
+      n = read(MemorySegment.ofArray(copy), 0, length);
+      destination.writeBytes(copy, 0, n);
+    }
     return n;
   }
 }

@@ -81,6 +81,7 @@ public final class SimDomain implements XenPlatform {
 
   @Override
   public synchronized XenStore store() {
+    checkOpen();
     if (store == null) {
       XenStoreConnector connector = hypervisor.storeConnector();
       if (connector == null) {
@@ -107,13 +108,24 @@ public final class SimDomain implements XenPlatform {
     }
   }
 
-  /** Closes the domain's event channels and removes it from the hypervisor. Idempotent. */
+  /**
+   * Closes the domain's XenStore connection (if it was opened) and its event channels, and
+   * removes it from the hypervisor. Its pages and grant table frames stay allocated in the
+   * machine memory (another domain may still map them). Idempotent.
+   */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    XenStore s;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      s = store;
     }
-    closed = true;
+    if (s != null) {
+      s.close();
+    }
     events.closeAll();
     hypervisor.removed(this);
   }

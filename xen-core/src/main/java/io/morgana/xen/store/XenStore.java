@@ -18,7 +18,8 @@ public interface XenStore extends XenStoreOps, AutoCloseable {
   /**
    * {@code XS_WATCH}: watches {@code path} and everything below it.
    *
-   * @param token a name for the watch, carried in every event; unique per path
+   * @param token a name for the watch, carried in every event; watches on unrelated paths may
+   *     share one (an event reaches the watches whose path is at, above or below its path)
    */
   Watch watch(String path, String token, WatchListener listener);
 

@@ -308,13 +308,44 @@ public final class XenStoreClient implements XenStore {
       unmatched.incrementAndGet();
       return;
     }
+    boolean any = false;
     for (WatchRegistration r : regs) {
+      if (!related(ev.path(), r.path)) {
+        continue; // the same token on another path: not this watch's event
+      }
+      any = true;
       loop.execute(() -> {
         if (r.active) {
           r.listener.onEvent(ev.path(), ev.token());
         }
       });
     }
+    if (!any) {
+      unmatched.incrementAndGet();
+    }
+  }
+
+  /**
+   * Whether an event for {@code eventPath} can belong to a watch on {@code watchPath}: one is at
+   * or below the other. (C xenstored reports the changed node, at or below the watch; oxenstored
+   * reports a removed ancestor itself to the watches below it.) Special paths match only
+   * themselves.
+   */
+  static boolean related(String eventPath, String watchPath) {
+    return atOrBelow(eventPath, watchPath) || atOrBelow(watchPath, eventPath);
+  }
+
+  private static boolean atOrBelow(String path, String ancestor) {
+    if (path.equals(ancestor)) {
+      return true;
+    }
+    if (path.startsWith("@") || ancestor.startsWith("@")) {
+      return false;
+    }
+    if (ancestor.equals("/")) {
+      return path.startsWith("/");
+    }
+    return path.length() > ancestor.length() && path.startsWith(ancestor) && path.charAt(ancestor.length()) == '/';
   }
 
   private void fail(XenStoreException cause) {

@@ -24,7 +24,10 @@ public interface FrontendDriver {
   /** The backend is Connected: read its keys below {@code backendPath} and start using the rings. */
   void connect(String backendPath);
 
-  /** The connection ended (backend closing or gone, or we close): stop, end grants, close ports. */
+  /**
+   * The connection ended (backend closing or gone, or we close): stop, end grants, close ports.
+   * Called once after each {@link #initialise}, never without one.
+   */
   void disconnect();
 
   /** Something in the handshake went wrong; the state machine carries on where it safely can. */

@@ -39,6 +39,8 @@ public final class XenbusFrontend implements AutoCloseable {
   private volatile int backendDomid = -1;
   private volatile int errors;
   private boolean closingByUs;
+  /** Whether the driver was initialised and not disconnected since: it has something to release. */
+  private boolean initialised;
   private Watch watch;
 
   /** A frontend for the device directory {@code frontendPath}, driving {@code driver}. */
@@ -151,18 +153,14 @@ public final class XenbusFrontend implements AutoCloseable {
         if (state == XenbusState.CLOSED) {
           return;
         }
-        boolean wasActive = state == XenbusState.INITIALISED || state == XenbusState.CONNECTED
-            || state == XenbusState.CLOSING;
-        if (wasActive) {
-          driver.disconnect();
-        }
+        disconnectDriver();
         closingByUs = false;
         setState(XenbusState.CLOSED);
       }
       case UNKNOWN -> {
         if (state == XenbusState.INITIALISED || state == XenbusState.CONNECTED || state == XenbusState.CLOSING) {
           error(new XenbusException("backend " + backendPath + " disappeared"));
-          driver.disconnect();
+          disconnectDriver();
           closingByUs = false;
           setState(XenbusState.CLOSED);
         }
@@ -175,12 +173,26 @@ public final class XenbusFrontend implements AutoCloseable {
 
   private void publish() {
     driver.initialise(backendDomid);
-    store.transaction(tx -> {
-      driver.publish(tx, path);
-      tx.write(path + "/state", XenbusState.INITIALISED.wire());
-      return null;
-    });
+    initialised = true;
+    try {
+      store.transaction(tx -> {
+        driver.publish(tx, path);
+        tx.write(path + "/state", XenbusState.INITIALISED.wire());
+        return null;
+      });
+    } catch (RuntimeException e) {
+      disconnectDriver(); // the next attempt initialises afresh
+      throw e;
+    }
     state = XenbusState.INITIALISED;
+  }
+
+  /** {@link FrontendDriver#disconnect}, only if the driver has been initialised since the last one. */
+  private void disconnectDriver() {
+    if (initialised) {
+      initialised = false;
+      driver.disconnect();
+    }
   }
 
   private void setState(XenbusState s) {

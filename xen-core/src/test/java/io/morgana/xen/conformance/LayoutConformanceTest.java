@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.morgana.xen.grant.GrantEntryV1;
 import io.morgana.xen.ring.ByteRing;
 import io.morgana.xen.ring.SharedRingLayout;
+import io.morgana.xen.xenbus.XenbusState;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,40 @@ class LayoutConformanceTest {
     same("const.GTF_writing", GrantEntryV1.GTF_WRITING);
     same("const.GNTTAB_NR_RESERVED_ENTRIES", GrantEntryV1.NR_RESERVED_ENTRIES);
     same("const.GNTTAB_RESERVED_CONSOLE", GrantEntryV1.RESERVED_CONSOLE);
+    same("const.GNTTAB_RESERVED_XENSTORE", GrantEntryV1.RESERVED_XENSTORE);
+    same("const.GTF_invalid", GrantEntryV1.GTF_INVALID);
+    same("const.GTF_accept_transfer", GrantEntryV1.GTF_ACCEPT_TRANSFER);
+    same("const.GTF_transitive", GrantEntryV1.GTF_TRANSITIVE);
+    same("const.GTF_type_mask", GrantEntryV1.GTF_TYPE_MASK);
+    same("const.DOMID_SELF", GrantEntryV1.DOMID_SELF);
+    same("const.DOMID_INVALID", GrantEntryV1.DOMID_INVALID);
+  }
+
+  @Test
+  void grantTableH_statusCodes() {
+    same("const.GNTST_okay", GrantEntryV1.GNTST_OKAY);
+    same("const.GNTST_general_error", GrantEntryV1.GNTST_GENERAL_ERROR);
+    same("const.GNTST_bad_domain", GrantEntryV1.GNTST_BAD_DOMAIN);
+    same("const.GNTST_bad_gntref", GrantEntryV1.GNTST_BAD_GNTREF);
+    same("const.GNTST_bad_handle", GrantEntryV1.GNTST_BAD_HANDLE);
+    same("const.GNTST_permission_denied", GrantEntryV1.GNTST_PERMISSION_DENIED);
+    same("const.GNTST_bad_page", GrantEntryV1.GNTST_BAD_PAGE);
+    same("const.GNTST_bad_copy_arg", GrantEntryV1.GNTST_BAD_COPY_ARG);
+    same("const.GNTST_eagain", GrantEntryV1.GNTST_EAGAIN);
+    same("const.GNTST_no_space", GrantEntryV1.GNTST_NO_SPACE);
+  }
+
+  @Test
+  void xenbusH_stateNumbers() {
+    String[] names = {
+      "Unknown", "Initialising", "InitWait", "Initialised", "Connected", "Closing", "Closed",
+      "Reconfiguring", "Reconfigured"
+    };
+    XenbusState[] states = XenbusState.values();
+    assertEquals(names.length, states.length, "one Java state per enum xenbus_state member");
+    for (int i = 0; i < names.length; i++) {
+      same("const.XenbusState" + names[i], states[i].code());
+    }
   }
 
   @Test

@@ -189,6 +189,25 @@ class XenStoreClientTest {
   }
 
   @Test
+  void watchEventsGoToTheWatchesOfTheirTokenWhosePathIsRelated() {
+    ScriptedTransport t = new ScriptedTransport(m -> new XsMessage(m.type(), m.reqId(), 0, XsPayloads.ok()).encode());
+    XenStoreClient c = new XenStoreClient(t, loop, Duration.ofSeconds(5));
+    List<String> deep = new ArrayList<>();
+    List<String> other = new ArrayList<>();
+    c.watch("/a/b/c", "t", (p, tok) -> deep.add(p));
+    c.watch("/x", "t", (p, tok) -> other.add(p));
+    for (String path : List.of("/a/b/c/d", "/a", "/a/bc", "/x")) {
+      byte[] ev = new XsMessage(XsMessageType.WATCH_EVENT, 0, 0, XsPayloads.strings(path, "t")).encode();
+      t.receiver.onBytes(ev, 0, ev.length);
+    }
+    loop.runUntilIdle();
+    // Below the watch (C xenstored), or a removed ancestor (oxenstored); "/a/bc" is neither.
+    assertEquals(List.of("/a/b/c/d", "/a"), deep);
+    assertEquals(List.of("/x"), other);
+    assertEquals(1, c.unmatchedReplies(), "the event of no watch is counted");
+  }
+
+  @Test
   void payloadOverTheLimitIsRefusedBeforeSending() {
     ScriptedTransport t = new ScriptedTransport(m -> null);
     XenStoreClient c = new XenStoreClient(t, loop, Duration.ofSeconds(5));

@@ -189,6 +189,19 @@ class XenbusHandshakeTest {
   }
 
   @Test
+  void frontendClosedBeforeItInitialisedIsNeverToldToDisconnect() {
+    front.start();
+    loop.runUntilIdle();
+    front.close(); // unplugged while still Initialising: nothing was allocated
+    loop.runUntilIdle();
+    back.start(); // InitWait, sees the frontend Closing, closes; the frontend then reaches Closed
+    loop.runUntilIdle();
+    assertStates(XenbusState.CLOSED, XenbusState.CLOSED);
+    assertEquals(List.of(), log, "no initialise, so no disconnect either");
+    assertEquals(List.of(), errors);
+  }
+
+  @Test
   void malformedBackendStateIsAnErrorAndIgnored() {
     front.start();
     loop.runUntilIdle();

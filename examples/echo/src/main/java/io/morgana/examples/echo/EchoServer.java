@@ -17,8 +17,11 @@ import org.slf4j.LoggerFactory;
  * ICMP, so this class only listens on UDP.
  *
  * <p>Names only api interfaces: the same class runs over a TAP device ({@link TapKernel}), Xen
- * netfront or an in-memory switch in a test. The payload is echoed without a copy: the reply is a
- * duplicate of the received buffer, so the stack writes its headers into the room in front of it.
+ * netfront or an in-memory switch in a test. The reply is a retained duplicate of the received
+ * payload, so the application copies nothing; because that buffer is shared with the interface's
+ * receive buffer ({@code refCnt() > 1}), the stack copies it once into a pooled buffer with
+ * headroom rather than write its headers over bytes the interface still owns (see {@code
+ * EthernetLayer}).
  */
 public final class EchoServer implements Application {
 

@@ -56,8 +56,8 @@ class EchoPcapInteropTest {
             })) {
       EchoTapInteropTest.awaitLinkUp(ns, EchoTapInteropTest.TAP);
       ns.execOk("arping", "-c", "1", "-w", "10", "-I", EchoTapInteropTest.TAP, "192.0.2.2");
-      ns.execOk("ping", "-c", "2", "-i", "0.2", "-W", "5", "192.0.2.2");
-      ns.execOk("ping", "-c", "1", "-W", "5", "-s", "4000", "192.0.2.2");
+      ns.execOk("ping", "-c", "2", "-i", "0.2", "-W", "15", "192.0.2.2");
+      ns.execOk("ping", "-c", "1", "-W", "15", "-s", "4000", "192.0.2.2");
       ns.execOk(
           Duration.ofSeconds(30),
           "socat", "-T", "20", "UDP:192.0.2.2:7", "SYSTEM:echo pcap-line; head -n1 >&2");

@@ -99,7 +99,7 @@ class EchoTapInteropTest {
   @Test
   void ping_fiveEchoRequests_fiveReplies() {
     HostTools.require("ping");
-    ExecResult r = ns.execOk("ping", "-c", "5", "-i", "0.2", "-W", "5", MORGANA);
+    ExecResult r = ns.execOk("ping", "-c", "5", "-i", "0.2", "-W", "15", MORGANA);
     assertTrue(r.stdout().contains("5 packets transmitted, 5 received"), r.toString());
     assertTrue(r.stdout().contains("64 bytes from " + MORGANA), r.toString());
   }
@@ -109,7 +109,7 @@ class EchoTapInteropTest {
     HostTools.require("ping");
     // 4008 bytes of ICMP in a 1500-byte MTU: the kernel fragments the request, Morgana
     // reassembles it and fragments the reply, the kernel reassembles that.
-    ExecResult r = ns.execOk("ping", "-c", "3", "-i", "0.2", "-W", "5", "-s", "4000", MORGANA);
+    ExecResult r = ns.execOk("ping", "-c", "3", "-i", "0.2", "-W", "15", "-s", "4000", MORGANA);
     assertTrue(r.stdout().contains("3 packets transmitted, 3 received"), r.toString());
     assertTrue(r.stdout().contains("4008 bytes from " + MORGANA), r.toString());
   }
@@ -117,7 +117,7 @@ class EchoTapInteropTest {
   @Test
   void ping_60000Bytes_answeredWhole() {
     HostTools.require("ping");
-    ExecResult r = ns.execOk("ping", "-c", "2", "-i", "0.5", "-W", "10", "-s", "60000", MORGANA);
+    ExecResult r = ns.execOk("ping", "-c", "2", "-i", "0.5", "-W", "15", "-s", "60000", MORGANA);
     assertTrue(r.stdout().contains("2 packets transmitted, 2 received"), r.toString());
     assertTrue(r.stdout().contains("60008 bytes from " + MORGANA), r.toString());
   }

@@ -159,17 +159,48 @@ public final class SectorCache {
     return !dirty.get(DATA).isEmpty() || !dirty.get(DIRECTORY).isEmpty();
   }
 
-  /** Writes every dirty sector of class {@code cls}, in sector order. */
+  /**
+   * Writes every dirty sector of class {@code cls}, in sector order; consecutive dirty sectors
+   * (a directory's clusters) go to the device as one request of up to {@value #BATCH_BYTES} bytes.
+   */
   public void flush(int cls) throws IOException {
     TreeMap<Long, Entry> d = dirty.get(cls);
+    int ss = volume.sectorSize();
+    int max = Math.max(1, BATCH_BYTES / ss);
     while (!d.isEmpty()) {
-      Map.Entry<Long, Entry> me = d.pollFirstEntry();
-      Entry e = me.getValue();
-      volume.write(me.getKey(), e.data, 0, 1);
-      e.dirty = false;
-      e.cls = DATA;
+      Map.Entry<Long, Entry> first = d.firstEntry();
+      long start = first.getKey();
+      Map.Entry<Long, Entry> next = d.higherEntry(start);
+      if (next == null || next.getKey() != start + 1) {
+        Entry e = first.getValue();
+        volume.write(start, e.data, 0, 1);
+        d.pollFirstEntry();
+        e.dirty = false;
+        e.cls = DATA;
+        continue;
+      }
+      if (batch == null) {
+        batch = new byte[max * ss];
+      }
+      int count = 0;
+      for (Map.Entry<Long, Entry> me : d.tailMap(start).entrySet()) {
+        if (count == max || me.getKey() != start + count) {
+          break;
+        }
+        System.arraycopy(me.getValue().data, 0, batch, count * ss, ss);
+        count++;
+      }
+      volume.write(start, batch, 0, count);
+      for (int i = 0; i < count; i++) {
+        Entry e = d.pollFirstEntry().getValue();
+        e.dirty = false;
+        e.cls = DATA;
+      }
     }
   }
+
+  private static final int BATCH_BYTES = 64 * 1024;
+  private byte[] batch;
 
   /** Writes dirty sectors in {@code [sector, sector + count)} (data about to be read around the cache). */
   public void writeBackRange(long sector, long count) throws IOException {

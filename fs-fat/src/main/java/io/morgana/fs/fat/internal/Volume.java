@@ -46,6 +46,18 @@ public final class Volume {
     writes += count;
   }
 
+  /** Reads {@code count} sectors into {@code dst} at absolute index {@code index} (indices unchanged). */
+  public void read(long sector, ByteBuf dst, int index, int count) throws IOException {
+    block.read(sector * ratio, dst.slice(index, count * sectorSize).clear());
+    reads += count;
+  }
+
+  /** Writes {@code count} sectors from {@code src} at absolute index {@code index} (indices unchanged). */
+  public void write(long sector, ByteBuf src, int index, int count) throws IOException {
+    block.write(sector * ratio, src.slice(index, count * sectorSize));
+    writes += count;
+  }
+
   public void flush() throws IOException {
     block.flush();
   }

@@ -9,12 +9,15 @@ import io.morgana.fs.fat.FatFile;
 import io.morgana.fs.fat.FatFileSystem;
 import io.morgana.fs.fat.FatType;
 import io.morgana.fs.fat.FormatOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -255,7 +258,7 @@ public final class FatTool {
     if (locals.size() > 1 && !destDir) {
       throw new java.nio.file.NotDirectoryException(dest);
     }
-    byte[] buf = new byte[1 << 20];
+    ByteBuf buf = copyBuffer();
     for (String l : locals) {
       Path src = Path.of(l);
       String target = destDir ? join(dest, src.getFileName().toString()) : dest;
@@ -264,7 +267,7 @@ public final class FatTool {
     return 0;
   }
 
-  private void putOne(FatFileSystem fs, Path src, String target, byte[] buf) throws IOException {
+  private void putOne(FatFileSystem fs, Path src, String target, ByteBuf buf) throws IOException {
     if (Files.isDirectory(src)) {
       if (!fs.exists(target)) {
         fs.mkdir(target);
@@ -280,12 +283,26 @@ public final class FatTool {
       }
       return;
     }
-    try (InputStream in = Files.newInputStream(src); FatFile f = fs.openOrCreate(target)) {
+    try (FileChannel in = FileChannel.open(src); FatFile f = fs.openOrCreate(target)) {
       f.truncate(0);
+      // Copies the size the file had at open (one read for a small file, not a read until EOF).
+      long size = in.size();
       long pos = 0;
-      int n;
-      while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
-        f.write(pos, buf, 0, n);
+      while (pos < size) {
+        int want = (int) Math.min(buf.capacity(), size - pos);
+        int n = 0;
+        while (n < want) {
+          int r = buf.setBytes(n, in, pos + n, want - n);
+          if (r < 0) {
+            break;
+          }
+          n += r;
+        }
+        if (n == 0) {
+          break; // the file shrank while we copied it
+        }
+        buf.setIndex(0, n);
+        f.write(pos, buf);
         pos += n;
       }
     }
@@ -297,11 +314,19 @@ public final class FatTool {
           : fs.stat(path).name();
       local = local.resolve(name);
     }
-    getOne(fs, path, local, new byte[1 << 20]);
+    getOne(fs, path, local, copyBuffer());
     return 0;
   }
 
-  private void getOne(FatFileSystem fs, String path, Path local, byte[] buf) throws IOException {
+  /**
+   * The buffer {@code put} and {@code get} copy through: 1 MiB of direct memory, so that file data
+   * moves between the local file, the buffer and the image with no copy in the JVM.
+   */
+  private static ByteBuf copyBuffer() {
+    return Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(1 << 20)).clear();
+  }
+
+  private void getOne(FatFileSystem fs, String path, Path local, ByteBuf buf) throws IOException {
     if (fs.isDirectory(path)) {
       Files.createDirectories(local);
       for (FatEntry e : fs.list(path)) {
@@ -309,11 +334,14 @@ public final class FatTool {
       }
       return;
     }
-    try (FatFile f = fs.open(path); OutputStream o = Files.newOutputStream(local)) {
+    try (FatFile f = fs.open(path); FileChannel o = FileChannel.open(local, StandardOpenOption.WRITE,
+        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
       long pos = 0;
       int n;
-      while ((n = f.read(pos, buf, 0, buf.length)) > 0) {
-        o.write(buf, 0, n);
+      while ((n = f.read(pos, buf.clear())) > 0) {
+        for (int w = 0; w < n; ) {
+          w += buf.getBytes(w, o, pos + w, n - w);
+        }
         pos += n;
       }
     }

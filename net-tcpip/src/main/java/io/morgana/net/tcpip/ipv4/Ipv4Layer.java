@@ -63,8 +63,13 @@ public final class Ipv4Layer implements Ip {
   private final ProtocolHandler[] protocols = new ProtocolHandler[256];
   private final Ipv4Packet rx = new Ipv4Packet();
   private final Ipv4Packet rxWhole = new Ipv4Packet();
-  private volatile Ipv4Cidr config;
-  private volatile Ipv4Address gatewayAddress;
+  /**
+   * Address and gateway, replaced together so that a reader on the loop never pairs a new
+   * address with an old gateway while another thread runs {@link #configure}.
+   */
+  private record Routing(Ipv4Cidr address, Ipv4Address gateway) {}
+
+  private volatile Routing routing = new Routing(null, null);
   private IcmpErrorSender errors;
   private int nextIdentification;
   /**
@@ -100,12 +105,12 @@ public final class Ipv4Layer implements Ip {
 
   @Override
   public Optional<Ipv4Cidr> address() {
-    return Optional.ofNullable(config);
+    return Optional.ofNullable(routing.address());
   }
 
   @Override
   public Optional<Ipv4Address> gateway() {
-    return Optional.ofNullable(gatewayAddress);
+    return Optional.ofNullable(routing.gateway());
   }
 
   @Override
@@ -113,10 +118,11 @@ public final class Ipv4Layer implements Ip {
     if (address == null) {
       throw new IllegalArgumentException("address must not be null");
     }
-    config = address;
-    gatewayAddress = gateway;
-    cache.remember(address.address());
-    Runnable announce = () -> arp.setAddresses(List.of(address.address()), loop.nowNanos());
+    routing = new Routing(address, gateway);
+    Runnable announce = () -> {
+      cache.remember(address.address()); // the cache is loop-thread state
+      arp.setAddresses(List.of(address.address()), loop.nowNanos());
+    };
     if (loop.inLoop()) {
       announce.run();
     } else {
@@ -131,7 +137,7 @@ public final class Ipv4Layer implements Ip {
 
   @Override
   public Ipv4Address sourceFor(Ipv4Address destination) {
-    Ipv4Cidr c = config;
+    Ipv4Cidr c = routing.address();
     return c == null ? Ipv4Address.ANY : c.address();
   }
 
@@ -170,9 +176,9 @@ public final class Ipv4Layer implements Ip {
     }
     int src = h.source();
     int dst = h.destination();
-    Ipv4Cidr c = config;
+    Ipv4Cidr c = routing.address();
     // RFC 1122 §3.2.1.3: a source that names no single host is invalid and silently discarded.
-    if ((src >>> 28) >= 0xe || (c != null && c.prefixLength() < 31 && src == c.broadcast().toInt())) {
+    if ((src >>> 28) >= 0xe || isDirectedBroadcast(c, src)) {
       counters.increment(Counter.IPV4_RX_DROP_BAD_SOURCE);
       return;
     }
@@ -186,9 +192,9 @@ public final class Ipv4Layer implements Ip {
     if (dst == -1) {
       accept = true;
     } else if (c == null) {
-      accept = (dst >>> 28) != 0xe && dst != 0;
+      accept = (dst >>> 28) < 0xe && dst != 0; // any unicast: not multicast, class E or 0.0.0.0
     } else {
-      accept = dst == c.address().toInt() || (c.prefixLength() < 31 && dst == c.broadcast().toInt());
+      accept = dst == c.address().toInt() || isDirectedBroadcast(c, dst);
     }
     if (!accept) {
       counters.increment(Counter.IPV4_RX_DROP_NOT_FOR_US);
@@ -228,7 +234,7 @@ public final class Ipv4Layer implements Ip {
 
   /** Whether {@code address} is one we receive unicast datagrams for. */
   public boolean isOurUnicast(int address) {
-    Ipv4Cidr c = config;
+    Ipv4Cidr c = routing.address();
     return c != null && c.address().toInt() == address;
   }
 
@@ -243,8 +249,16 @@ public final class Ipv4Layer implements Ip {
 
   /** Whether {@code address} is the limited broadcast or our directed broadcast. */
   public boolean isBroadcast(int address) {
-    Ipv4Cidr c = config;
-    return address == -1 || (c != null && c.prefixLength() < 31 && c.broadcast().toInt() == address);
+    Ipv4Cidr c = routing.address();
+    return address == -1 || isDirectedBroadcast(c, address);
+  }
+
+  /**
+   * Whether {@code address} is the directed broadcast of network {@code c} (none on a /31 or /32:
+   * RFC 3021). Computed from bits: {@link Ipv4Cidr#broadcast()} would allocate per packet.
+   */
+  private static boolean isDirectedBroadcast(Ipv4Cidr c, int address) {
+    return c != null && c.prefixLength() < 31 && address == (c.address().toInt() | ~c.maskBits());
   }
 
   private void reassemblyTimedOut(Ipv4Packet firstFragment, boolean anyLinkBroadcast, long now) {
@@ -289,7 +303,8 @@ public final class Ipv4Layer implements Ip {
     if (len + Ipv4Packet.MIN_HEADER_LENGTH > Ipv4Packet.MAX_TOTAL_LENGTH) {
       return refuse(payload, Counter.IPV4_TX_DROP_TOO_BIG);
     }
-    Ipv4Cidr c = config;
+    Routing r = routing;
+    Ipv4Cidr c = r.address();
     int dst = destination.toInt();
     if ((dst >>> 24) == 127) {
       return refuse(payload, Counter.IPV4_TX_DROP_LOOPBACK);
@@ -309,8 +324,8 @@ public final class Ipv4Layer implements Ip {
         return refuse(payload, Counter.IPV4_TX_DROP_NO_ROUTE);
       } else if (c.contains(destination)) {
         nextHop = destination;
-      } else if (gatewayAddress != null) {
-        nextHop = gatewayAddress;
+      } else if (r.gateway() != null) {
+        nextHop = r.gateway();
       } else {
         return refuse(payload, Counter.IPV4_TX_DROP_NO_ROUTE);
       }
@@ -333,6 +348,10 @@ public final class Ipv4Layer implements Ip {
     }
     counters.increment(Counter.IPV4_TX_DATAGRAMS);
     int maxData = ((mtu - Ipv4Packet.MIN_HEADER_LENGTH) / 8) * 8;
+    if (maxData < 8) {
+      // An MTU below 28 bytes (RFC 791 requires 68) cannot carry a fragment: refuse rather than loop.
+      return refuse(payload, Counter.IPV4_TX_DROP_FRAGMENTATION_NEEDED);
+    }
     boolean ok = true;
     try {
       int reader = payload.readerIndex();

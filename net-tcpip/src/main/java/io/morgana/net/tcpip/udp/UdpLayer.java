@@ -179,6 +179,11 @@ public final class UdpLayer implements Udp, ProtocolHandler, IcmpErrorHandler {
         loop.execute(() -> counters.increment(Counter.UDP_TX_DROP_TOO_BIG));
         return false;
       }
+      if ((destinationPort & ~0xffff) != 0 || (sourcePort & ~0xffff) != 0) {
+        payload.release();
+        loop.execute(() -> counters.increment(Counter.UDP_TX_DROP_BAD_PORT));
+        return false;
+      }
       if (ip.refusedOffLoopAsLoopback(destination, payload)) {
         return false;
       }
@@ -191,9 +196,14 @@ public final class UdpLayer implements Udp, ProtocolHandler, IcmpErrorHandler {
   /** {@link #write} on the loop thread at {@code now}. Takes ownership of {@code payload}. */
   public boolean send(Ipv4Address destination, int destinationPort, int sourcePort, ByteBuf payload, long now) {
     int len = payload.readableBytes();
-    if (len > MAX_PAYLOAD || (destinationPort & ~0xffff) != 0 || (sourcePort & ~0xffff) != 0) {
+    if (len > MAX_PAYLOAD) {
       payload.release();
       counters.increment(Counter.UDP_TX_DROP_TOO_BIG);
+      return false;
+    }
+    if ((destinationPort & ~0xffff) != 0 || (sourcePort & ~0xffff) != 0) {
+      payload.release();
+      counters.increment(Counter.UDP_TX_DROP_BAD_PORT);
       return false;
     }
     int sport = sourcePort == 0 ? ephemeralPort() : sourcePort;

@@ -1,6 +1,7 @@
 package io.morgana.net.tcpip.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.MacAddress;
@@ -100,7 +101,7 @@ class WireProperties {
     h.emit(b, 0, src, dst);
     assertEquals(h, UdpHeader.parse(b, src, dst));
     int sum = b.getUnsignedShort(UdpPacket.CHECKSUM_OFFSET);
-    assert sum != 0 : "a computed checksum is never sent as 0";
+    assertNotEquals(0, sum, "a computed checksum is never sent as 0 (RFC 768)");
   }
 
   /** Every parser, on any bytes: a value or MalformedPacketException, nothing else. */

@@ -1,5 +1,6 @@
 package io.morgana.xen.store.sim;
 
+import io.morgana.xen.evtchn.EventChannelException;
 import io.morgana.xen.platform.Pages;
 import io.morgana.xen.sim.SimDomain;
 import io.morgana.xen.sim.XenStoreConnector;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -163,13 +165,73 @@ public final class SimXenStore {
       Pages page = guest.allocatePages(1);
       int guestPort = guest.events().allocUnbound(storeDomain.domid());
       int storePort = storeDomain.events().bindInterdomain(guest.domid(), guestPort);
-      RingServer server = serveRing(guest.domid(), page.page(0), () -> storeDomain.events().notify(storePort));
+      // Set when the connection ends: a side still finishing its last event may then find its
+      // port closed under it, which is no error.
+      AtomicBoolean ended = new AtomicBoolean();
+      RingServer server = serveRing(guest.domid(), page.page(0), () -> doorbell(storeDomain, storePort, ended));
       XenStoreRingTransport transport =
-          new XenStoreRingTransport(page.page(0), () -> guest.events().notify(guestPort), timeout);
+          new XenStoreRingTransport(page.page(0), () -> doorbell(guest, guestPort, ended), timeout);
       storeDomain.events().setHandler(storePort, port -> server.onEvent());
       guest.events().setHandler(guestPort, port -> transport.onEvent());
-      return new XenStoreClient(transport, guest.loop(), timeout);
+      // Closing the guest's connection ends the server's too (xenstored drops a released
+      // domain's connection: its watches and transactions go, its port is closed).
+      XenStoreTransport closing = new DelegatingTransport(transport, () -> {
+        ended.set(true);
+        server.close();
+        storeDomain.events().close(storePort);
+      });
+      return new XenStoreClient(closing, guest.loop(), timeout);
     };
+  }
+
+  private static void doorbell(SimDomain domain, int port, AtomicBoolean ended) {
+    try {
+      domain.events().notify(port);
+    } catch (EventChannelException e) {
+      if (!ended.get()) {
+        throw e;
+      }
+    }
+  }
+
+  /** A transport that also runs {@code onClose} when closed. */
+  private static final class DelegatingTransport implements XenStoreTransport {
+    private final XenStoreTransport inner;
+    private final Runnable onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    DelegatingTransport(XenStoreTransport inner, Runnable onClose) {
+      this.inner = inner;
+      this.onClose = onClose;
+    }
+
+    @Override
+    public void start(Receiver receiver) {
+      inner.start(receiver);
+    }
+
+    @Override
+    public void send(byte[] message, int offset, int length) {
+      inner.send(message, offset, length);
+    }
+
+    @Override
+    public void poll() {
+      inner.poll();
+    }
+
+    @Override
+    public int maxPayload() {
+      return inner.maxPayload();
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        inner.close();
+        onClose.run();
+      }
+    }
   }
 
   /** Open connections. */
@@ -550,16 +612,21 @@ public final class SimXenStore {
         throw new XenStoreException(XsError.EAGAIN, "transaction " + tx.id + " conflicts at " + e.getKey());
       }
     }
-    // Nothing it touched changed: replaying its log on the live tree gives the snapshot's result.
-    Ctx live = new Ctx(c, c.domid, 0, root, null);
+    // Nothing it touched changed: replaying its log on the live tree gives the snapshot's
+    // result, except for quotas, which count nodes the transaction never touched (the domain's
+    // other writes meanwhile). Replay on a copy and install it only if every step succeeds: a
+    // commit is all or nothing, and its error (ENOSPC) is the reply.
+    Node next = root.deepCopy();
+    Ctx live = new Ctx(c, c.domid, 0, next, null);
     for (XsMessage m : tx.log) {
       try {
         execute(c, live, m, new ArrayList<>());
-      } catch (MalformedXenStoreMessageException | RuntimeException e) {
-        // It succeeded on the snapshot, so it succeeds here; anything else is a bug we surface.
+      } catch (MalformedXenStoreMessageException e) {
+        // It was parsed once already, for the snapshot: a bug we surface.
         throw new IllegalStateException("replaying " + m + " failed", e);
       }
     }
+    root = next;
     pendingCommitChanges = live.changes;
   }
 
@@ -871,6 +938,7 @@ public final class SimXenStore {
     private byte[] partial;
     private int partialOffset;
     private volatile boolean failed;
+    private volatile boolean closed;
 
     RingServer(Connection conn, XenStoreRingPage page, Runnable notifyGuest) {
       this.conn = conn;
@@ -884,6 +952,21 @@ public final class SimXenStore {
     /** Whether a protocol violation made the server stop serving this ring (see the page's {@code error}). */
     public boolean failed() {
       return failed;
+    }
+
+    /**
+     * Stops serving the ring and ends the connection: its watches and transactions are dropped
+     * (what xenstored does when the domain is released). Idempotent.
+     */
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      failed = true;
+      conn.outlet = null;
+      conn.out.clear();
+      conn.close();
     }
 
     /** The guest notified the store's event channel. Any thread; reentrant calls are folded into the running one. */

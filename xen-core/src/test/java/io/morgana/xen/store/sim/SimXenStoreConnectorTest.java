@@ -32,8 +32,11 @@ class SimXenStoreConnectorTest {
     guest.store().write("data/k", "v");
     loop.runUntilIdle();
     assertEquals(List.of("/local/domain/4/data", "/local/domain/4/data", "/local/domain/4/data/k"), events);
+    assertEquals(2, store.connectionCount());
     guest.close();
+    assertEquals(1, store.connectionCount(), "a closed domain's XenStore connection is closed too");
     dom0.close();
+    assertEquals(0, store.connectionCount());
   }
 
   @Test
@@ -67,7 +70,10 @@ class SimXenStoreConnectorTest {
       for (Boolean b : onGuestLoop) {
         assertTrue(b, "watch callbacks run on the guest's loop");
       }
-      s.close();
+      assertEquals(1, store.connectionCount());
+      guest.close();
+      assertEquals(0, store.connectionCount(), "closing the guest ends its connection in the server too");
+      dom0.store().write("/local/domain/7/data/after", "x"); // no event for the closed guest's watch
     }
   }
 }

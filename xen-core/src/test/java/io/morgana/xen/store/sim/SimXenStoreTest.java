@@ -171,6 +171,24 @@ class SimXenStoreTest {
   }
 
   @Test
+  void sameTokenOnTwoPathsReachesOnlyTheWatchOfTheChangedPath() {
+    // xenstored allows one token on several paths; each event must reach only the listener of
+    // the watch it belongs to.
+    List<String> a = new ArrayList<>();
+    List<String> b = new ArrayList<>();
+    dom0.watch("/ta", "same", (path, token) -> a.add(path));
+    dom0.watch("/tb", "same", (path, token) -> b.add(path));
+    loop.runUntilIdle();
+    a.clear();
+    b.clear();
+    dom0.write("/ta/x", "1");
+    dom0.write("/tb/y", "1");
+    loop.runUntilIdle();
+    assertEquals(List.of("/ta", "/ta/x"), a);
+    assertEquals(List.of("/tb", "/tb/y"), b);
+  }
+
+  @Test
   void watchOnNodeBelowARemovedSubtreeFires() {
     dom0.write("/t/a/b", "1");
     List<String> events = new ArrayList<>();
@@ -345,6 +363,30 @@ class SimXenStoreTest {
     assertEquals(XsError.ENOSPC, errorOf(c::startTransaction));
     tx.abort();
     c.startTransaction().abort();
+  }
+
+  @Test
+  void commitThatNoLongerFitsTheQuotaFailsWholeWithEnospc() {
+    // Domain 3 may own 10 nodes: /local/domain/3, its domid node, a, a/x, b = 5.
+    SimXenStore small = new SimXenStore(new SimXenStore.Limits(10, 16, 2, 1));
+    small.introduceDomain(3);
+    XenStoreClient c = new XenStoreClient(small.transport(3), loop, Duration.ofSeconds(10));
+    c.write("a/x", "1");
+    c.mkdir("b");
+    XenStoreTransaction tx = c.startTransaction();
+    tx.write("a/t1", "1");
+    tx.write("a/t2", "1"); // 7 in the transaction's snapshot
+    for (int i = 0; i < 4; i++) {
+      c.write("b/" + i, "1"); // 9 outside it, below a node the transaction never touched
+    }
+    // No conflict, but applying the transaction now would make 11 nodes: the commit fails as a
+    // whole with the quota error, and none of its writes is applied.
+    XenStoreException e = assertThrows(XenStoreException.class, tx::commit);
+    assertEquals(XsError.ENOSPC, e.error(), e.getMessage());
+    assertEquals(Optional.empty(), c.readIfExists("a/t1"));
+    assertEquals(Optional.empty(), c.readIfExists("a/t2"));
+    assertEquals(List.of("x"), c.directory("a"));
+    c.write("b/4", "1"); // the connection still works
   }
 
   @Test
