@@ -2,6 +2,7 @@ package io.morgana.runtime;
 
 import io.morgana.runtime.internal.EventFd;
 import io.morgana.runtime.internal.Posix;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -91,7 +92,10 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   public KernelLoop(String name) {
     this.name = Objects.requireNonNull(name, "name");
     requireLinux();
-    this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
+    // A FastThreadLocalThread: Netty's pooled allocator keeps its per-thread caches (and recycles
+    // ByteBuf objects) only on such threads, so buffers allocated on the loop cost no garbage.
+    this.thread = new FastThreadLocalThread(this::run, name);
+    this.thread.setDaemon(false);
   }
 
   // Here rather than in Posix, whose loading starts FFM: nothing native before the first sleep.
