@@ -12,6 +12,7 @@ import io.morgana.fs.fat.FormatOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -40,7 +41,8 @@ public final class FatTool {
         fat mkdir [-p] IMG PATH
         fat mv IMG FROM TO
         fat df IMG
-        fat fsck IMG                     exit 1 with a report when the volume is damaged""";
+        fat fsck IMG                     exit 1 with a report when the volume is damaged
+        fat selftest DIR                 run every command on a scratch image under DIR""";
 
   /** A command line that does not make sense. */
   static final class UsageException extends Exception {
@@ -117,6 +119,7 @@ public final class FatTool {
       case "mv" -> { need(pos, 3, 3, flags, List.of()); yield withFs(pos.get(0), true, fs -> mv(fs, pos.get(1), pos.get(2))); }
       case "df" -> { need(pos, 1, 1, flags, List.of()); yield withFs(pos.get(0), false, this::df); }
       case "fsck" -> { need(pos, 1, 1, flags, List.of()); yield fsck(Path.of(pos.get(0))); }
+      case "selftest" -> { need(pos, 1, 1, flags, List.of()); yield selftest(Path.of(pos.get(0))); }
       case "help", "--help", "-h" -> { out.println(USAGE); yield 0; }
       default -> throw new UsageException("unknown command '" + cmd + "'");
     };
@@ -148,8 +151,7 @@ public final class FatTool {
       o = o.readOnly(true);
     }
     try (Block block = o.open(p)) {
-      FatFileSystem fs = FatFileSystem.open(block,
-          FatFileSystem.Options.defaults().withCacheSectors(8192));
+      FatFileSystem fs = FatFileSystem.open(block, new FatFileSystem.Options(new LazySystemClock(), 8192));
       int rc;
       try {
         rc = action.apply(fs);
@@ -319,11 +321,13 @@ public final class FatTool {
   }
 
   /**
-   * The buffer {@code put} and {@code get} copy through: 1 MiB of direct memory, so that file data
-   * moves between the local file, the buffer and the image with no copy in the JVM.
+   * The buffer {@code put} and {@code get} copy through: direct memory, so that file data moves
+   * between the local file, the buffer and the image with no copy in the JVM; 64 KiB, so that it
+   * stays in the CPU cache between the kernel's copy in and its copy out (measured on a 256 MiB
+   * get: about 0.2 s of system time with 64 KiB against 0.3-0.4 s with 1 MiB).
    */
   private static ByteBuf copyBuffer() {
-    return Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(1 << 20)).clear();
+    return Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(64 * 1024)).clear();
   }
 
   private void getOne(FatFileSystem fs, String path, Path local, ByteBuf buf) throws IOException {
@@ -372,11 +376,66 @@ public final class FatTool {
   private int df(FatFileSystem fs) {
     long total = fs.totalBytes();
     long free = fs.freeBytes();
-    out.printf("type %s, cluster size %d, label '%s', serial %08X%n", fs.type(), fs.clusterSize(),
-        fs.label(), fs.volumeId());
-    out.printf("%14s %14s %14s %5s%n", "bytes", "used", "free", "use%");
-    out.printf("%14d %14d %14d %4d%%%n", total, total - free, free,
-        total == 0 ? 0 : (int) ((total - free) * 100 / total));
+    // Built by hand, not with printf: java.util.Formatter's set-up (locale data, regular
+    // expressions) would be a tenth of this command's run time.
+    String serial = Long.toHexString(fs.volumeId()).toUpperCase(Locale.ROOT);
+    out.println("type " + fs.type() + ", cluster size " + fs.clusterSize() + ", label '" + fs.label()
+        + "', serial " + "0".repeat(Math.max(0, 8 - serial.length())) + serial);
+    out.println(pad("bytes", 14) + " " + pad("used", 14) + " " + pad("free", 14) + " " + pad("use%", 5));
+    out.println(pad(Long.toString(total), 14) + " " + pad(Long.toString(total - free), 14) + " "
+        + pad(Long.toString(free), 14) + " "
+        + pad((total == 0 ? 0 : (int) ((total - free) * 100 / total)) + "%", 5));
+    return 0;
+  }
+
+  private static String pad(String s, int width) {
+    return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
+  }
+
+  /**
+   * Runs every command on a scratch image in a new directory under {@code dir} (removed
+   * afterwards) and checks the results: mkfs, mkdir, put (a directory with a 3 MiB file and a
+   * small one), ls, mv, get, cat, rm -r, df, fsck. Exit 0 when all is as expected. The launcher
+   * ({@code fs-fat/fat}) runs it once per build to record the classes that commands load in its
+   * class-data-sharing archive.
+   */
+  private int selftest(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path work = Files.createTempDirectory(dir, "fat-selftest");
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    FatTool t = new FatTool(quiet, quiet);
+    try {
+      String img = work.resolve("test.img").toString();
+      Path in = work.resolve("in");
+      Files.createDirectories(in.resolve("sub"));
+      byte[] big = new byte[3 << 20];
+      new java.util.Random(1).nextBytes(big);
+      byte[] small = java.util.Arrays.copyOf(big, 1000);
+      Files.write(in.resolve("big.bin"), big);
+      Files.write(in.resolve("sub").resolve("small.txt"), small);
+      Path out = work.resolve("out");
+      String[][] steps = {
+          {"mkfs", img, "64M", "--label=SELFTEST"}, {"mkdir", img, "/d"}, {"put", img, in.toString(), "/d"},
+          {"ls", img, "/d/in"}, {"mv", img, "/d/in/sub/small.txt", "/d/small.txt"},
+          {"get", img, "/d", out.toString()}, {"cat", img, "/d/small.txt"}, {"rm", "-r", img, "/d/in/sub"},
+          {"df", img}, {"fsck", img}};
+      for (String[] step : steps) {
+        if (t.run(step) != 0) {
+          throw new IOException("selftest: '" + String.join(" ", step) + "' failed");
+        }
+      }
+      if (!java.util.Arrays.equals(Files.readAllBytes(out.resolve("in").resolve("big.bin")), big)
+          || !java.util.Arrays.equals(Files.readAllBytes(out.resolve("small.txt")), small)) {
+        throw new IOException("selftest: get returned other bytes than put was given");
+      }
+    } finally {
+      try (Stream<Path> s = Files.walk(work)) {
+        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    out.println("fat selftest: passed");
     return 0;
   }
 

@@ -48,6 +48,15 @@ class FatToolTest {
   }
 
   @Test
+  void selftest_runsEveryCommandAndLeavesNothingBehind() throws IOException {
+    Path dir = tmp.resolve("scratch");
+    assertTrue(ok("selftest", dir.toString()).out().contains("passed"));
+    try (var left = Files.list(dir)) {
+      assertEquals(0, left.count());
+    }
+  }
+
+  @Test
   void commandsEndToEnd() throws IOException {
     String img = tmp.resolve("disk.img").toString();
     assertTrue(ok("mkfs", img, "16M", "--label=tooltest").out().contains("FAT16"));
