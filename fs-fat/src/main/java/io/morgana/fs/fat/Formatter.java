@@ -57,13 +57,28 @@ final class Formatter {
       }
     }
     int reserved = bits == 32 ? 32 : 1;
-    for (; spc <= 128; spc *= 2) {
+    // mkfs.fat's order: the default cluster size, then larger ones. A forced FAT16 that has too
+    // few clusters at the default tries smaller clusters last, as they give more clusters.
+    java.util.List<Integer> candidates = new java.util.ArrayList<>();
+    for (int c = spc; c <= 128; c *= 2) {
+      candidates.add(c);
+    }
+    if (bits == 16 && !fixedCluster) {
+      for (int c = spc / 2; c >= 1; c /= 2) {
+        candidates.add(c);
+      }
+    }
+    for (int candidate : candidates) {
+      spc = candidate;
       Layout l12 = bits == 0 || bits == 12 ? layout(12, spc, totalSectors, bps, 1, rootEntries) : null;
       Layout l16 = bits == 0 || bits == 16 ? layout(16, spc, totalSectors, bps, 1, rootEntries) : null;
       Layout l32 = bits == 32 ? layout(32, spc, totalSectors, bps, reserved, 0) : null;
       boolean ok12 = l12 != null && l12.clusters() >= 1 && l12.clusters() <= BiosParameterBlock.MAX_CLUSTERS_12;
+      // The cluster count alone decides FAT12 versus FAT16 (Microsoft FAT specification §3.5,
+      // and Linux and dosfstools follow it): a "FAT16" with 4,084 clusters or fewer is read as
+      // FAT12, so it is refused like mkfs.fat refuses it.
       boolean ok16 = l16 != null && l16.clusters() <= BiosParameterBlock.MAX_CLUSTERS_16
-          && (l16.clusters() > BiosParameterBlock.MAX_CLUSTERS_12 || (bits == 16 && l16.clusters() >= 1));
+          && l16.clusters() > BiosParameterBlock.MAX_CLUSTERS_12;
       boolean ok32 = l32 != null && l32.clusters() >= 1 && l32.clusters() <= BiosParameterBlock.MAX_CLUSTERS_32;
       Layout pick = null;
       if (bits == 0) {

@@ -1,12 +1,15 @@
 package io.morgana.fs.fat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.api.Block;
 import io.morgana.block.RamBlock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,6 +66,31 @@ class FormatterTest {
       assertEquals(type, fs.type());
       assertEquals(cluster, fs.clusterSize());
       assertEquals(0xdeadbeefL, fs.volumeId());
+    }
+  }
+
+  /**
+   * Microsoft FAT specification §3.5: the cluster count alone makes a volume FAT12 (at most
+   * 4,084 clusters) or FAT16, so a FAT16 that small would be read as FAT12. mkfs.fat refuses it.
+   */
+  @Test
+  void forcedFat16WithTooFewClusters_isRefused() {
+    IOException e = assertThrows(IOException.class, () -> Formatter.choose((8L << 20) / 512, 512,
+        FormatOptions.defaults().withType(FatType.FAT16).withClusterSize(4096)));
+    assertTrue(e.getMessage().contains("FAT16"), e.getMessage());
+    assertThrows(IOException.class, () -> Formatter.choose((1L << 20) / 512, 512,
+        FormatOptions.defaults().withType(FatType.FAT16)));
+  }
+
+  @Test
+  void forcedFat16OnASmallVolume_takesSmallerClustersToStayAboveTheFat12Limit() throws IOException {
+    Formatter.Layout l = Formatter.choose((8L << 20) / 512, 512, FormatOptions.defaults().withType(FatType.FAT16));
+    assertEquals(16, l.bits());
+    assertTrue(l.clusters() > 4084, "clusters: " + l.clusters());
+    RamBlock b = RamBlock.create((8L << 20) / 512);
+    FatFileSystem.format(b, FormatOptions.defaults().withType(FatType.FAT16), Images.CLOCK);
+    try (FatFileSystem fs = FatFileSystem.open(b, Images.options())) {
+      assertEquals(FatType.FAT16, fs.type());
     }
   }
 }
