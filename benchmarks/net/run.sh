@@ -52,7 +52,7 @@ if [ "$(id -u)" != 0 ]; then
   echo "run as root: the benchmark creates network namespaces" >&2
   exit 1
 fi
-for tool in ip ping awk sort gcc; do
+for tool in ip ping awk sort gcc ${PIN_CPU:+taskset}; do
   command -v "$tool" >/dev/null || { echo "missing tool: $tool (apt-get install iproute2 iputils-ping gcc)" >&2; exit 1; }
 done
 
@@ -140,8 +140,9 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
-# Warm-up (JIT on both JVMs): flooded pings (PING_WARMUP, enough invocations of the ICMP path for
-# C2 to compile it; the earlier 500 were not) and a short UDP load, not reported.
+# Warm-up (JIT on both JVMs): flooded pings (PING_WARMUP; 500 paced pings left the ICMP path at
+# C1, and on a loaded machine some methods still reach C2 only during the measured pings) and a
+# short UDP load, not reported.
 ip netns exec "$NS_C" ping -c 500 -i 0.002 -q 192.0.2.2 >/dev/null
 for ns in "$NS_TAP" "$NS_A"; do
   ip netns exec "$ns" ping -c "$PING_WARMUP" -f -q 192.0.2.2 >/dev/null

@@ -13,7 +13,6 @@ import io.morgana.api.NetifStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,9 +106,15 @@ public abstract class NetifContract {
     return 0x6e657469_66L;
   }
 
-  /** Allocator of the frames the contract writes; it alternates between these. */
+  /**
+   * Allocators of the frames the contract writes; it alternates between direct and heap memory.
+   * Unpooled on purpose: the contract checks that every frame it wrote was released by looking
+   * at its reference count afterwards, and Netty recycles the objects of released pooled buffers
+   * (on a kernel loop's FastThreadLocalThread), so a released pooled frame can come back alive
+   * as another buffer and look unreleased.
+   */
   private static final ByteBufAllocator[] ALLOCATORS = {
-    PooledByteBufAllocator.DEFAULT, UnpooledByteBufAllocator.DEFAULT
+    UnpooledByteBufAllocator.DEFAULT, new UnpooledByteBufAllocator(false)
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -434,7 +439,8 @@ public abstract class NetifContract {
       // Built in an array and copied once: the leak detector at paranoid records every access.
       byte[] bytes = new byte[size];
       random.nextBytes(bytes);
-      ByteBuf b = ALLOCATORS[allocations++ % ALLOCATORS.length].directBuffer(size);
+      ByteBufAllocator allocator = ALLOCATORS[allocations % ALLOCATORS.length];
+      ByteBuf b = allocations++ % 4 < 2 ? allocator.directBuffer(size) : allocator.heapBuffer(size);
       b.writeBytes(bytes);
       dst.writeTo(b, 0);
       src.writeTo(b, 6);
