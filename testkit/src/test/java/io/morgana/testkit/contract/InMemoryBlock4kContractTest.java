@@ -9,4 +9,9 @@ class InMemoryBlock4kContractTest extends BlockContract {
   protected Block open(long sectors) {
     return new InMemoryBlock(4096, sectors, true);
   }
+
+  @Override
+  protected Block openReadOnly(long sectors) {
+    return new InMemoryBlock(4096, sectors, false);
+  }
 }
