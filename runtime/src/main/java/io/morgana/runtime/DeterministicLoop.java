@@ -1,11 +1,16 @@
 package io.morgana.runtime;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * An {@link EventLoop} for tests: no thread of its own and no real time. The test thread drives
@@ -16,6 +21,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>The thread that calls {@link #runUntilIdle()} is the loop thread for the length of the
  * call. Other threads may {@link #execute} tasks; they run at the next {@code runUntilIdle}.
  * Readiness descriptors are ignored: a deterministic loop polls every pollable on every turn.
+ *
+ * <p>Blocking work keeps the run deterministic. Work given to {@link #offload} runs on a thread of
+ * its own, but only one piece at a time and only inside a turn: the loop starts it (or resumes it
+ * once what it waits for is done) and waits until it finishes or parks in a blocking call ({@link
+ * #join}); in virtual time it takes no time at all. A blocking call made by the test thread
+ * itself, outside {@link #runUntilIdle()}, drives the loop — running it and advancing virtual time
+ * from deadline to deadline — until the call's result is there, and fails if the loop falls idle
+ * with no deadline left (the call would wait forever).
  */
 public final class DeterministicLoop implements EventLoop {
 
@@ -26,6 +39,8 @@ public final class DeterministicLoop implements EventLoop {
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
   private final List<Pollable> pollables = new ArrayList<>();
+  private final List<Offload> offloads = new ArrayList<>(); // guarded by itself
+  private static final ThreadLocal<Offload> CURRENT_OFFLOAD = new ThreadLocal<>();
   private long timerSequence;
   private volatile Thread loopThread;
 
@@ -77,6 +92,43 @@ public final class DeterministicLoop implements EventLoop {
   }
 
   @Override
+  public <T> CompletionStage<T> offload(Callable<T> work) {
+    Offload o = new Offload(work);
+    synchronized (offloads) {
+      offloads.add(o);
+    }
+    @SuppressWarnings("unchecked")
+    CompletionStage<T> result = (CompletionStage<T>) o.result;
+    return result;
+  }
+
+  @Override
+  public <T> T join(String call, CompletableFuture<T> stage) throws IOException {
+    LoopBridge.checkBlockingAllowed(call);
+    Offload self = CURRENT_OFFLOAD.get();
+    if (self != null && self.loop() == this) {
+      while (!stage.isDone()) {
+        self.park(stage);
+      }
+    } else if (loopThread == null) {
+      // The test thread makes a blocking call: it drives the loop until the result is there.
+      while (!stage.isDone()) {
+        runUntilIdle();
+        if (stage.isDone()) {
+          break;
+        }
+        long next = nextDeadlineNanos();
+        if (next == Pollable.NO_DEADLINE) {
+          throw new IllegalStateException(call + " would wait forever: the deterministic loop is idle at t="
+              + nowNanos() + " with no deadline left");
+        }
+        advanceTo(next);
+      }
+    }
+    return LoopBridge.await(stage);
+  }
+
+  @Override
   public void wakeup() {
     // Every turn polls everyone; nothing to wake.
   }
@@ -92,6 +144,7 @@ public final class DeterministicLoop implements EventLoop {
   public int runUntilIdle() {
     Thread previous = loopThread;
     loopThread = Thread.currentThread();
+    EventLoop previousMark = LoopBridge.markLoopThread(this);
     try {
       int turns = 0;
       while (turnOnce()) {
@@ -103,6 +156,7 @@ public final class DeterministicLoop implements EventLoop {
       return turns;
     } finally {
       loopThread = previous;
+      LoopBridge.markLoopThread(previousMark);
     }
   }
 
@@ -178,7 +232,94 @@ public final class DeterministicLoop implements EventLoop {
     for (Pollable p : snapshot()) {
       worked |= p.poll(now);
     }
+    worked |= stepOffloads();
     return worked;
+  }
+
+  /** Starts or resumes, one at a time, each offloaded piece of work that can go on. */
+  private boolean stepOffloads() {
+    Offload[] pending;
+    synchronized (offloads) {
+      if (offloads.isEmpty()) {
+        return false;
+      }
+      pending = offloads.toArray(Offload[]::new);
+    }
+    boolean worked = false;
+    for (Offload o : pending) {
+      if (o.step()) {
+        worked = true;
+      }
+      if (o.done) {
+        synchronized (offloads) {
+          offloads.remove(o);
+        }
+      }
+    }
+    return worked;
+  }
+
+  /** Offloaded pieces of work not finished yet (tests). */
+  public int offloadsInProgress() {
+    synchronized (offloads) {
+      return offloads.size();
+    }
+  }
+
+  /** One piece of offloaded work and the hand-over between its thread and the loop's driver. */
+  private final class Offload {
+    final Callable<?> work;
+    final CompletableFuture<Object> result = new CompletableFuture<>();
+    private final Semaphore settled = new Semaphore(0);
+    private final Semaphore resume = new Semaphore(0);
+    private volatile CompletableFuture<?> waitingFor;
+    private boolean started;
+    volatile boolean done;
+
+    Offload(Callable<?> work) {
+      this.work = work;
+    }
+
+    DeterministicLoop loop() {
+      return DeterministicLoop.this;
+    }
+
+    /** On the driver: runs the work until it finishes or parks; whether it ran at all. */
+    boolean step() {
+      if (!started) {
+        started = true;
+        Thread.ofVirtual().name("deterministic-offload").start(this::run);
+      } else {
+        CompletableFuture<?> w = waitingFor;
+        if (w == null || !w.isDone()) {
+          return false;
+        }
+        waitingFor = null;
+        resume.release();
+      }
+      settled.acquireUninterruptibly();
+      return true;
+    }
+
+    private void run() {
+      CURRENT_OFFLOAD.set(this);
+      try {
+        Object value = work.call();
+        tasks.add(() -> result.complete(value));
+      } catch (Throwable t) {
+        tasks.add(() -> result.completeExceptionally(t));
+      } finally {
+        done = true;
+        settled.release();
+      }
+    }
+
+    /** On the work's thread: hands control back to the driver until {@code stage} is done. */
+    void park(CompletableFuture<?> stage) {
+      waitingFor = stage;
+      settled.release();
+      resume.acquireUninterruptibly();
+    }
   }
 
   private Timer firstLiveTimer() {

@@ -3,6 +3,7 @@ package io.morgana.runtime;
 import io.morgana.runtime.internal.EventFd;
 import io.morgana.runtime.internal.Posix;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Queue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -83,6 +85,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong signals = new AtomicLong();
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
+  private final java.util.concurrent.ThreadFactory offloadThreads;
 
   /**
    * A loop whose thread is called {@code name}; {@link #start()} starts it.
@@ -96,6 +99,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     // ByteBuf objects) only on such threads, so buffers allocated on the loop cost no garbage.
     this.thread = new FastThreadLocalThread(this::run, name);
     this.thread.setDaemon(false);
+    this.offloadThreads = Thread.ofVirtual().name(name + "-offload-", 1).factory();
   }
 
   // Here rather than in Posix, whose loading starts FFM: nothing native before the first sleep.
@@ -209,6 +213,30 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     return System.nanoTime();
   }
 
+  /** Each piece of offloaded work gets a virtual thread of its own, named after the kernel. */
+  @Override
+  public <T> CompletionStage<T> offload(Callable<T> work) {
+    Objects.requireNonNull(work, "work");
+    CompletableFuture<T> result = new CompletableFuture<>();
+    offloadThreads.newThread(() -> {
+      T value;
+      try {
+        value = work.call();
+      } catch (Throwable t) {
+        execute(() -> result.completeExceptionally(t));
+        return;
+      }
+      execute(() -> result.complete(value));
+    }).start();
+    return result;
+  }
+
+  @Override
+  public <T> T join(String call, CompletableFuture<T> stage) throws IOException {
+    LoopBridge.checkBlockingAllowed(call);
+    return LoopBridge.await(stage);
+  }
+
   @Override
   public boolean inLoop() {
     return Thread.currentThread() == thread;
@@ -286,6 +314,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   private void run() {
     log.debug("kernel loop {} started", name);
     Throwable fatal = null;
+    LoopBridge.markLoopThread(this);
     try (Arena arena = Arena.ofConfined()) {
       Sleeper sleeper = null; // made at the first sleep: FFM set-up is not on the way to turn one
       while (running) {

@@ -48,6 +48,16 @@ final class SyncLoop implements EventLoop {
   @Override
   public void wakeup() {}
 
+  @Override
+  public <T> java.util.concurrent.CompletionStage<T> offload(java.util.concurrent.Callable<T> work) {
+    throw new UnsupportedOperationException("benchmarks do not offload");
+  }
+
+  @Override
+  public <T> T join(String call, java.util.concurrent.CompletableFuture<T> stage) {
+    throw new UnsupportedOperationException(call + ": benchmarks make no blocking calls");
+  }
+
   /** Polls every registered pollable once. */
   void pollAll() {
     for (Pollable p : pollables) {
