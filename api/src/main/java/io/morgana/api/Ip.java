@@ -57,7 +57,9 @@ public interface Ip {
    * Sends {@code payload} to {@code destination} as one datagram of {@code protocol},
    * fragmenting it when it exceeds {@link #mtu()} unless {@link #DONT_FRAGMENT} is given.
    *
-   * <p>Takes ownership of {@code payload}. Resolution of the next hop may delay the send; a
+   * <p>Takes ownership of {@code payload}, and writes headers in place only into a buffer that is
+   * exclusively its own (not derived from another, referenced once, writable, with headroom);
+   * anything else is copied once. Resolution of the next hop may delay the send; a
    * datagram whose next hop cannot be resolved is dropped and counted.
    *
    * @param flags {@link #DONT_FRAGMENT} or 0

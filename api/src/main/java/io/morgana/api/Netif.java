@@ -43,6 +43,9 @@ public interface Netif extends AutoCloseable {
    * Sends one frame.
    *
    * <p>Takes ownership of {@code frame} (its readable bytes are the frame) whatever the outcome.
+   * A stack above writes headers in place only into buffers that are exclusively its own (not a
+   * duplicate or slice of a received frame, referenced once, writable) and copies anything else,
+   * so a frame handed here never shares memory with a frame being received.
    * Frames longer than {@code mtu() + 14} bytes, or shorter than 14, are refused.
    *
    * @return {@code true} if the frame was handed to the device; {@code false} if it was dropped
@@ -54,13 +57,25 @@ public interface Netif extends AutoCloseable {
   @Override
   void close();
 
-  /** Receives frames from a {@link Netif}. */
+  /**
+   * Receives frames from a {@link Netif}, with what the device knows of each: when it arrived
+   * and per-frame metadata ({@code RX_*} flags), passed down the stack as arguments (the way
+   * smoltcp passes its timestamp into {@code poll}), so no layer reads a clock or asks the device
+   * again.
+   */
   @FunctionalInterface
   interface FrameHandler {
+    /** {@code flags} bit: the device verified this frame's IPv4, TCP and UDP checksums. */
+    int RX_CHECKSUM_VERIFIED = 1;
+
     /**
      * Called on the loop thread for each received frame; {@code frame}'s readable bytes are the
      * whole frame. Borrowed: retain what you keep.
+     *
+     * @param arrivalNanos when the frame was received, on the kernel loop's clock (the time of
+     *     the loop turn that read it)
+     * @param flags {@link #RX_CHECKSUM_VERIFIED}, or 0
      */
-    void onFrame(ByteBuf frame);
+    void onFrame(ByteBuf frame, long arrivalNanos, int flags);
   }
 }

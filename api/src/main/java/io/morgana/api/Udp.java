@@ -31,6 +31,12 @@ public interface Udp {
    * Sends {@code payload} from {@code sourcePort} (0 picks an ephemeral port in 49152–65535) to
    * {@code destination}:{@code destinationPort}. Takes ownership of {@code payload}.
    *
+   * <p>Headers are written in place in front of {@code payload} only when it is exclusively the
+   * stack's to write: not a duplicate or slice of another buffer, referenced once, writable, with
+   * the headroom (a buffer from the stack's {@code allocate} is). Anything else — a retained
+   * duplicate of a received payload, for instance — is copied once; nothing the caller or the
+   * interface still reads is ever written over.
+   *
    * @return whether the datagram was sent or queued
    */
   boolean write(Ipv4Address destination, int destinationPort, int sourcePort, ByteBuf payload);

@@ -259,6 +259,11 @@ public final class DeterministicLoop implements EventLoop {
     return worked;
   }
 
+  /** Whether a thread is inside {@link #runUntilIdle()} right now. */
+  boolean isBeingDriven() {
+    return loopThread != null;
+  }
+
   /** Offloaded pieces of work not finished yet (tests). */
   public int offloadsInProgress() {
     synchronized (offloads) {

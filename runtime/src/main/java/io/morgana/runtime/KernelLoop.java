@@ -183,6 +183,11 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     // run() closes the eventfd as the loop thread ends.
   }
 
+  /** Whether the loop thread has started and not yet ended. */
+  boolean isRunning() {
+    return started && state.get() != TERMINATED && thread.isAlive();
+  }
+
   /** Turns the loop has made so far (with or without work); sleeping is not a turn. */
   public long turns() {
     return turns;

@@ -2,6 +2,7 @@ package io.morgana.runtime;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -9,7 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The one crossing between application threads and a kernel loop. Every protocol layer and
@@ -85,6 +90,18 @@ public final class LoopBridge {
   }
 
   /**
+   * Runs {@code action} on the loop with the loop's current time: now when called on the loop
+   * thread, otherwise queued.
+   */
+  public void post(LongConsumer action) {
+    if (loop.inLoop()) {
+      action.accept(loop.nowNanos());
+    } else {
+      loop.execute(() -> action.accept(loop.nowNanos()));
+    }
+  }
+
+  /**
    * A blocking call from an application thread: runs {@code start} on the loop with a future
    * that the loop completes (then or later), and waits for it.
    *
@@ -104,6 +121,56 @@ public final class LoopBridge {
       }
     });
     return loop.join(call, result);
+  }
+
+  /**
+   * For lifecycle operations that may come from any thread, the loop's own included (closing a
+   * device, a test driving a contract): runs {@code action} on the loop and waits for its result.
+   * On the loop thread it runs at once; when the loop is not running (a {@link KernelLoop} not
+   * started or already ended, a {@link DeterministicLoop} nobody drives right now) it runs on the
+   * calling thread, since nothing else can touch the loop's state then.
+   *
+   * @throws TimeoutException when a running loop did not run it within {@code timeout}
+   * @throws Exception what {@code action} threw
+   */
+  public <T> T runAndWait(Callable<T> action, Duration timeout) throws Exception {
+    if (loop.inLoop() || !isRunning(loop)) {
+      return action.call();
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    AtomicBoolean claimed = new AtomicBoolean();
+    Runnable once = () -> {
+      if (claimed.compareAndSet(false, true)) {
+        try {
+          result.complete(action.call());
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      }
+    };
+    loop.execute(once);
+    if (loop instanceof KernelLoop k) {
+      // A loop that ends first never runs the task: run it as the loop thread ends (or here).
+      k.termination().whenComplete((v, t) -> once.run());
+    }
+    try {
+      return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception ex) {
+        throw ex;
+      }
+      throw e;
+    }
+  }
+
+  private static boolean isRunning(EventLoop loop) {
+    if (loop instanceof KernelLoop k) {
+      return k.isRunning();
+    }
+    if (loop instanceof DeterministicLoop d) {
+      return d.isBeingDriven();
+    }
+    return true;
   }
 
   /**

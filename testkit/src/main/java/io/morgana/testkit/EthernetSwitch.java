@@ -194,7 +194,7 @@ public final class EthernetSwitch implements AutoCloseable {
       while ((o = batch.poll()) != null) {
         ByteBuf frame = (ByteBuf) o;
         Port from = (Port) batch.poll();
-        deliver(from, frame);
+        deliver(from, frame, nowNanos);
       }
       return true;
     }
@@ -205,7 +205,7 @@ public final class EthernetSwitch implements AutoCloseable {
     }
   }
 
-  private void deliver(Port from, ByteBuf frame) {
+  private void deliver(Port from, ByteBuf frame, long nowNanos) {
     int start = frame.readerIndex();
     long dst = mac48(frame, start);
     long src = mac48(frame, start + 6);
@@ -226,7 +226,7 @@ public final class EthernetSwitch implements AutoCloseable {
           forwarded++;
           ByteBuf f = frame;
           frame = null;
-          target.receive(f, true);
+          target.receive(f, true, nowNanos);
         }
         return;
       }
@@ -245,9 +245,9 @@ public final class EthernetSwitch implements AutoCloseable {
         if (i == last) {
           ByteBuf f = frame;
           frame = null;
-          p.receive(f, true);
+          p.receive(f, true, nowNanos);
         } else {
-          p.receive(frame, false);
+          p.receive(frame, false, nowNanos);
         }
       }
     } finally {
@@ -339,7 +339,7 @@ public final class EthernetSwitch implements AutoCloseable {
     }
 
     /** Hands a frame to the handler; releases it if {@code owned}, else copies it first. */
-    private void receive(ByteBuf frame, boolean owned) {
+    private void receive(ByteBuf frame, boolean owned, long nowNanos) {
       FrameHandler h = handler;
       int len = frame.readableBytes();
       if (closed || h == null || len > mtu + HEADER) {
@@ -358,7 +358,7 @@ public final class EthernetSwitch implements AutoCloseable {
       rxFrames++;
       rxBytes += len;
       try {
-        h.onFrame(mine);
+        h.onFrame(mine, nowNanos, 0);
       } catch (RuntimeException e) {
         LOG.warn("frame handler of {} threw; frame dropped", this, e);
       } finally {

@@ -262,7 +262,7 @@ public final class FaultInjectingNetif implements Netif {
 
   // ---------------------------------------------------------------------------------------------
 
-  private void onInnerFrame(ByteBuf frame) {
+  private void onInnerFrame(ByteBuf frame, long arrivalNanos, int flags) {
     int len = frame.readableBytes();
     if (closed) {
       return;
@@ -273,7 +273,7 @@ public final class FaultInjectingNetif implements Netif {
       return;
     }
     if (!direction.rx()) {
-      deliver(frame);
+      deliver(frame, arrivalNanos, flags);
       return;
     }
     if (lostOnTheWire(len)) {
@@ -286,6 +286,7 @@ public final class FaultInjectingNetif implements Netif {
         f = frame.copy();
         owned = true;
         corrupt(f);
+        flags &= ~FrameHandler.RX_CHECKSUM_VERIFIED; // a corrupted frame was verified by nobody
       }
       if (draw(truncateP)) {
         if (!owned) {
@@ -297,7 +298,7 @@ public final class FaultInjectingNetif implements Netif {
         duplicated++;
         ByteBuf copy = f.copy();
         try {
-          deliver(copy);
+          deliver(copy, arrivalNanos, flags);
         } finally {
           copy.release();
         }
@@ -308,7 +309,7 @@ public final class FaultInjectingNetif implements Netif {
         owned = false;
         return;
       }
-      deliver(f);
+      deliver(f, arrivalNanos, flags);
     } finally {
       if (owned) {
         f.release();
@@ -365,7 +366,7 @@ public final class FaultInjectingNetif implements Netif {
     }
   }
 
-  private void deliver(ByteBuf f) {
+  private void deliver(ByteBuf f, long arrivalNanos, int flags) {
     FrameHandler h = handler;
     if (h == null) {
       rxDropped++;
@@ -374,7 +375,7 @@ public final class FaultInjectingNetif implements Netif {
     rxFrames++;
     rxBytes += f.readableBytes();
     try {
-      h.onFrame(f);
+      h.onFrame(f, arrivalNanos, flags);
     } catch (RuntimeException e) {
       LOG.warn("frame handler of {} threw; frame dropped", this, e);
     }
@@ -391,7 +392,7 @@ public final class FaultInjectingNetif implements Netif {
         worked = true;
         if (h.rx) {
           try {
-            deliver(h.frame);
+            deliver(h.frame, nowNanos, 0); // delayed: the stack verifies checksums itself
           } finally {
             h.frame.release();
           }

@@ -194,11 +194,11 @@ public final class PcapNetif implements Netif {
     return "PcapNetif[" + inner + " -> " + file + "]";
   }
 
-  private void onFrame(ByteBuf frame) {
+  private void onFrame(ByteBuf frame, long arrivalNanos, int flags) {
     record(frame);
     FrameHandler h = handler;
     if (h != null) {
-      h.onFrame(frame);
+      h.onFrame(frame, arrivalNanos, flags);
     } else {
       unhandledBytes += frame.readableBytes();
       unhandledFrames++;

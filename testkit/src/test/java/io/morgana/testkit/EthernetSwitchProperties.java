@@ -45,7 +45,7 @@ class EthernetSwitchProperties {
       // Port 3 has a small MTU, so that long frames are dropped there.
       EthernetSwitch.Port p = sw.newPort(MacAddress.of(0x0200_0000_0000L + i), i == 3 ? 576 : 1500);
       List<Integer> mine = new ArrayList<>();
-      p.listen(f -> mine.add(f.getInt(f.readerIndex() + 14)));
+      p.listen((f, at, flags) -> mine.add(f.getInt(f.readerIndex() + 14)));
       ports.add(p);
       got.add(mine);
     }

@@ -52,7 +52,7 @@ class EthernetSwitchTest {
     final List<ByteBuf> buffers = new ArrayList<>();
 
     @Override
-    public void onFrame(ByteBuf frame) {
+    public void onFrame(ByteBuf frame, long arrivalNanos, int flags) {
       frames.add(ByteBufUtil.getBytes(frame));
       buffers.add(frame);
     }
@@ -216,7 +216,7 @@ class EthernetSwitchTest {
     List<ByteBuf> kept = new ArrayList<>();
     Recorder ra = new Recorder();
     a.listen(ra);
-    b.listen(f -> {
+    b.listen((f, at, flags) -> {
       kept.add(f.retain());
       ByteBuf reply = f.copy();
       a.mac().writeTo(reply, reply.readerIndex());

@@ -58,8 +58,8 @@ class FaultInjectingNetifTest {
 
   private FaultInjectingNetif wrap(UnaryOperator<FaultInjectingNetif.Builder> faults) {
     FaultInjectingNetif f = faults.apply(FaultInjectingNetif.builder(a, loop).seed(SEED)).build();
-    f.listen(x -> atA.add(ByteBufUtil.getBytes(x)));
-    b.listen(x -> atB.add(ByteBufUtil.getBytes(x)));
+    f.listen((x, at, flags) -> atA.add(ByteBufUtil.getBytes(x)));
+    b.listen((x, at, flags) -> atB.add(ByteBufUtil.getBytes(x)));
     return f;
   }
 

@@ -61,8 +61,8 @@ class PcapNetifTest {
   /** Sends n frames each way through a PcapNetif and returns what was sent, in file order. */
   private List<byte[]> exchange(PcapNetif pcap, Netif peer, int n) {
     List<byte[]> expected = new ArrayList<>();
-    pcap.listen(f -> { });
-    peer.listen(f -> { });
+    pcap.listen((f, at, flags) -> { });
+    peer.listen((f, at, flags) -> { });
     for (int i = 0; i < n; i++) {
       ByteBuf out = udpFrame(pcap, peer, 10 + i * 37, i);
       expected.add(ByteBufUtil.getBytes(out));

@@ -28,6 +28,8 @@ final class FrameInjector implements Netif {
   private static final ValueLayout.OfLong LONG_BIG_ENDIAN =
       ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
   private FrameHandler handler;
+  /** The arrival time frames are delivered with (the benchmark loop's clock). */
+  long arrivalNanos = 1_000_000_000L;
   long rxFrames;
   long txFrames;
   long txBytes;
@@ -45,7 +47,7 @@ final class FrameInjector implements Netif {
     rxView.put(device.internalNioBuffer(device.readerIndex(), length)); // the "read"
     frame.setIndex(0, length);
     rxFrames++;
-    handler.onFrame(frame);
+    handler.onFrame(frame, arrivalNanos, 0);
     if (frame.refCnt() != 1) {
       if (frame.refCnt() > 0) {
         frame.release();

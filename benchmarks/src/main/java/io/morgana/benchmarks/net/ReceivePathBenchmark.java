@@ -81,7 +81,7 @@ public class ReceivePathBenchmark {
     udpEchoFrame = Frames.udp(PEER_MAC, MORGANA_MAC, PEER, MORGANA, 5000, 8, payload);
     icmpFrame = Frames.icmpEchoRequest(PEER_MAC, MORGANA_MAC, PEER, MORGANA, payload);
     bare = new FrameInjector(MORGANA_MAC);
-    bare.listen(frame -> bareFrames += frame.readableBytes());
+    bare.listen((frame, at, flags) -> bareFrames += frame.readableBytes());
     // Learn the peer's MAC (an ARP request from it), so replies go out at once.
     netif.inject(Frames.arpRequest(PEER_MAC, PEER, MORGANA));
     for (int i = 0; i < 3; i++) {

@@ -8,6 +8,7 @@ import io.morgana.net.tap.internal.Ifreq;
 import io.morgana.net.tap.internal.Libc;
 import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.KernelLoop;
+import io.morgana.runtime.LoopBridge;
 import io.morgana.runtime.Pollable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -16,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -304,11 +306,11 @@ public final class TapNetif implements Netif, Pollable {
   @Override
   public boolean poll(long nowNanos) {
     synchronized (io) {
-      return pollLocked();
+      return pollLocked(nowNanos);
     }
   }
 
-  private boolean pollLocked() {
+  private boolean pollLocked(long nowNanos) {
     if (closed || failed) {
       return false;
     }
@@ -332,12 +334,12 @@ public final class TapNetif implements Netif, Pollable {
         continue;
       }
       frames++;
-      deliver((int) n);
+      deliver((int) n, nowNanos);
     }
     return frames > 0;
   }
 
-  private void deliver(int length) {
+  private void deliver(int length, long nowNanos) {
     FrameHandler h = handler;
     if (h == null || length < ETHERNET_HEADER || length > mtu + ETHERNET_HEADER) {
       rxDropped++;
@@ -348,7 +350,7 @@ public final class TapNetif implements Netif, Pollable {
     rxFrames++;
     rxBytes += length;
     try {
-      h.onFrame(frame);
+      h.onFrame(frame, nowNanos, 0);
     } catch (RuntimeException e) {
       LOG.warn("TAP {}: frame handler threw; frame dropped", name, e);
     }
@@ -408,23 +410,13 @@ public final class TapNetif implements Netif, Pollable {
     if (closed) {
       return;
     }
-    if (!loop.inLoop() && loop instanceof KernelLoop kernel) {
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      kernel.termination().whenComplete((ignored, failure) -> done.complete(null));
-      loop.execute(
-          () -> {
-            closeNow();
-            done.complete(null);
-          });
-      loop.wakeup();
-      try {
-        // Bounded only against a loop that was never started; a running one answers at once.
-        done.get(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException e) {
-        LOG.warn("TAP {}: the loop did not close the device; closing it here", name);
-      }
+    try {
+      new LoopBridge(loop).runAndWait(() -> {
+        closeNow();
+        return null;
+      }, Duration.ofSeconds(5));
+    } catch (Exception e) {
+      LOG.warn("TAP {}: the loop did not close the device ({}); closing it here", name, e.toString());
     }
     closeNow();
   }

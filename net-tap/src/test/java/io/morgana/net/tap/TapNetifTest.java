@@ -107,7 +107,7 @@ class TapNetifTest {
         });
         TapNetif tap = ns.callInside(() -> TapNetif.open(new TapConfig("mg3", Optional.of(MORGANA_MAC)), loop))) {
       Netif.FrameHandler handler =
-          frame -> {
+          (frame, arrival, flags) -> {
             if (!loop.inLoop()) {
               arpReply.completeExceptionally(new AssertionError("handler off the loop thread"));
             }

@@ -7,18 +7,17 @@ import io.morgana.net.tcpip.arp.ArpLayer;
 import io.morgana.net.tcpip.ethernet.EthernetLayer;
 import io.morgana.net.tcpip.icmp.Icmpv4Layer;
 import io.morgana.net.tcpip.internal.AddressCache;
-import io.morgana.net.tcpip.internal.Counters;
 import io.morgana.net.tcpip.ipv4.Ipv4Layer;
 import io.morgana.net.tcpip.udp.UdpLayer;
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.LoopBridge;
 import io.morgana.runtime.Pollable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
 
 /**
  * The whole stack over one {@link Netif}: Ethernet, ARP, IPv4, ICMPv4 and UDP, composed the way
@@ -26,10 +25,16 @@ import org.slf4j.LoggerFactory;
  * {@link EventLoop} that owns it (ARP retries, cache expiry, reassembly timeouts are its
  * deadlines).
  *
+ * <p>The layers are loop-confined state machines composed through small interfaces: Ethernet
+ * below ARP and IPv4 ({@link EthernetLayer.Receiver}), the {@link io.morgana.net.tcpip.ip.IpLayer}
+ * below the transports ({@link io.morgana.net.tcpip.ip.Transport}: ICMP, UDP), each edge pointing
+ * down; each frame travels up with its arrival time and {@link io.morgana.net.tcpip.internal.Rx}
+ * flags. Each layer owns its counters; {@link #stats()} gathers them.
+ *
  * <p>Construction may happen on any thread: attaching to the interface and applying the initial
- * {@link Ipv4Config} (which sends the RFC 5227 announcement) are handed to the loop. All protocol
- * state is touched only on the loop thread; {@code write} methods of {@link Ip}, {@link
- * io.morgana.api.Icmp} and {@link io.morgana.api.Udp} may be called from any thread.
+ * {@link Ipv4Config} (which sends the RFC 5227 announcement) cross to the loop through the {@link
+ * LoopBridge}, as do the any-thread {@code write} methods of {@link Ip}, {@link
+ * io.morgana.api.Icmp} and {@link io.morgana.api.Udp}. Everything else runs on the loop thread.
  *
  * <p>Sends use pooled direct buffers ({@link PooledByteBufAllocator#DEFAULT}); {@link
  * #allocate(int)} gives applications a buffer with {@link #HEADROOM} reserved so that every
@@ -38,15 +43,11 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class TcpipStack implements Pollable, AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(TcpipStack.class);
-
   /** Bytes reserved in front of a payload for the UDP, IPv4 and Ethernet headers. */
   public static final int HEADROOM = UdpLayer.HEADROOM;
 
   private final Netif netif;
-  private final EventLoop loop;
   private final ByteBufAllocator alloc;
-  private final Counters counters = new Counters();
   private final EthernetLayer ethernet;
   private final ArpLayer arp;
   private final Ipv4Layer ip;
@@ -64,42 +65,25 @@ public final class TcpipStack implements Pollable, AutoCloseable {
   TcpipStack(Netif netif, EventLoop loop, Ipv4Config config, ByteBufAllocator alloc) {
     this.alloc = alloc;
     this.netif = netif;
-    this.loop = loop;
-    boolean verify = !netif.offloads().rxChecksumVerified();
+    LoopBridge bridge = new LoopBridge(loop);
     AddressCache cache = new AddressCache();
-    ethernet = new EthernetLayer(netif, counters, cache, alloc);
-    arp = new ArpLayer(ethernet, counters, cache, alloc, loop::nowNanos);
-    ip = new Ipv4Layer(loop, ethernet, arp, counters, cache, alloc, verify);
-    icmp = new Icmpv4Layer(loop, ip, counters, cache, alloc, verify);
-    udp = new UdpLayer(loop, ip, icmp, counters, cache, alloc, verify);
-    ip.setErrorSender(icmp);
-    ip.attach(Ip.PROTOCOL_ICMP, icmp);
-    ip.attach(Ip.PROTOCOL_UDP, udp);
-    icmp.listenErrors(Ip.PROTOCOL_UDP, udp);
-    ethernet.listen(Ethernet.TYPE_ARP, (src, dst, payload) -> arp.receive(src, dst, payload, loop.nowNanos()));
-    ethernet.listen(Ethernet.TYPE_IPV4, (src, dst, payload) -> ip.receive(src, dst, payload, loop.nowNanos()));
+    ethernet = new EthernetLayer(netif, cache, alloc);
+    arp = new ArpLayer(ethernet, cache, alloc, loop::nowNanos);
+    ip = new Ipv4Layer(bridge, ethernet, arp, cache, alloc);
+    icmp = new Icmpv4Layer(bridge, ip, cache, alloc);
+    udp = new UdpLayer(bridge, ip, cache, alloc);
+    ip.register(icmp);
+    ip.register(udp);
+    ethernet.attach(Ethernet.TYPE_ARP, arp::receive);
+    ethernet.attach(Ethernet.TYPE_IPV4, ip::receive);
     registration = loop.register(this);
-    Runnable start = () -> {
+    bridge.post(() -> {
       if (!closed) {
-        netif.listen(this::onFrame);
+        netif.listen(ethernet::onFrame);
       }
-    };
-    if (loop.inLoop()) {
-      start.run();
-    } else {
-      loop.execute(start);
-    }
+    });
     if (config.address() != null) {
       ip.configure(config.address(), config.gateway());
-    }
-  }
-
-  private void onFrame(ByteBuf frame) {
-    try {
-      ethernet.onFrame(frame);
-    } catch (RuntimeException e) {
-      counters.increment(Counter.HANDLER_FAILURES);
-      log.warn("dropped a frame: a handler threw", e);
     }
   }
 
@@ -130,7 +114,7 @@ public final class TcpipStack implements Pollable, AutoCloseable {
 
   /** A snapshot of the counters (read without synchronisation when off the loop thread). */
   public TcpipStats stats() {
-    return counters.snapshot();
+    return new TcpipStats(List.of(ethernet.counters(), arp.counters(), ip.counters(), icmp.counters(), udp.counters()));
   }
 
   /**
@@ -168,7 +152,7 @@ public final class TcpipStack implements Pollable, AutoCloseable {
     }
     closed = true;
     registration.cancel();
-    netif.listen(frame -> {});
+    netif.listen((frame, arrivalNanos, flags) -> {});
     arp.close();
     ip.close();
   }

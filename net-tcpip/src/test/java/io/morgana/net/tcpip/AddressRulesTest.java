@@ -1,5 +1,6 @@
 package io.morgana.net.tcpip;
 
+import io.morgana.net.tcpip.ipv4.Ipv4Counter;
 import static io.morgana.net.tcpip.StackFuzzProperties.OUR_MAC;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER_MAC;
@@ -60,7 +61,7 @@ class AddressRulesTest {
 
   private void inject(byte[] frame) {
     ByteBuf b = Unpooled.wrappedBuffer(frame);
-    stack.ethernet().onFrame(b);
+    stack.ethernet().onFrame(b, loop.nowNanos(), 0);
     assertEquals(1, b.refCnt(), "the stack kept a borrowed frame");
     b.release();
     loop.runUntilIdle();
@@ -92,7 +93,7 @@ class AddressRulesTest {
     inject(Frames.udp(PEER_MAC, OUR_MAC, ip(source), US, 4000, 7, new byte[4]));
     inject(Frames.udp(PEER_MAC, OUR_MAC, ip(source), US, 4000, CLOSED_PORT, new byte[4]));
     assertEquals(List.of(), got);
-    assertEquals(2, stack.stats().get(Counter.IPV4_RX_DROP_BAD_SOURCE));
+    assertEquals(2, stack.stats().get(Ipv4Counter.RX_DROP_BAD_SOURCE));
     assertTrue(netif.written.isEmpty(), "nothing is answered");
   }
 
@@ -102,7 +103,7 @@ class AddressRulesTest {
     inject(Frames.udp(PEER_MAC, OUR_MAC, ip("127.0.0.1"), US, 4000, 7, new byte[4]));
     inject(Frames.udp(PEER_MAC, OUR_MAC, ip("127.0.0.1"), US, 4000, CLOSED_PORT, new byte[4]));
     assertEquals(List.of(), got);
-    assertEquals(2, stack.stats().get(Counter.IPV4_RX_DROP_LOOPBACK));
+    assertEquals(2, stack.stats().get(Ipv4Counter.RX_DROP_LOOPBACK));
     assertTrue(netif.written.isEmpty(), "no port unreachable goes back to 127.0.0.1");
   }
 
@@ -116,12 +117,12 @@ class AddressRulesTest {
       unconfigured.udp().listen(68, (src, sport, dst, dport, payload) -> got.add(dst.toString()));
       for (String dst : List.of("127.0.0.1", "192.0.2.9")) {
         ByteBuf b = Unpooled.wrappedBuffer(Frames.udp(PEER_MAC, OUR_MAC, PEER, ip(dst), 67, 68, new byte[4]));
-        unconfigured.ethernet().onFrame(b);
+        unconfigured.ethernet().onFrame(b, loop.nowNanos(), 0);
         b.release();
       }
       loop.runUntilIdle();
       assertEquals(List.of("192.0.2.9"), got, "an unconfigured stack takes any unicast but 127/8");
-      assertEquals(1, unconfigured.stats().get(Counter.IPV4_RX_DROP_LOOPBACK));
+      assertEquals(1, unconfigured.stats().get(Ipv4Counter.RX_DROP_LOOPBACK));
     } finally {
       unconfigured.close();
     }
@@ -135,7 +136,7 @@ class AddressRulesTest {
     assertFalse(stack.ip().write(ip("127.1.2.3"), Ip.PROTOCOL_UDP, Unpooled.wrappedBuffer(new byte[8])));
     assertFalse(stack.icmp().write(ip("127.0.0.1"), 8, 0, Unpooled.wrappedBuffer(new byte[8])));
     loop.runUntilIdle();
-    assertEquals(3, stack.stats().get(Counter.IPV4_TX_DROP_LOOPBACK));
+    assertEquals(3, stack.stats().get(Ipv4Counter.TX_DROP_LOOPBACK));
     assertTrue(netif.written.isEmpty(), "no frame and no ARP request for the gateway");
     assertEquals(0, stack.arp().queuedPackets());
     // control: an off-link destination does go to the gateway (an ARP request for 192.0.2.1's MAC is
@@ -161,8 +162,8 @@ class AddressRulesTest {
     inject(Frames.udp(PEER_MAC, MacAddress.BROADCAST, PEER, US, 4000, CLOSED_PORT, new byte[4]));
     inject(Frames.ipv4(PEER_MAC, MacAddress.BROADCAST, PEER, US, 99, 3, false, 0, new byte[8]));
     assertTrue(netif.written.isEmpty(), "neither port nor protocol unreachable");
-    assertEquals(2, stack.stats().get(Counter.ICMP_TX_ERRORS_SUPPRESSED));
-    assertEquals(0, stack.stats().get(Counter.ICMP_TX_ERRORS));
+    assertEquals(2, stack.stats().get(Ipv4Counter.TX_ICMP_ERRORS_SUPPRESSED));
+    assertEquals(0, stack.stats().get(Ipv4Counter.TX_ICMP_ERRORS));
   }
 
   @Test
@@ -171,9 +172,9 @@ class AddressRulesTest {
     inject(Frames.ipv4(PEER_MAC, OUR_MAC, PEER, US, 17, 77, true, 0, Arrays.copyOf(dgram, 24)));
     inject(Frames.ipv4(PEER_MAC, MacAddress.BROADCAST, PEER, US, 17, 77, false, 24,
         Arrays.copyOfRange(dgram, 24, dgram.length)));
-    assertEquals(1, stack.stats().get(Counter.IPV4_RX_REASSEMBLED));
+    assertEquals(1, stack.stats().get(Ipv4Counter.RX_REASSEMBLED));
     assertTrue(netif.written.isEmpty());
-    assertEquals(1, stack.stats().get(Counter.ICMP_TX_ERRORS_SUPPRESSED));
+    assertEquals(1, stack.stats().get(Ipv4Counter.TX_ICMP_ERRORS_SUPPRESSED));
   }
 
   @Test
@@ -181,14 +182,14 @@ class AddressRulesTest {
     byte[] dgram = Frames.udpDatagram(PEER, US, 4000, CLOSED_PORT, new byte[40]);
     inject(Frames.ipv4(PEER_MAC, MacAddress.BROADCAST, PEER, US, 17, 78, true, 0, Arrays.copyOf(dgram, 24)));
     loop.advance(java.time.Duration.ofSeconds(61));
-    assertEquals(1, stack.stats().get(Counter.IPV4_REASSEMBLY_DROP_TIMEOUT));
+    assertEquals(1, stack.stats().get(Ipv4Counter.REASSEMBLY_DROP_TIMEOUT));
     assertEquals(List.of(), ipv4Frames(), "no time exceeded about a link-layer broadcast");
     // control: the same first fragment in a unicast frame does get time exceeded (RFC 792 code 1)
     inject(Frames.ipv4(PEER_MAC, OUR_MAC, PEER, US, 17, 79, true, 0, Arrays.copyOf(dgram, 24)));
     loop.advance(java.time.Duration.ofSeconds(61));
-    assertEquals(2, stack.stats().get(Counter.IPV4_REASSEMBLY_DROP_TIMEOUT));
-    assertEquals(1, stack.stats().get(Counter.ICMP_TX_ERRORS), "time exceeded about the unicast one");
-    assertEquals(1, stack.stats().get(Counter.ICMP_TX_ERRORS_SUPPRESSED), "none about the broadcast one");
+    assertEquals(2, stack.stats().get(Ipv4Counter.REASSEMBLY_DROP_TIMEOUT));
+    assertEquals(1, stack.stats().get(Ipv4Counter.TX_ICMP_ERRORS), "time exceeded about the unicast one");
+    assertEquals(1, stack.stats().get(Ipv4Counter.TX_ICMP_ERRORS_SUPPRESSED), "none about the broadcast one");
   }
 
   /** The IPv4 frames written (time passing also sends ARP: announcements, requests). */
@@ -213,8 +214,8 @@ class AddressRulesTest {
   }
 
   private void sendPortUnreachableAbout(Ipv4Packet original) {
-    stack.icmp().sendError(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, IcmpPacket.CODE_PORT_UNREACHABLE, 0,
-        original, loop.nowNanos());
+    stack.ip().reportError(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, IcmpPacket.CODE_PORT_UNREACHABLE, 0,
+        original, 0, loop.nowNanos());
     loop.runUntilIdle();
   }
 
@@ -222,7 +223,7 @@ class AddressRulesTest {
   void rfc1122_3_2_2_errorAboutAnOrdinaryDatagramIsSent_control() {
     sendPortUnreachableAbout(datagram("192.0.2.1", "192.0.2.2", 17, 0, new byte[16]));
     assertEquals(1, netif.written.size());
-    assertEquals(1, stack.stats().get(Counter.ICMP_TX_ERRORS));
+    assertEquals(1, stack.stats().get(Ipv4Counter.TX_ICMP_ERRORS));
   }
 
   @ParameterizedTest(name = "source {0}")
@@ -230,7 +231,7 @@ class AddressRulesTest {
   void rfc1122_3_2_2_noErrorAboutASourceThatIsNoSingleHost(String source) {
     sendPortUnreachableAbout(datagram(source, "192.0.2.2", 17, 0, new byte[16]));
     assertTrue(netif.written.isEmpty());
-    assertEquals(1, stack.stats().get(Counter.ICMP_TX_ERRORS_SUPPRESSED));
+    assertEquals(1, stack.stats().get(Ipv4Counter.TX_ICMP_ERRORS_SUPPRESSED));
   }
 
   @ParameterizedTest(name = "destination {0}")
@@ -238,14 +239,14 @@ class AddressRulesTest {
   void rfc1122_3_2_2_noErrorAboutABroadcastOrMulticastDestination(String destination) {
     sendPortUnreachableAbout(datagram("192.0.2.1", destination, 17, 0, new byte[16]));
     assertTrue(netif.written.isEmpty());
-    assertEquals(1, stack.stats().get(Counter.ICMP_TX_ERRORS_SUPPRESSED));
+    assertEquals(1, stack.stats().get(Ipv4Counter.TX_ICMP_ERRORS_SUPPRESSED));
   }
 
   @Test
   void rfc1122_3_2_2_noErrorAboutANonInitialFragment() {
     sendPortUnreachableAbout(datagram("192.0.2.1", "192.0.2.2", 17, 8, new byte[16]));
     assertTrue(netif.written.isEmpty());
-    assertEquals(1, stack.stats().get(Counter.ICMP_TX_ERRORS_SUPPRESSED));
+    assertEquals(1, stack.stats().get(Ipv4Counter.TX_ICMP_ERRORS_SUPPRESSED));
   }
 
   @Test
@@ -254,7 +255,7 @@ class AddressRulesTest {
       sendPortUnreachableAbout(datagram("192.0.2.1", "192.0.2.2", 1, 0, Frames.icmp(type, 0, 0, new byte[28])));
     }
     assertTrue(netif.written.isEmpty());
-    assertEquals(5, stack.stats().get(Counter.ICMP_TX_ERRORS_SUPPRESSED));
+    assertEquals(5, stack.stats().get(Ipv4Counter.TX_ICMP_ERRORS_SUPPRESSED));
     sendPortUnreachableAbout(datagram("192.0.2.1", "192.0.2.2", 1, 0, Frames.icmp(8, 0, 0, new byte[28])));
     assertEquals(1, netif.written.size(), "an echo request is no error: an error about it is allowed");
   }

@@ -1,5 +1,6 @@
 package io.morgana.net.tcpip;
 
+import io.morgana.net.tcpip.arp.ArpCounter;
 import static io.morgana.net.tcpip.StackFuzzProperties.OUR_MAC;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER_MAC;
@@ -45,7 +46,7 @@ class ArpTest {
 
   private void inject(MacAddress ethDst, ArpHeader arp) {
     ByteBuf b = Unpooled.wrappedBuffer(Frames.arp(arp.senderHardware(), ethDst, arp));
-    stack.ethernet().onFrame(b);
+    stack.ethernet().onFrame(b, loop.nowNanos(), 0);
     b.release();
     loop.runUntilIdle();
   }
@@ -79,7 +80,7 @@ class ArpTest {
     inject(MacAddress.BROADCAST, request(PEER_MAC, PEER, Ipv4Address.parse("192.0.2.77")));
     assertTrue(netif.written.isEmpty());
     assertTrue(stack.arp().lookup(PEER).isEmpty());
-    assertEquals(1, stack.stats().get(Counter.ARP_RX_IGNORED_NOT_FOR_US));
+    assertEquals(1, stack.stats().get(ArpCounter.RX_IGNORED_NOT_FOR_US));
   }
 
   @Test
@@ -95,7 +96,7 @@ class ArpTest {
   @Test
   void rfc5227_2_4_anotherHostClaimingOurAddressIsACountedConflictNotLearnt() {
     inject(MacAddress.BROADCAST, request(OTHER_MAC, US, US));
-    assertEquals(1, stack.stats().get(Counter.ARP_ADDRESS_CONFLICTS));
+    assertEquals(1, stack.stats().get(ArpCounter.ADDRESS_CONFLICTS));
     assertEquals(0, stack.arp().entryCount());
   }
 
@@ -113,7 +114,7 @@ class ArpTest {
   void rfc826_unsolicitedReplyToUsIsLearnt() {
     inject(OUR_MAC, new ArpHeader(2, PEER_MAC, PEER, OUR_MAC, US));
     assertEquals(PEER_MAC, stack.arp().lookup(PEER).orElseThrow());
-    assertEquals(1, stack.stats().get(Counter.ARP_RX_REPLIES));
+    assertEquals(1, stack.stats().get(ArpCounter.RX_REPLIES));
   }
 
   @Test
@@ -121,6 +122,6 @@ class ArpTest {
     inject(MacAddress.BROADCAST, request(OUR_MAC, PEER, US));
     inject(MacAddress.BROADCAST, request(MacAddress.parse("03:00:00:00:00:01"), PEER, US));
     assertEquals(0, stack.arp().entryCount());
-    assertEquals(2, stack.stats().get(Counter.ARP_RX_DROP_BOGUS_SENDER));
+    assertEquals(2, stack.stats().get(ArpCounter.RX_DROP_BOGUS_SENDER));
   }
 }

@@ -1,5 +1,6 @@
 package io.morgana.net.tcpip;
 
+import io.morgana.net.tcpip.ethernet.EthernetCounter;
 import static io.morgana.net.tcpip.Harness.ip;
 import static io.morgana.net.tcpip.Harness.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -63,7 +64,7 @@ class FaultInjectionProperties {
       received.forEach(r -> distinct.add((int) r[0]));
       delivered.addAndGet(distinct.size());
       lost.addAndGet(sent.size() - distinct.size());
-      assertEquals(0, b.stats().get(Counter.HANDLER_FAILURES));
+      assertEquals(0, b.stats().get(EthernetCounter.RX_HANDLER_FAILURES));
     }
   }
 

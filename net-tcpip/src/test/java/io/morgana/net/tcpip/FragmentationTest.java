@@ -1,5 +1,6 @@
 package io.morgana.net.tcpip;
 
+import io.morgana.net.tcpip.ipv4.Ipv4Counter;
 import static io.morgana.net.tcpip.StackFuzzProperties.OUR_MAC;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER_MAC;
@@ -34,7 +35,7 @@ class FragmentationTest {
     loop.runUntilIdle();
     ByteBuf arp = Unpooled.wrappedBuffer(
         Frames.arp(PEER_MAC, MacAddress.BROADCAST, new ArpHeader(1, PEER_MAC, PEER, MacAddress.ZERO, US)));
-    s.ethernet().onFrame(arp);
+    s.ethernet().onFrame(arp, loop.nowNanos(), 0);
     arp.release();
     loop.runUntilIdle();
     netif.written.clear();
@@ -108,7 +109,7 @@ class FragmentationTest {
     boolean sent = assertTimeoutPreemptively(Duration.ofSeconds(60),
         () -> s.ip().send(PEER, 99, Unpooled.wrappedBuffer(new byte[100]), 0, loop.nowNanos()));
     assertFalse(sent);
-    assertEquals(1, s.stats().get(Counter.IPV4_TX_DROP_FRAGMENTATION_NEEDED));
+    assertEquals(1, s.stats().get(Ipv4Counter.TX_DROP_FRAGMENTATION_NEEDED));
     assertTrue(netif.written.isEmpty());
     s.close();
     assertEquals(0, alloc.outstanding());

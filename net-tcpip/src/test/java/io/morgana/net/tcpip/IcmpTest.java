@@ -1,5 +1,7 @@
 package io.morgana.net.tcpip;
 
+import io.morgana.net.tcpip.icmp.IcmpCounter;
+import io.morgana.net.tcpip.udp.UdpCounter;
 import static io.morgana.net.tcpip.StackFuzzProperties.OUR_MAC;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER_MAC;
@@ -47,7 +49,7 @@ class IcmpTest {
 
   private void inject(byte[] frame) {
     ByteBuf b = Unpooled.wrappedBuffer(frame);
-    stack.ethernet().onFrame(b);
+    stack.ethernet().onFrame(b, loop.nowNanos(), 0);
     b.release();
     loop.runUntilIdle();
   }
@@ -66,7 +68,7 @@ class IcmpTest {
     stack.udp().listenErrors((remote, rport, lport, type, code) -> errors.add(remote + ":" + rport + "<" + lport + " " + type + "/" + code));
     inject(errorAboutOurUdp(3, 4, 1280, 50000));
     assertEquals(List.of("192.0.2.1:53<50000 3/4"), errors);
-    assertEquals(1, stack.stats().get(Counter.ICMP_RX_ERRORS_DELIVERED));
+    assertEquals(1, stack.stats().get(IcmpCounter.RX_ERRORS_DELIVERED));
   }
 
   @Test
@@ -79,7 +81,7 @@ class IcmpTest {
     inject(errorAboutOurUdp(3, 1, 0, 50001));
     assertEquals(List.of("port"), port);
     assertEquals(List.of("any"), any);
-    assertEquals(2, stack.stats().get(Counter.UDP_RX_ICMP_ERRORS));
+    assertEquals(2, stack.stats().get(UdpCounter.RX_ICMP_ERRORS));
   }
 
   @Test
@@ -88,7 +90,7 @@ class IcmpTest {
     byte[] quote = Arrays.copyOfRange(Frames.ipv4(OUR_MAC, PEER_MAC, US, PEER, 99, 5, false, 0, new byte[8]), 14, 42);
     inject(Frames.ipv4(PEER_MAC, OUR_MAC, PEER, US, 1, 6, false, 0, Frames.icmp(3, 2, 0, quote)));
     assertTrue(netif.written.isEmpty());
-    assertEquals(1, stack.stats().get(Counter.ICMP_RX_ERRORS));
+    assertEquals(1, stack.stats().get(IcmpCounter.RX_ERRORS));
   }
 
   @Test
@@ -96,7 +98,7 @@ class IcmpTest {
     inject(Frames.ipv4(PEER_MAC, MacAddress.BROADCAST, PEER, Ipv4Address.parse("192.0.2.255"), 1, 7, false, 0,
         Frames.icmp(8, 0, 0x10001, new byte[16])));
     assertTrue(netif.written.isEmpty());
-    assertEquals(1, stack.stats().get(Counter.ICMP_RX_DROP_BROADCAST_ECHO));
+    assertEquals(1, stack.stats().get(IcmpCounter.RX_DROP_BROADCAST_ECHO));
   }
 
   @Test
@@ -118,6 +120,6 @@ class IcmpTest {
     request[9] ^= 1;
     inject(Frames.ipv4(PEER_MAC, OUR_MAC, PEER, US, 1, 7, false, 0, request));
     assertTrue(netif.written.isEmpty());
-    assertEquals(1, stack.stats().get(Counter.ICMP_RX_DROP_MALFORMED));
+    assertEquals(1, stack.stats().get(IcmpCounter.RX_DROP_MALFORMED));
   }
 }

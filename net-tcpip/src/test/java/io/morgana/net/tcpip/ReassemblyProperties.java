@@ -46,7 +46,7 @@ class ReassemblyProperties {
     loop.runUntilIdle();
     for (Fragment f : fragments) {
       ByteBuf b = Unpooled.wrappedBuffer(Frames.ipv4(PEER_MAC, OUR_MAC, PEER, US, 17, 4242, f.more(), f.offset(), f.data()));
-      stack.ethernet().onFrame(b);
+      stack.ethernet().onFrame(b, loop.nowNanos(), 0);
       b.release();
       loop.runUntilIdle();
     }

@@ -1,5 +1,8 @@
 package io.morgana.net.tcpip;
 
+import io.morgana.net.tcpip.ethernet.EthernetCounter;
+import io.morgana.net.tcpip.ipv4.Ipv4Counter;
+import io.morgana.net.tcpip.udp.UdpCounter;
 import static io.morgana.net.tcpip.StackFuzzProperties.OUR_MAC;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER_MAC;
@@ -56,12 +59,12 @@ class ReassemblyTest {
 
   private void fragment(int id, int offset, byte[] data, boolean more) {
     ByteBuf b = Unpooled.wrappedBuffer(Frames.ipv4(PEER_MAC, OUR_MAC, PEER, US, 17, id, more, offset, data));
-    stack.ethernet().onFrame(b);
+    stack.ethernet().onFrame(b, loop.nowNanos(), 0);
     b.release();
     loop.runUntilIdle();
   }
 
-  private long count(Counter c) {
+  private <C extends Enum<C> & io.morgana.net.tcpip.internal.ProtocolCounter> long count(C c) {
     return stack.stats().get(c);
   }
 
@@ -76,7 +79,7 @@ class ReassemblyTest {
     fragment(1, 0, 48, true);
     assertEquals(1, delivered.size());
     assertArrayEquals(payloadOf(datagram), delivered.getFirst());
-    assertEquals(1, count(Counter.IPV4_RX_REASSEMBLED));
+    assertEquals(1, count(Ipv4Counter.RX_REASSEMBLED));
     assertEquals(0, stack.ip().reassembliesInProgress());
   }
 
@@ -84,12 +87,12 @@ class ReassemblyTest {
   void rfc5722_overlappingFragmentsDropTheWholeDatagram() {
     fragment(2, 0, 48, true);
     fragment(2, 40, 96, true); // overlaps 40..48
-    assertEquals(1, count(Counter.IPV4_REASSEMBLY_DROP_OVERLAP));
+    assertEquals(1, count(Ipv4Counter.REASSEMBLY_DROP_OVERLAP));
     assertEquals(0, stack.ip().reassembliesInProgress());
     fragment(2, 96, 108, false); // starts afresh, never completes
     loop.advance(Duration.ofSeconds(61));
     assertTrue(delivered.isEmpty());
-    assertEquals(1, count(Counter.IPV4_REASSEMBLY_DROP_TIMEOUT));
+    assertEquals(1, count(Ipv4Counter.REASSEMBLY_DROP_TIMEOUT));
   }
 
   @Test
@@ -101,7 +104,7 @@ class ReassemblyTest {
     fragment(3, 48, 96, true);
     fragment(3, 96, 108, false);
     assertTrue(delivered.isEmpty());
-    assertEquals(1, count(Counter.IPV4_REASSEMBLY_DROP_OVERLAP));
+    assertEquals(1, count(Ipv4Counter.REASSEMBLY_DROP_OVERLAP));
     loop.advance(Duration.ofSeconds(61));
   }
 
@@ -112,27 +115,27 @@ class ReassemblyTest {
     fragment(4, 48, 108, false);
     assertEquals(1, delivered.size(), stack.stats().toString());
     assertArrayEquals(payloadOf(datagram), delivered.getFirst());
-    assertEquals(1, count(Counter.IPV4_REASSEMBLY_DUPLICATES));
+    assertEquals(1, count(Ipv4Counter.REASSEMBLY_DUPLICATES));
   }
 
   @Test
   void rfc791_nonFinalFragmentNotAMultipleOfEightIsMalformed() {
     fragment(5, 0, 47, true);
-    assertEquals(1, count(Counter.IPV4_REASSEMBLY_DROP_MALFORMED));
+    assertEquals(1, count(Ipv4Counter.REASSEMBLY_DROP_MALFORMED));
     assertEquals(0, stack.ip().reassembliesInProgress());
   }
 
   @Test
   void rfc791_fragmentEndingPast65535IsMalformed() {
     fragment(6, 65_528, new byte[16], false);
-    assertEquals(1, count(Counter.IPV4_REASSEMBLY_DROP_MALFORMED));
+    assertEquals(1, count(Ipv4Counter.REASSEMBLY_DROP_MALFORMED));
   }
 
   @Test
   void rfc791_fragmentPastTheFinalOneDropsTheDatagram() {
     fragment(7, 48, 56, false); // says the datagram ends at 56
     fragment(7, 56, 64, true);
-    assertEquals(1, count(Counter.IPV4_REASSEMBLY_DROP_OVERLAP));
+    assertEquals(1, count(Ipv4Counter.REASSEMBLY_DROP_OVERLAP));
     assertEquals(0, stack.ip().reassembliesInProgress());
   }
 
@@ -143,14 +146,14 @@ class ReassemblyTest {
     // Let the stack know the peer's MAC (an ARP request for us), so the ICMP error goes straight out.
     ByteBuf arp = Unpooled.wrappedBuffer(Frames.arp(PEER_MAC, MacAddress.BROADCAST,
         new ArpHeader(1, PEER_MAC, PEER, MacAddress.ZERO, US)));
-    stack.ethernet().onFrame(arp);
+    stack.ethernet().onFrame(arp, loop.nowNanos(), 0);
     arp.release();
     loop.advance(Duration.ofSeconds(29));
     assertEquals(1, stack.ip().reassembliesInProgress());
     netif.written.clear();
     loop.advance(Duration.ofSeconds(1));
     assertEquals(0, stack.ip().reassembliesInProgress());
-    assertEquals(1, count(Counter.IPV4_REASSEMBLY_DROP_TIMEOUT));
+    assertEquals(1, count(Ipv4Counter.REASSEMBLY_DROP_TIMEOUT));
     assertEquals(1, netif.written.size());
     byte[] f = netif.written.getFirst();
     assertEquals(1, f[14 + 9], "ICMP");
@@ -165,8 +168,8 @@ class ReassemblyTest {
   void rfc1122_3_3_2_laterFragmentAloneTimesOutSilently() {
     fragment(9, 48, 96, true);
     loop.advance(Duration.ofSeconds(60));
-    assertEquals(1, count(Counter.IPV4_REASSEMBLY_DROP_TIMEOUT));
-    assertEquals(0, count(Counter.ICMP_TX_ERRORS));
+    assertEquals(1, count(Ipv4Counter.REASSEMBLY_DROP_TIMEOUT));
+    assertEquals(0, count(Ipv4Counter.TX_ICMP_ERRORS));
   }
 
   @Test
@@ -175,9 +178,9 @@ class ReassemblyTest {
       fragment(id, 0, 48, true);
     }
     assertEquals(16, stack.ip().reassembliesInProgress());
-    assertEquals(1, count(Counter.IPV4_REASSEMBLY_DROP_LIMIT));
+    assertEquals(1, count(Ipv4Counter.REASSEMBLY_DROP_LIMIT));
     loop.advance(Duration.ofSeconds(60));
-    assertEquals(16, count(Counter.IPV4_REASSEMBLY_DROP_TIMEOUT));
+    assertEquals(16, count(Ipv4Counter.REASSEMBLY_DROP_TIMEOUT));
   }
 
   @Test
@@ -185,7 +188,7 @@ class ReassemblyTest {
     for (int i = 0; i < 65; i++) {
       fragment(10, i * 8, new byte[8], true);
     }
-    assertEquals(1, count(Counter.IPV4_REASSEMBLY_DROP_LIMIT));
+    assertEquals(1, count(Ipv4Counter.REASSEMBLY_DROP_LIMIT));
     assertEquals(0, stack.ip().reassembliesInProgress(), "the 65th fragment dropped the datagram");
     loop.advance(Duration.ofSeconds(60));
   }
@@ -193,9 +196,9 @@ class ReassemblyTest {
   @Test
   void rfc1122_3_2_1_3_datagramsFromBroadcastSourcesAreDropped() {
     ByteBuf b = Unpooled.wrappedBuffer(Frames.udp(PEER_MAC, OUR_MAC, Ipv4Address.BROADCAST, US, 1, 7, new byte[4]));
-    stack.ethernet().onFrame(b);
+    stack.ethernet().onFrame(b, loop.nowNanos(), 0);
     b.release();
-    assertEquals(1, count(Counter.IPV4_RX_DROP_BAD_SOURCE));
+    assertEquals(1, count(Ipv4Counter.RX_DROP_BAD_SOURCE));
     assertTrue(delivered.isEmpty());
   }
 
@@ -210,11 +213,11 @@ class ReassemblyTest {
     vlan[13] = 0x00;
     for (byte[] x : List.of(length, vlan)) {
       ByteBuf b = Unpooled.wrappedBuffer(x);
-      stack.ethernet().onFrame(b);
+      stack.ethernet().onFrame(b, loop.nowNanos(), 0);
       b.release();
     }
-    assertEquals(1, count(Counter.ETHERNET_RX_DROP_LENGTH_FRAME));
-    assertEquals(1, count(Counter.ETHERNET_RX_DROP_VLAN));
+    assertEquals(1, count(EthernetCounter.RX_DROP_LENGTH_FRAME));
+    assertEquals(1, count(EthernetCounter.RX_DROP_VLAN));
     assertTrue(delivered.isEmpty());
   }
 
@@ -223,9 +226,9 @@ class ReassemblyTest {
     byte[] f = Frames.udp(PEER_MAC, OUR_MAC, PEER, US, 1, 7, new byte[4]);
     f[14 + 8] = 1; // TTL changed, checksum not
     ByteBuf b = Unpooled.wrappedBuffer(f);
-    stack.ethernet().onFrame(b);
+    stack.ethernet().onFrame(b, loop.nowNanos(), 0);
     b.release();
-    assertEquals(1, count(Counter.IPV4_RX_DROP_BAD_CHECKSUM));
+    assertEquals(1, count(Ipv4Counter.RX_DROP_BAD_CHECKSUM));
   }
 
   @Test
@@ -233,9 +236,9 @@ class ReassemblyTest {
     byte[] f = Frames.udp(PEER_MAC, OUR_MAC, PEER, US, 1, 7, new byte[4]);
     f[f.length - 1] ^= 0x40;
     ByteBuf b = Unpooled.wrappedBuffer(f);
-    stack.ethernet().onFrame(b);
+    stack.ethernet().onFrame(b, loop.nowNanos(), 0);
     b.release();
-    assertEquals(1, count(Counter.UDP_RX_DROP_BAD_CHECKSUM));
+    assertEquals(1, count(UdpCounter.RX_DROP_BAD_CHECKSUM));
     assertTrue(delivered.isEmpty());
   }
 }

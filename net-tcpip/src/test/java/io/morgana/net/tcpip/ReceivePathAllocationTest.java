@@ -1,5 +1,6 @@
 package io.morgana.net.tcpip;
 
+import io.morgana.net.tcpip.udp.UdpCounter;
 import static io.morgana.net.tcpip.StackFuzzProperties.OUR_MAC;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER_MAC;
@@ -40,20 +41,20 @@ class ReceivePathAllocationTest {
     int measured = 100_000;
     for (int i = 0; i < warmup; i++) {
       frame.setIndex(0, f.length);
-      stack.ethernet().onFrame(frame);
+      stack.ethernet().onFrame(frame, loop.nowNanos(), 0);
     }
     long tid = Thread.currentThread().threadId();
     long before = mx.getThreadAllocatedBytes(tid);
     for (int i = 0; i < measured; i++) {
       frame.setIndex(0, f.length);
-      stack.ethernet().onFrame(frame);
+      stack.ethernet().onFrame(frame, loop.nowNanos(), 0);
     }
     long allocated = mx.getThreadAllocatedBytes(tid) - before;
     frame.release();
     stack.close();
     System.out.printf("receive path: %d bytes allocated for %d UDP datagrams%n", allocated, measured);
     assertEquals((long) (warmup + measured) * 64, bytes[0]);
-    assertEquals(warmup + measured, stack.stats().get(Counter.UDP_RX_DATAGRAMS));
+    assertEquals(warmup + measured, stack.stats().get(UdpCounter.RX_DATAGRAMS));
     // Less than one byte per packet: no object is allocated per packet (the smallest is 16 bytes).
     assertTrue(allocated < measured, allocated + " bytes allocated for " + measured + " datagrams");
   }

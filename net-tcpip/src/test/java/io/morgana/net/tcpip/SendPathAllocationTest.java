@@ -1,5 +1,6 @@
 package io.morgana.net.tcpip;
 
+import io.morgana.net.tcpip.udp.UdpCounter;
 import static io.morgana.net.tcpip.StackFuzzProperties.OUR_MAC;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER;
 import static io.morgana.net.tcpip.StackFuzzProperties.PEER_MAC;
@@ -82,7 +83,7 @@ class SendPathAllocationTest {
     loop.runUntilIdle();
     ByteBuf arp = Unpooled.wrappedBuffer(
         Frames.arp(PEER_MAC, OUR_MAC, new ArpHeader(2, PEER_MAC, PEER, OUR_MAC, US)));
-    stack.ethernet().onFrame(arp); // learn the peer: no resolution during the measurement
+    stack.ethernet().onFrame(arp, loop.nowNanos(), 0); // learn the peer: no resolution during the measurement
     arp.release();
     assertTrue(stack.arp().lookup(PEER).isPresent());
     // A plain buffer: under the paranoid leak detector of the test run, a leak-aware buffer records
@@ -90,7 +91,7 @@ class SendPathAllocationTest {
     ByteBuf payload = Unpooled.wrappedBuffer(java.nio.ByteBuffer.allocateDirect(TcpipStack.HEADROOM + 64));
     int warmup = 20_000;
     int measured = 100_000;
-    long sentBefore = stack.stats().get(Counter.UDP_TX_DATAGRAMS);
+    long sentBefore = stack.stats().get(UdpCounter.TX_DATAGRAMS);
     for (int i = 0; i < warmup; i++) {
       sendOnce(stack, netif, payload, loop.nowNanos());
     }
@@ -101,7 +102,7 @@ class SendPathAllocationTest {
     }
     long allocated = mx.getThreadAllocatedBytes(tid) - before;
     System.out.printf("send path: %d bytes allocated for %d UDP datagrams%n", allocated, measured);
-    assertEquals(warmup + measured, stack.stats().get(Counter.UDP_TX_DATAGRAMS) - sentBefore);
+    assertEquals(warmup + measured, stack.stats().get(UdpCounter.TX_DATAGRAMS) - sentBefore);
     assertTrue(netif.last == payload, "the payload's own buffer went to the interface (no copy)");
     assertEquals(14 + 20 + 8 + 64, payload.readableBytes());
     stack.close();

@@ -1,5 +1,6 @@
 package io.morgana.net.tcpip;
 
+import io.morgana.net.tcpip.ethernet.EthernetCounter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,13 +97,13 @@ class StackFuzzProperties {
     for (byte[] f : frames) {
       ByteBuf b = Unpooled.directBuffer(f.length + 8);
       b.writeBytes(f);
-      stack.ethernet().onFrame(b); // straight in: an exception would fail the property
+      stack.ethernet().onFrame(b, loop.nowNanos(), 0); // straight in: an exception would fail the property
       assertEquals(1, b.refCnt(), "the stack kept a received frame");
       b.release();
       loop.runUntilIdle();
     }
     loop.advance(Duration.ofSeconds(120)); // reassembly timeouts, ARP expiry
-    assertEquals(0, stack.stats().get(Counter.HANDLER_FAILURES));
+    assertEquals(0, stack.stats().get(EthernetCounter.RX_HANDLER_FAILURES));
     for (byte[] out : netif.written) {
       assertWellFormedReply(out);
     }
@@ -177,7 +178,7 @@ class StackFuzzProperties {
         MacAddress.of(tha & 0xffff_ffff_ffffL), Ipv4Address.of(tpa)));
     netif.written.clear();
     ByteBuf b = Unpooled.wrappedBuffer(f);
-    stack.ethernet().onFrame(b);
+    stack.ethernet().onFrame(b, loop.nowNanos(), 0);
     b.release();
     loop.runUntilIdle();
     assertEquals(0, stack.arp().entryCount());

@@ -1,5 +1,6 @@
 package io.morgana.net.tcpip;
 
+import io.morgana.net.tcpip.arp.ArpCounter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,7 +66,7 @@ class TcpipModulesTest {
     assertEquals(Ipv4Address.parse("192.0.2.1"), k.ip().gateway().orElseThrow());
     loop.runUntilIdle();
     assertTrue(netif.handler != null, "the stack listens on the interface once the loop runs");
-    assertEquals(1, stack.stats().get(Counter.ARP_TX_ANNOUNCEMENTS));
+    assertEquals(1, stack.stats().get(ArpCounter.TX_ANNOUNCEMENTS));
     stack.close();
   }
 
@@ -77,7 +78,7 @@ class TcpipModulesTest {
         .create(BootArguments.parse(StaticIpv4Module.KEYS), loop, netif);
     loop.runUntilIdle();
     assertTrue(k.ip().address().isEmpty());
-    assertEquals(0, k.stack().stats().get(Counter.ARP_TX_ANNOUNCEMENTS));
+    assertEquals(0, k.stack().stats().get(ArpCounter.TX_ANNOUNCEMENTS));
     k.stack().close();
   }
 

@@ -2,6 +2,7 @@ package io.morgana.testkit.contract;
 
 import io.morgana.runtime.DeterministicLoop;
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.LoopBridge;
 import io.morgana.runtime.Pollable;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -117,24 +118,8 @@ public interface LoopDriver {
 
       @Override
       public <T> T call(Callable<T> task) throws Exception {
-        if (loop.inLoop()) {
-          return task.call();
-        }
-        CompletableFuture<T> f = new CompletableFuture<>();
-        loop.execute(() -> {
-          try {
-            f.complete(task.call());
-          } catch (Throwable e) {
-            f.completeExceptionally(e);
-          }
-        });
         try {
-          return f.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof Exception ex) {
-            throw ex;
-          }
-          throw (Error) e.getCause();
+          return new LoopBridge(loop).runAndWait(task, Duration.ofSeconds(60));
         } catch (TimeoutException e) {
           throw new IllegalStateException("the loop did not run a task within 60 s: is it running?", e);
         }

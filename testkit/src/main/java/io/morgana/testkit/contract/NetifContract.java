@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -147,6 +148,8 @@ public abstract class NetifContract {
       awaitCount(link, atLocal, toLocal.size(), "frames peer -> local");
       assertSameFrames(toPeer, atPeer.frames(), "local -> peer");
       assertSameFrames(toLocal, atLocal.frames(), "peer -> local");
+      assertNull(atPeer.clockViolation(), "frames must carry the loop's arrival time, never going back");
+      assertNull(atLocal.clockViolation(), "frames must carry the loop's arrival time, never going back");
       awaitReleased(link, frames);
     }
   }
@@ -271,8 +274,8 @@ public abstract class NetifContract {
       Frames frames = new Frames(seed());
       List<ByteBuf> kept = Collections.synchronizedList(new ArrayList<>());
       Capture all = new Capture();
-      link.driver().run(() -> link.local().listen(f -> {
-        all.onFrame(f);
+      link.driver().run(() -> link.local().listen((f, at, flags) -> {
+        all.onFrame(f, at, flags);
         if (isOurs(f) && kept.isEmpty()) {
           kept.add(f.retain());
         }
@@ -403,11 +406,23 @@ public abstract class NetifContract {
   static final class Capture implements Netif.FrameHandler {
     private final List<byte[]> frames = Collections.synchronizedList(new ArrayList<>());
 
+    private long lastArrival = Long.MIN_VALUE;
+    private volatile String clockViolation;
+
     @Override
-    public void onFrame(ByteBuf frame) {
+    public void onFrame(ByteBuf frame, long arrivalNanos, int flags) {
+      if (arrivalNanos < lastArrival) {
+        clockViolation = "arrival time went backwards: " + arrivalNanos + " after " + lastArrival;
+      }
+      lastArrival = arrivalNanos;
       if (isOurs(frame)) {
         frames.add(ByteBufUtil.getBytes(frame));
       }
+    }
+
+    /** Why the frames' arrival times broke the contract, or null. */
+    String clockViolation() {
+      return clockViolation;
     }
 
     int count() {

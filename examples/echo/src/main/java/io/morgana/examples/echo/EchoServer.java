@@ -18,10 +18,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Names only api interfaces: the same class runs over a TAP device ({@link TapKernel}), Xen
  * netfront or an in-memory switch in a test. The reply is a retained duplicate of the received
- * payload, so the application copies nothing; because that buffer is shared with the interface's
- * receive buffer ({@code refCnt() > 1}), the stack copies it once into a pooled buffer with
- * headroom rather than write its headers over bytes the interface still owns (see {@code
- * EthernetLayer}).
+ * payload, so the application copies nothing; because a duplicate shares the interface's receive
+ * buffer, the stack copies it once into a pooled buffer of its own with headroom rather than write
+ * its headers over bytes the interface still owns (the ownership rule of {@link Udp#write}).
  */
 public final class EchoServer implements Application {
 

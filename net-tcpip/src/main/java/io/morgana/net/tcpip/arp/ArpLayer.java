@@ -4,10 +4,9 @@ import io.morgana.api.Arp;
 import io.morgana.api.Ethernet;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.MacAddress;
-import io.morgana.net.tcpip.Counter;
 import io.morgana.net.tcpip.ethernet.EthernetLayer;
 import io.morgana.net.tcpip.internal.AddressCache;
-import io.morgana.net.tcpip.internal.Counters;
+import io.morgana.net.tcpip.internal.ProtocolCounters;
 import io.morgana.net.tcpip.wire.ArpPacket;
 import io.morgana.net.tcpip.wire.EthernetFrame;
 import io.morgana.net.tcpip.wire.MalformedPacketException;
@@ -64,7 +63,7 @@ public final class ArpLayer implements Arp {
 
   private final EthernetLayer ethernet;
   private final long macBits;
-  private final Counters counters;
+  private final ProtocolCounters<ArpCounter> counters = new ProtocolCounters<>(ArpCounter.class);
   private final AddressCache cache;
   private final ByteBufAllocator alloc;
   private final LongSupplier clock;
@@ -77,13 +76,17 @@ public final class ArpLayer implements Arp {
   private long nextDeadline = Pollable.NO_DEADLINE;
 
   public ArpLayer(
-      EthernetLayer ethernet, Counters counters, AddressCache cache, ByteBufAllocator alloc, LongSupplier clock) {
+      EthernetLayer ethernet, AddressCache cache, ByteBufAllocator alloc, LongSupplier clock) {
     this.ethernet = ethernet;
     this.macBits = ethernet.mac().toLong();
-    this.counters = counters;
     this.cache = cache;
     this.alloc = alloc;
     this.clock = clock;
+  }
+
+  /** This layer's counters. */
+  public ProtocolCounters<ArpCounter> counters() {
+    return counters;
   }
 
   private static final class Entry {
@@ -187,7 +190,7 @@ public final class ArpLayer implements Arp {
     e = pending(nextHop, e, now);
     if (e == null || e.queue.size() >= MAX_QUEUED_PER_ADDRESS || queued >= MAX_QUEUED) {
       datagram.release();
-      counters.increment(Counter.ARP_QUEUE_DROP_FULL);
+      counters.increment(ArpCounter.QUEUE_DROP_FULL);
       return false;
     }
     e.queue.add(datagram);
@@ -227,14 +230,14 @@ public final class ArpLayer implements Arp {
       return false;
     }
     entries.remove(victim.address.toInt());
-    counters.increment(Counter.ARP_CACHE_EVICTIONS);
+    counters.increment(ArpCounter.CACHE_EVICTIONS);
     return true;
   }
 
   private void request(Entry e, long now) {
     int spa = addressBits.length > 0 ? addressBits[0] : 0;
     emit(ArpPacket.OPERATION_REQUEST, BROADCAST, spa, 0L, e.address.toInt());
-    counters.increment(Counter.ARP_TX_REQUESTS);
+    counters.increment(ArpCounter.TX_REQUESTS);
     e.requestsSent++;
     e.nextRequestAt = now + REQUEST_INTERVAL_NANOS;
     nextDeadline = Math.min(nextDeadline, e.nextRequestAt);
@@ -242,7 +245,7 @@ public final class ArpLayer implements Arp {
 
   private void announce(Ipv4Address a) {
     emit(ArpPacket.OPERATION_REQUEST, BROADCAST, a.toInt(), 0L, a.toInt());
-    counters.increment(Counter.ARP_TX_ANNOUNCEMENTS);
+    counters.increment(ArpCounter.TX_ANNOUNCEMENTS);
   }
 
   private void emit(int operation, long ethernetDestination, int spa, long tha, int tpa) {
@@ -256,20 +259,20 @@ public final class ArpLayer implements Arp {
   // ---------------------------------------------------------------- receive path
 
   /** The {@link Ethernet.EthernetHandler} for ARP; {@code payload} is borrowed. */
-  public void receive(MacAddress source, MacAddress destination, ByteBuf payload, long now) {
+  public void receive(MacAddress source, ByteBuf payload, int rxFlags, long now) {
     try {
       rx.wrap(payload, payload.readerIndex(), payload.readableBytes()).check();
     } catch (MalformedPacketException e) {
-      counters.increment(Counter.ARP_RX_DROP_MALFORMED);
+      counters.increment(ArpCounter.RX_DROP_MALFORMED);
       return;
     }
     int op = rx.operation();
     if (op == ArpPacket.OPERATION_REQUEST) {
-      counters.increment(Counter.ARP_RX_REQUESTS);
+      counters.increment(ArpCounter.RX_REQUESTS);
     } else if (op == ArpPacket.OPERATION_REPLY) {
-      counters.increment(Counter.ARP_RX_REPLIES);
+      counters.increment(ArpCounter.RX_REPLIES);
     } else {
-      counters.increment(Counter.ARP_RX_DROP_UNKNOWN_OPERATION);
+      counters.increment(ArpCounter.RX_DROP_UNKNOWN_OPERATION);
       return;
     }
     long sha = rx.senderHardware();
@@ -277,28 +280,28 @@ public final class ArpLayer implements Arp {
     int tpa = rx.targetProtocol();
     boolean forUs = isOurs(tpa);
     if (sha == macBits) {
-      counters.increment(Counter.ARP_RX_DROP_BOGUS_SENDER); // our own frame looped back
+      counters.increment(ArpCounter.RX_DROP_BOGUS_SENDER); // our own frame looped back
       return;
     }
     if (isOurs(spa)) {
-      counters.increment(Counter.ARP_ADDRESS_CONFLICTS); // RFC 5227 §2.4: someone else claims it
+      counters.increment(ArpCounter.ADDRESS_CONFLICTS); // RFC 5227 §2.4: someone else claims it
       return;
     }
     boolean learnable = spa != 0 && spa != -1 && (spa >>> 28) != 0xe
         && (sha & 0x0100_0000_0000L) == 0 && sha != 0;
     if (!learnable) {
-      counters.increment(Counter.ARP_RX_DROP_BOGUS_SENDER);
+      counters.increment(ArpCounter.RX_DROP_BOGUS_SENDER);
     } else {
       Entry e = entries.get(spa);
       if (forUs || (e != null && spa == tpa)) {
         learn(e, spa, sha, now);
       } else {
-        counters.increment(Counter.ARP_RX_IGNORED_NOT_FOR_US);
+        counters.increment(ArpCounter.RX_IGNORED_NOT_FOR_US);
       }
     }
     if (op == ArpPacket.OPERATION_REQUEST && forUs && sha != 0 && (sha & 0x0100_0000_0000L) == 0) {
       emit(ArpPacket.OPERATION_REPLY, sha, tpa, sha, spa);
-      counters.increment(Counter.ARP_TX_REPLIES);
+      counters.increment(ArpCounter.TX_REPLIES);
     }
   }
 
@@ -396,12 +399,12 @@ public final class ArpLayer implements Arp {
 
   private void fail(Entry e) {
     entries.remove(e.address.toInt());
-    counters.increment(Counter.ARP_RESOLUTION_FAILURES);
+    counters.increment(ArpCounter.RESOLUTION_FAILURES);
     ByteBuf b;
     while ((b = e.queue.poll()) != null) {
       queued--;
       b.release();
-      counters.increment(Counter.ARP_QUEUE_DROP_UNRESOLVED);
+      counters.increment(ArpCounter.QUEUE_DROP_UNRESOLVED);
     }
     if (e.waiters != null) {
       TimeoutException t = new TimeoutException("no ARP reply from " + e.address + " after " + MAX_REQUESTS + " requests");

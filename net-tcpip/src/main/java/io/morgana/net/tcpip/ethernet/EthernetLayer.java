@@ -3,10 +3,10 @@ package io.morgana.net.tcpip.ethernet;
 import io.morgana.api.Ethernet;
 import io.morgana.api.MacAddress;
 import io.morgana.api.Netif;
-import io.morgana.net.tcpip.Counter;
 import io.morgana.net.tcpip.internal.AddressCache;
 import io.morgana.net.tcpip.internal.Buffers;
-import io.morgana.net.tcpip.internal.Counters;
+import io.morgana.net.tcpip.internal.ProtocolCounters;
+import io.morgana.net.tcpip.internal.Rx;
 import io.morgana.net.tcpip.wire.EthernetFrame;
 import io.morgana.net.tcpip.wire.MalformedPacketException;
 import io.netty.buffer.ByteBuf;
@@ -19,10 +19,15 @@ import java.util.Arrays;
  * frames for other stations or multicast groups, and EtherTypes nobody listens to.
  *
  * <p>Received payloads are handed up as the frame buffer itself with its reader index moved past
- * the header: nothing is copied or allocated. Outgoing payloads with 14 bytes of headroom get
- * their header in place when they are writable and not shared ({@code refCnt() == 1}); others are
- * copied into a pooled direct buffer (a retained duplicate of a received frame, for example, so
- * that echoing a borrowed buffer never scribbles over memory someone else still reads).
+ * the header: nothing is copied or allocated. Outgoing payloads get their header in place only
+ * under the stack's ownership rule ({@link io.morgana.net.tcpip.internal.Buffers}); others are
+ * copied once into a pooled direct buffer.
+ *
+ * <p>Inside the stack, ARP and IPv4 attach as {@link Receiver}s and get each payload with its
+ * arrival time and {@link Rx} flags ({@link Rx#LINK_BROADCAST} set here for a broadcast frame);
+ * the public {@link #listen} adapts an application's {@link EthernetHandler} to the same path.
+ * A receiver that throws costs the frame, counted as {@link EthernetCounter#RX_HANDLER_FAILURES},
+ * never the loop.
  *
  * <p>Loop thread only.
  */
@@ -31,18 +36,32 @@ public final class EthernetLayer implements Ethernet {
   private final Netif netif;
   private final MacAddress mac;
   private final long macBits;
-  private final Counters counters;
+  private final ProtocolCounters<EthernetCounter> counters = new ProtocolCounters<>(EthernetCounter.class);
   private final AddressCache addresses;
   private final ByteBufAllocator alloc;
-  private final EthernetFrame rx = new EthernetFrame();
-  private int[] types = new int[0];
-  private EthernetHandler[] handlers = new EthernetHandler[0];
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EthernetLayer.class);
 
-  public EthernetLayer(Netif netif, Counters counters, AddressCache addresses, ByteBufAllocator alloc) {
+  private final EthernetFrame rx = new EthernetFrame();
+  private boolean loggedHandlerFailure;
+  private int[] types = new int[0];
+  private Receiver[] handlers = new Receiver[0];
+
+  /** A protocol above Ethernet inside the stack. Loop thread only. */
+  @FunctionalInterface
+  public interface Receiver {
+    /**
+     * One payload of the receiver's EtherType (borrowed; readable bytes are the payload).
+     *
+     * @param rxFlags {@link Rx} flags of the frame
+     * @param now the frame's arrival time
+     */
+    void receive(MacAddress source, ByteBuf payload, int rxFlags, long now);
+  }
+
+  public EthernetLayer(Netif netif, AddressCache addresses, ByteBufAllocator alloc) {
     this.netif = netif;
     this.mac = netif.mac();
     this.macBits = mac.toLong();
-    this.counters = counters;
     this.addresses = addresses;
     this.alloc = alloc;
     addresses.remember(mac);
@@ -58,8 +77,20 @@ public final class EthernetLayer implements Ethernet {
     return netif.mtu();
   }
 
+  /** This layer's counters. */
+  public ProtocolCounters<EthernetCounter> counters() {
+    return counters;
+  }
+
   @Override
   public void listen(int etherType, EthernetHandler handler) {
+    attach(etherType, (source, payload, rxFlags, now) ->
+        handler.onPayload(source, Rx.has(rxFlags, Rx.LINK_BROADCAST) ? MacAddress.BROADCAST : mac, payload));
+  }
+
+  /** Attaches {@code receiver} to {@code etherType}, replacing an earlier one. */
+  public void attach(int etherType, Receiver receiver) {
+    Receiver handler = receiver;
     for (int i = 0; i < types.length; i++) {
       if (types[i] == etherType) {
         handlers[i] = handler;
@@ -76,34 +107,32 @@ public final class EthernetLayer implements Ethernet {
    * The {@link Netif.FrameHandler} of the stack: validates and demultiplexes one frame
    * (borrowed). May move {@code frame}'s indices.
    */
-  public void onFrame(ByteBuf frame) {
-    counters.increment(Counter.ETHERNET_RX_FRAMES);
+  public void onFrame(ByteBuf frame, long arrivalNanos, int deviceFlags) {
+    counters.increment(EthernetCounter.RX_FRAMES);
     try {
       rx.wrap(frame, frame.readerIndex(), frame.readableBytes()).check();
     } catch (MalformedPacketException e) {
-      counters.increment(Counter.ETHERNET_RX_DROP_TRUNCATED);
+      counters.increment(EthernetCounter.RX_DROP_TRUNCATED);
       return;
     }
     int type = rx.etherType();
     if (EthernetFrame.isLengthField(type)) {
-      counters.increment(Counter.ETHERNET_RX_DROP_LENGTH_FRAME);
+      counters.increment(EthernetCounter.RX_DROP_LENGTH_FRAME);
       return;
     }
     if (EthernetFrame.isVlanTag(type)) {
-      counters.increment(Counter.ETHERNET_RX_DROP_VLAN);
+      counters.increment(EthernetCounter.RX_DROP_VLAN);
       return;
     }
     long dst = rx.destination();
-    MacAddress destination;
-    if (dst == macBits) {
-      destination = mac;
-    } else if (dst == MacAddress.BROADCAST.toLong()) {
-      destination = MacAddress.BROADCAST;
-    } else {
-      counters.increment(Counter.ETHERNET_RX_DROP_NOT_FOR_US);
+    int rxFlags = deviceFlags & Rx.CHECKSUM_VERIFIED;
+    if (dst == MacAddress.BROADCAST.toLong()) {
+      rxFlags |= Rx.LINK_BROADCAST;
+    } else if (dst != macBits) {
+      counters.increment(EthernetCounter.RX_DROP_NOT_FOR_US);
       return;
     }
-    EthernetHandler handler = null;
+    Receiver handler = null;
     for (int i = 0; i < types.length; i++) {
       if (types[i] == type) {
         handler = handlers[i];
@@ -111,12 +140,20 @@ public final class EthernetLayer implements Ethernet {
       }
     }
     if (handler == null) {
-      counters.increment(Counter.ETHERNET_RX_DROP_UNKNOWN_TYPE);
+      counters.increment(EthernetCounter.RX_DROP_UNKNOWN_TYPE);
       return;
     }
     MacAddress source = addresses.mac(rx.source());
     frame.setIndex(rx.payloadOffset(), rx.payloadOffset() + rx.payloadLength());
-    handler.onPayload(source, destination, frame);
+    try {
+      handler.receive(source, frame, rxFlags, arrivalNanos);
+    } catch (RuntimeException e) {
+      counters.increment(EthernetCounter.RX_HANDLER_FAILURES);
+      if (!loggedHandlerFailure) {
+        loggedHandlerFailure = true; // once: a peer that triggers a bug must not flood the log
+        LOG.warn("dropped a frame: a receiver threw (logged once; counted as ethernet.RX_HANDLER_FAILURES)", e);
+      }
+    }
   }
 
   @Override
@@ -128,16 +165,16 @@ public final class EthernetLayer implements Ethernet {
   public boolean write(long destination, int etherType, ByteBuf payload) {
     if (payload.readableBytes() > netif.mtu()) {
       payload.release();
-      counters.increment(Counter.ETHERNET_TX_DROP_TOO_LONG);
+      counters.increment(EthernetCounter.TX_DROP_TOO_LONG);
       return false;
     }
     ByteBuf frame = Buffers.prepend(payload, EthernetFrame.HEADER_LENGTH, 0, alloc);
     EthernetFrame.emitHeader(frame, frame.readerIndex(), destination, macBits, etherType);
     if (netif.write(frame)) {
-      counters.increment(Counter.ETHERNET_TX_FRAMES);
+      counters.increment(EthernetCounter.TX_FRAMES);
       return true;
     }
-    counters.increment(Counter.ETHERNET_TX_DROP_DEVICE);
+    counters.increment(EthernetCounter.TX_DROP_DEVICE);
     return false;
   }
 }

@@ -2,8 +2,21 @@ package io.morgana.net.tcpip.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.WrappedByteBuf;
 
-/** Headroom handling shared by the layers' send paths. */
+/**
+ * The stack's one buffer-ownership rule for outgoing data, shared by every layer's send path.
+ *
+ * <p><b>A header is written in place only into memory that nobody else can see:</b> a buffer
+ * that is not derived from another (a duplicate or slice shares its parent's memory, and {@code
+ * retainedDuplicate()} even reports a reference count of 1 of its own), whose reference count is
+ * 1, that is writable, and that has the headroom. Everything else — a received frame echoed back,
+ * a duplicate, a slice, a read-only or shared buffer — is copied once into a pooled direct buffer
+ * with the headroom of every layer below, and the original is released. So no path writes into a
+ * buffer someone else reads, and none builds chains of duplicates: the copy is a fresh root.
+ * {@code TcpipStack.allocate} hands applications buffers that meet the rule.
+ */
 public final class Buffers {
 
   private Buffers() {}
@@ -13,14 +26,13 @@ public final class Buffers {
    * with at least {@code below} more bytes of headroom for the layers underneath, and returns a
    * buffer whose reader index is at the header (the header bytes are not written).
    *
-   * <p>When {@code payload} already has the room, is writable and not shared ({@code refCnt()
-   * == 1}), the header goes in place and nothing is copied. Otherwise the bytes are copied into
-   * a pooled direct buffer and {@code payload} is released. Either way the caller owns the
-   * result and no longer owns {@code payload}.
+   * <p>In place when {@link #isExclusive} and the room is there; otherwise a copy, and {@code
+   * payload} is released. Either way the caller owns the result and no longer owns {@code
+   * payload}.
    */
   public static ByteBuf prepend(ByteBuf payload, int header, int below, ByteBufAllocator alloc) {
     int reader = payload.readerIndex();
-    if (reader >= header + below && payload.refCnt() == 1 && !payload.isReadOnly()) {
+    if (reader >= header + below && isExclusive(payload)) {
       payload.readerIndex(reader - header);
       return payload;
     }
@@ -38,5 +50,23 @@ public final class Buffers {
     }
     copy.readerIndex(below);
     return copy;
+  }
+
+  /**
+   * Whether writing into {@code buf}'s memory can be seen by no one else: referenced once,
+   * writable, and a root buffer — not a duplicate or slice of another ({@code unwrap()} names the
+   * parent), nor a composite (its components may be shared). Netty's leak detector wraps sampled
+   * buffers (every buffer, in tests) in a {@link WrappedByteBuf} that shares its inner buffer's
+   * memory and count; such wrappers are looked through.
+   */
+  public static boolean isExclusive(ByteBuf buf) {
+    if (buf.refCnt() != 1 || buf.isReadOnly()) {
+      return false;
+    }
+    ByteBuf b = buf;
+    while (b instanceof WrappedByteBuf) {
+      b = b.unwrap();
+    }
+    return b.unwrap() == null && !(b instanceof CompositeByteBuf) && b.refCnt() == 1;
   }
 }

@@ -5,64 +5,83 @@ import io.morgana.api.Ip;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Ipv4Cidr;
 import io.morgana.api.MacAddress;
-import io.morgana.net.tcpip.Counter;
 import io.morgana.net.tcpip.arp.ArpLayer;
 import io.morgana.net.tcpip.ethernet.EthernetLayer;
 import io.morgana.net.tcpip.internal.AddressCache;
 import io.morgana.net.tcpip.internal.Buffers;
-import io.morgana.net.tcpip.internal.Counters;
+import io.morgana.net.tcpip.internal.ProtocolCounters;
+import io.morgana.net.tcpip.internal.Rx;
+import io.morgana.net.tcpip.ip.IpLayer;
+import io.morgana.net.tcpip.ip.Transport;
 import io.morgana.net.tcpip.wire.EthernetFrame;
 import io.morgana.net.tcpip.wire.IcmpPacket;
+import io.morgana.net.tcpip.wire.Ipv4Options;
 import io.morgana.net.tcpip.wire.Ipv4Packet;
 import io.morgana.net.tcpip.wire.MalformedPacketException;
-import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.LoopBridge;
+import io.morgana.runtime.Pollable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * IPv4 (RFC 791, RFC 1122 §3.2.1, §3.3) over {@link EthernetLayer} and {@link ArpLayer}.
+ * IPv4 (RFC 791, RFC 1122 §3.2.1, §3.3) over {@link EthernetLayer} and {@link ArpLayer}: the
+ * {@link IpLayer} beneath ICMP and UDP, and the application's {@link Ip}.
  *
- * <p><b>Receive:</b> validates version, IHL, total length and header checksum (unless the device
- * verified it), skips options, drops datagrams from a source that is not a single host
- * (broadcast, our directed broadcast, multicast, class E: RFC 1122 §3.2.1.3) and datagrams from
- * the wire with a 127/8 source or destination (RFC 1122 §3.2.1.3 (g): never outside a host),
- * accepts datagrams to our address, to the limited broadcast and to our network's
- * directed broadcast (before an address is configured: to any unicast address and the limited
- * broadcast, so that a DHCP client can be configured), reassembles fragments ({@link
- * Reassembler}) and hands each datagram to the {@link ProtocolHandler} of its protocol; an
- * unknown protocol gets ICMP protocol unreachable.
+ * <p><b>Receive</b> (arrival time and {@link Rx} flags come with each datagram): validates version,
+ * IHL, total length and header checksum (unless the device verified it); refuses sources that
+ * name no single host (broadcast, our directed broadcast, multicast, class E: RFC 1122
+ * §3.2.1.3), one of our own addresses as the source of a datagram from the wire (a martian:
+ * nothing we send can come back to us as input), 0.0.0.0 as a source except to the limited
+ * broadcast (a DHCP client's), and a 127/8 source or destination from the wire (RFC 1122
+ * §3.2.1.3 (g)). Options are checked (RFC 1122 §3.2.1.8): malformed ones are answered with an
+ * ICMP parameter problem pointing at the bad byte, and source-routed datagrams are dropped, as
+ * Linux does by default; both counted. Accepts datagrams to our address, to the limited
+ * broadcast and to our network's directed broadcast (before an address is configured: to any
+ * unicast address and the limited broadcast, so that a DHCP client can be configured),
+ * reassembles fragments ({@link Reassembler}) and hands each datagram to the {@link Transport}
+ * registered for its protocol; an unknown protocol gets ICMP protocol unreachable.
  *
  * <p><b>Send:</b> the destination is on-link (our prefix), reached through the gateway, or a
  * broadcast (limited, or our directed broadcast: Ethernet broadcast, no ARP). A datagram larger
  * than the MTU is fragmented unless {@link Ip#DONT_FRAGMENT} is given, in which case it is
- * refused ({@code write} returns false) and counted as {@link
- * Counter#IPV4_TX_DROP_FRAGMENTATION_NEEDED}: we forward nothing, so the only sender to tell is
- * the caller. A datagram to 127/8 is refused and counted ({@link Counter#IPV4_TX_DROP_LOOPBACK}):
- * it must never be routed to the gateway or appear on the wire (RFC 1122 §3.2.1.3 (g)). Payloads with {@link #HEADROOM} bytes in front get their headers in place.
+ * refused and counted as {@link Ipv4Counter#TX_DROP_FRAGMENTATION_NEEDED}: we forward nothing, so
+ * the only sender to tell is the caller. A datagram to 127/8 is refused and counted ({@link
+ * Ipv4Counter#TX_DROP_LOOPBACK}). A datagram to our own address never reaches the wire: it is
+ * queued (bounded) and received on the next {@link #poll}, never re-entrantly. Headers go in
+ * place only into buffers that {@link Buffers#prepend} finds exclusively ours.
  *
- * <p>{@link #write} and {@link #configure} may be called from any thread (handed to the loop);
- * everything else on the loop thread.
+ * <p><b>Errors:</b> the ICMP errors about received datagrams, for this layer and the transports
+ * ({@link #reportError}), are built here ({@link IcmpErrorEmitter}), rate limited per destination.
+ *
+ * <p>Loop thread only, except the {@link Ip} methods documented for any thread: {@link #write}
+ * and {@link #configure} cross through the {@link LoopBridge}; the accessors read a volatile.
  */
-public final class Ipv4Layer implements Ip {
+public final class Ipv4Layer implements Ip, IpLayer {
 
   /** TTL of datagrams we send (RFC 1700's recommended default). */
   public static final int DEFAULT_TTL = 64;
   /** Headroom for an IPv4 header and the Ethernet header under it. */
   public static final int HEADROOM = EthernetFrame.HEADER_LENGTH + Ipv4Packet.MIN_HEADER_LENGTH;
+  /** Datagrams to our own address waiting for the next poll, at most. */
+  static final int MAX_LOCAL_QUEUE = 256;
 
-  private final EventLoop loop;
+  private final LoopBridge bridge;
   private final EthernetLayer ethernet;
   private final ArpLayer arp;
-  private final Counters counters;
+  private final ProtocolCounters<Ipv4Counter> counters = new ProtocolCounters<>(Ipv4Counter.class);
   private final AddressCache cache;
   private final ByteBufAllocator alloc;
-  private final boolean verifyChecksum;
   private final Reassembler reassembler;
-  private final ProtocolHandler[] protocols = new ProtocolHandler[256];
+  private final IcmpErrorEmitter errors;
+  private final Transport[] transports = new Transport[256];
   private final Ipv4Packet rx = new Ipv4Packet();
   private final Ipv4Packet rxWhole = new Ipv4Packet();
+  private final ArrayDeque<ByteBuf> localQueue = new ArrayDeque<>();
+  private final LoopBridge.LoopWrite<Ipv4Address, ByteBuf> sendOnLoop = this::sendPacked;
+
   /**
    * Address and gateway, replaced together so that a reader on the loop never pairs a new
    * address with an old gateway while another thread runs {@link #configure}.
@@ -70,35 +89,63 @@ public final class Ipv4Layer implements Ip {
   private record Routing(Ipv4Cidr address, Ipv4Address gateway) {}
 
   private volatile Routing routing = new Routing(null, null);
-  private IcmpErrorSender errors;
   private int nextIdentification;
-  /**
-   * Whether the datagram being processed came in a link-layer broadcast frame (for a reassembled
-   * datagram: any of its fragments did); RFC 1122 §3.2.2 forbids ICMP errors about those.
-   */
-  private boolean linkBroadcast;
 
   public Ipv4Layer(
-      EventLoop loop, EthernetLayer ethernet, ArpLayer arp, Counters counters, AddressCache cache,
-      ByteBufAllocator alloc, boolean verifyChecksum) {
-    this.loop = loop;
+      LoopBridge bridge, EthernetLayer ethernet, ArpLayer arp, AddressCache cache, ByteBufAllocator alloc) {
+    this.bridge = bridge;
     this.ethernet = ethernet;
     this.arp = arp;
-    this.counters = counters;
     this.cache = cache;
     this.alloc = alloc;
-    this.verifyChecksum = verifyChecksum;
     this.reassembler = new Reassembler(counters, alloc, this::reassemblyTimedOut);
+    this.errors = new IcmpErrorEmitter(counters, alloc, this::isBroadcast, new IcmpErrorRateLimiter(), HEADROOM);
   }
 
-  /** Sets where ICMP errors about received datagrams go. */
-  public void setErrorSender(IcmpErrorSender errors) {
-    this.errors = errors;
+  /** This layer's counters. */
+  public ProtocolCounters<Ipv4Counter> counters() {
+    return counters;
   }
 
-  /** Attaches a transport of the stack to {@code protocol}, replacing an earlier handler. */
-  public void attach(int protocol, ProtocolHandler handler) {
-    protocols[protocol & 0xff] = handler;
+  // ---------------------------------------------------------------- transports
+
+  @Override
+  public int headroom() {
+    return HEADROOM;
+  }
+
+  @Override
+  public void register(Transport transport) {
+    int p = transport.protocol() & 0xff;
+    if (transports[p] != null && transports[p] != transport) {
+      throw new IllegalStateException("IP protocol " + p + " already has a transport: " + transports[p]);
+    }
+    transports[p] = transport;
+  }
+
+  @Override
+  public Transport transport(int protocol) {
+    return transports[protocol & 0xff];
+  }
+
+  /**
+   * {@link Ip#listen}: an application's handler for a protocol, registered as a {@link Transport}
+   * like the stack's own (replacing an earlier application handler, never a stack transport).
+   */
+  @Override
+  public void listen(int protocol, IpHandler handler) {
+    int p = protocol & 0xff;
+    if (transports[p] != null && !(transports[p] instanceof ApplicationProtocol)) {
+      throw new IllegalStateException("IP protocol " + p + " belongs to the stack's " + transports[p]);
+    }
+    transports[p] = new ApplicationProtocol(p, handler, cache);
+  }
+
+  private record ApplicationProtocol(int protocol, IpHandler handler, AddressCache cache) implements Transport {
+    @Override
+    public void receive(Ipv4Packet header, ByteBuf payload, int rxFlags, long now) {
+      handler.onDatagram(cache.ipv4(header.source()), cache.ipv4(header.destination()), payload);
+    }
   }
 
   // ---------------------------------------------------------------- configuration
@@ -119,15 +166,10 @@ public final class Ipv4Layer implements Ip {
       throw new IllegalArgumentException("address must not be null");
     }
     routing = new Routing(address, gateway);
-    Runnable announce = () -> {
+    bridge.post(now -> {
       cache.remember(address.address()); // the cache is loop-thread state
-      arp.setAddresses(List.of(address.address()), loop.nowNanos());
-    };
-    if (loop.inLoop()) {
-      announce.run();
-    } else {
-      loop.execute(announce);
-    }
+      arp.setAddresses(List.of(address.address()), now);
+    });
   }
 
   @Override
@@ -141,52 +183,55 @@ public final class Ipv4Layer implements Ip {
     return c == null ? Ipv4Address.ANY : c.address();
   }
 
-  @Override
-  public void listen(int protocol, IpHandler handler) {
-    attach(protocol, (h, payload, now) ->
-        handler.onDatagram(cache.ipv4(h.source()), cache.ipv4(h.destination()), payload));
-  }
-
   // ---------------------------------------------------------------- receive
 
-  /** The {@link Ethernet.EthernetHandler} for IPv4; {@code payload} is borrowed. */
-  public void receive(MacAddress source, MacAddress destination, ByteBuf payload, long now) {
-    linkBroadcast = destination.isMulticast(); // the group bit: broadcast included
-    try {
-      receiveDatagram(payload, now);
-    } finally {
-      linkBroadcast = false;
-    }
-  }
-
-  private void receiveDatagram(ByteBuf payload, long now) {
-    counters.increment(Counter.IPV4_RX_DATAGRAMS);
+  /** The {@link EthernetLayer.Receiver} for IPv4; {@code payload} is borrowed. */
+  public void receive(MacAddress source, ByteBuf payload, int rxFlags, long now) {
+    counters.increment(Ipv4Counter.RX_DATAGRAMS);
     Ipv4Packet h = rx;
     try {
-      h.wrap(payload, payload.readerIndex(), payload.readableBytes()).check(verifyChecksum);
+      h.wrap(payload, payload.readerIndex(), payload.readableBytes()).check(!Rx.has(rxFlags, Rx.CHECKSUM_VERIFIED));
     } catch (MalformedPacketException e) {
       counters.increment(switch (e.reason()) {
-        case BAD_VERSION -> Counter.IPV4_RX_DROP_BAD_VERSION;
-        case BAD_HEADER_LENGTH -> Counter.IPV4_RX_DROP_BAD_HEADER_LENGTH;
-        case BAD_LENGTH -> Counter.IPV4_RX_DROP_BAD_TOTAL_LENGTH;
-        case BAD_CHECKSUM -> Counter.IPV4_RX_DROP_BAD_CHECKSUM;
-        default -> Counter.IPV4_RX_DROP_TRUNCATED;
+        case BAD_VERSION -> Ipv4Counter.RX_DROP_BAD_VERSION;
+        case BAD_HEADER_LENGTH -> Ipv4Counter.RX_DROP_BAD_HEADER_LENGTH;
+        case BAD_LENGTH -> Ipv4Counter.RX_DROP_BAD_TOTAL_LENGTH;
+        case BAD_CHECKSUM -> Ipv4Counter.RX_DROP_BAD_CHECKSUM;
+        default -> Ipv4Counter.RX_DROP_TRUNCATED;
       });
       return;
     }
+    receiveDatagram(h, payload, rxFlags, now);
+  }
+
+  private void receiveDatagram(Ipv4Packet h, ByteBuf payload, int rxFlags, long now) {
     int src = h.source();
     int dst = h.destination();
     Ipv4Cidr c = routing.address();
     // RFC 1122 §3.2.1.3: a source that names no single host is invalid and silently discarded.
     if ((src >>> 28) >= 0xe || isDirectedBroadcast(c, src)) {
-      counters.increment(Counter.IPV4_RX_DROP_BAD_SOURCE);
+      counters.increment(Ipv4Counter.RX_DROP_BAD_SOURCE);
       return;
     }
     // RFC 1122 §3.2.1.3 (g): 127/8 "MUST NOT appear outside a host". Our own datagrams to
-    // ourselves (sendToSelf) carry our configured address, never 127/8.
+    // ourselves carry our configured address, never 127/8.
     if ((src >>> 24) == 127 || (dst >>> 24) == 127) {
-      counters.increment(Counter.IPV4_RX_DROP_LOOPBACK);
+      counters.increment(Ipv4Counter.RX_DROP_LOOPBACK);
       return;
+    }
+    if (!Rx.has(rxFlags, Rx.LOCAL)) {
+      // Our own address as the source of a datagram from the wire is a spoof (Linux: a martian):
+      // answering it would talk to ourselves, and an echo service would do so forever.
+      if (c != null && src == c.address().toInt()) {
+        counters.increment(Ipv4Counter.RX_DROP_OWN_SOURCE);
+        return;
+      }
+      // RFC 1122 §3.2.1.3 (a): 0.0.0.0 is a source only while a host learns its address, and
+      // then it broadcasts (a DHCP client); Linux refuses it to anything else.
+      if (src == 0 && dst != -1) {
+        counters.increment(Ipv4Counter.RX_DROP_ZERO_SOURCE);
+        return;
+      }
     }
     boolean accept;
     if (dst == -1) {
@@ -197,54 +242,67 @@ public final class Ipv4Layer implements Ip {
       accept = dst == c.address().toInt() || isDirectedBroadcast(c, dst);
     }
     if (!accept) {
-      counters.increment(Counter.IPV4_RX_DROP_NOT_FOR_US);
+      counters.increment(Ipv4Counter.RX_DROP_NOT_FOR_US);
+      return;
+    }
+    if (h.headerLength() > Ipv4Packet.MIN_HEADER_LENGTH && !optionsAccepted(h, rxFlags, now)) {
       return;
     }
     if (h.isFragment()) {
-      counters.increment(Counter.IPV4_RX_FRAGMENTS);
-      ByteBuf whole = reassembler.add(h, linkBroadcast, now);
+      counters.increment(Ipv4Counter.RX_FRAGMENTS);
+      ByteBuf whole = reassembler.add(h, Rx.has(rxFlags, Rx.LINK_BROADCAST), now);
       if (whole == null) {
         return;
       }
-      linkBroadcast = reassembler.completedLinkBroadcast();
+      int wholeFlags = rxFlags & ~Rx.LINK_BROADCAST;
+      if (reassembler.completedLinkBroadcast()) {
+        wholeFlags |= Rx.LINK_BROADCAST;
+      }
       try {
         rxWhole.wrap(whole, whole.readerIndex(), whole.readableBytes());
-        deliver(rxWhole, whole, now);
+        deliver(rxWhole, whole, wholeFlags, now);
       } finally {
         whole.release();
       }
       return;
     }
-    deliver(h, payload, now);
-  }
-
-  private void deliver(Ipv4Packet h, ByteBuf buf, long now) {
-    int start = h.payloadOffset();
-    buf.setIndex(start, start + h.payloadLength());
-    ProtocolHandler p = protocols[h.protocol()];
-    if (p == null) {
-      counters.increment(Counter.IPV4_RX_DROP_UNKNOWN_PROTOCOL);
-      if (errors != null) {
-        errors.sendError(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, IcmpPacket.CODE_PROTOCOL_UNREACHABLE, 0, h, now);
-      }
-      return;
-    }
-    p.receive(h, buf, now);
-  }
-
-  /** Whether {@code address} is one we receive unicast datagrams for. */
-  public boolean isOurUnicast(int address) {
-    Ipv4Cidr c = routing.address();
-    return c != null && c.address().toInt() == address;
+    deliver(h, payload, rxFlags, now);
   }
 
   /**
-   * Whether the datagram being received (on the loop thread, during a {@link ProtocolHandler}
-   * call or a reassembly timeout) arrived as a link-layer broadcast or multicast: RFC 1122
-   * §3.2.2 forbids ICMP errors about it.
+   * RFC 1122 §3.2.1.8: options are checked; a malformed one is answered with an ICMP parameter
+   * problem (RFC 792, code 0, the pointer in the first byte of the second word).
    */
-  public boolean receivedAsLinkBroadcast() {
-    return linkBroadcast;
+  private boolean optionsAccepted(Ipv4Packet h, int rxFlags, long now) {
+    int verdict = Ipv4Options.check(h);
+    if (verdict == Ipv4Options.VALID) {
+      return true;
+    }
+    if (verdict == Ipv4Options.SOURCE_ROUTED) {
+      counters.increment(Ipv4Counter.RX_DROP_SOURCE_ROUTED);
+      return false;
+    }
+    counters.increment(Ipv4Counter.RX_DROP_BAD_OPTIONS);
+    reportError(IcmpPacket.TYPE_PARAMETER_PROBLEM, 0, verdict << 24, h, rxFlags, now);
+    return false;
+  }
+
+  private void deliver(Ipv4Packet h, ByteBuf buf, int rxFlags, long now) {
+    int start = h.payloadOffset();
+    buf.setIndex(start, start + h.payloadLength());
+    Transport t = transports[h.protocol()];
+    if (t == null) {
+      counters.increment(Ipv4Counter.RX_DROP_UNKNOWN_PROTOCOL);
+      reportError(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, IcmpPacket.CODE_PROTOCOL_UNREACHABLE, 0, h, rxFlags, now);
+      return;
+    }
+    t.receive(h, buf, rxFlags, now);
+  }
+
+  @Override
+  public boolean isOurUnicast(int address) {
+    Ipv4Cidr c = routing.address();
+    return c != null && c.address().toInt() == address;
   }
 
   /** Whether {@code address} is the limited broadcast or our directed broadcast. */
@@ -262,58 +320,63 @@ public final class Ipv4Layer implements Ip {
   }
 
   private void reassemblyTimedOut(Ipv4Packet firstFragment, boolean anyLinkBroadcast, long now) {
-    if (errors != null) {
-      linkBroadcast = anyLinkBroadcast;
-      try {
-        errors.sendError(IcmpPacket.TYPE_TIME_EXCEEDED, IcmpPacket.CODE_REASSEMBLY_TIME_EXCEEDED, 0, firstFragment, now);
-      } finally {
-        linkBroadcast = false;
-      }
+    reportError(IcmpPacket.TYPE_TIME_EXCEEDED, IcmpPacket.CODE_REASSEMBLY_TIME_EXCEEDED, 0, firstFragment,
+        anyLinkBroadcast ? Rx.LINK_BROADCAST : 0, now);
+  }
+
+  @Override
+  public void reportError(int type, int code, int restOfHeader, Ipv4Packet original, int rxFlags, long now) {
+    if (Rx.has(rxFlags, Rx.LOCAL)) {
+      return; // about our own datagram to ourselves: the sender is right here, and no one else
+    }
+    ByteBuf message = errors.build(type, code, restOfHeader, original, rxFlags, now);
+    if (message != null) {
+      send(cache.ipv4(original.source()), Ip.PROTOCOL_ICMP, message, 0, now);
     }
   }
 
   // ---------------------------------------------------------------- send
 
+  /**
+   * Any thread. Refusals that need no loop state are answered at once, so that the caller
+   * learns of them; the rest is sent through the {@link LoopBridge}.
+   */
   @Override
   public boolean write(Ipv4Address destination, int protocol, ByteBuf payload, int flags) {
-    if (!loop.inLoop()) {
-      // Refusals that need no loop state are answered at once, so the caller learns of them.
-      int total = payload.readableBytes() + Ipv4Packet.MIN_HEADER_LENGTH;
-      if (total > Ipv4Packet.MAX_TOTAL_LENGTH) {
-        return refuseOffLoop(payload, Counter.IPV4_TX_DROP_TOO_BIG);
-      }
-      if ((flags & DONT_FRAGMENT) != 0 && total > ethernet.mtu()) {
-        return refuseOffLoop(payload, Counter.IPV4_TX_DROP_FRAGMENTATION_NEEDED);
-      }
-      if (refusedOffLoopAsLoopback(destination, payload)) {
-        return false;
-      }
-      loop.execute(() -> send(destination, protocol, payload, flags, loop.nowNanos()));
-      return true;
+    int total = payload.readableBytes() + Ipv4Packet.MIN_HEADER_LENGTH;
+    if (total > Ipv4Packet.MAX_TOTAL_LENGTH) {
+      return refuseFromAnyThread(payload, Ipv4Counter.TX_DROP_TOO_BIG);
     }
-    return send(destination, protocol, payload, flags, loop.nowNanos());
+    if ((flags & DONT_FRAGMENT) != 0 && total > ethernet.mtu()) {
+      return refuseFromAnyThread(payload, Ipv4Counter.TX_DROP_FRAGMENTATION_NEEDED);
+    }
+    if (refusedAsLoopback(destination, payload)) {
+      return false;
+    }
+    return bridge.write(sendOnLoop, destination, ((long) (protocol & 0xff) << 32) | (flags & 0xffffffffL), payload);
   }
 
-  /**
-   * Sends on the loop thread at {@code now}; see {@link #write(Ipv4Address, int, ByteBuf, int)}.
-   * Takes ownership of {@code payload}.
-   */
+  private boolean sendPacked(Ipv4Address destination, long protocolAndFlags, ByteBuf payload, long now) {
+    return send(destination, (int) (protocolAndFlags >>> 32), payload, (int) protocolAndFlags, now);
+  }
+
+  @Override
   public boolean send(Ipv4Address destination, int protocol, ByteBuf payload, int flags, long now) {
     int len = payload.readableBytes();
     if (len + Ipv4Packet.MIN_HEADER_LENGTH > Ipv4Packet.MAX_TOTAL_LENGTH) {
-      return refuse(payload, Counter.IPV4_TX_DROP_TOO_BIG);
+      return refuse(payload, Ipv4Counter.TX_DROP_TOO_BIG);
     }
     Routing r = routing;
     Ipv4Cidr c = r.address();
     int dst = destination.toInt();
     if ((dst >>> 24) == 127) {
-      return refuse(payload, Counter.IPV4_TX_DROP_LOOPBACK);
+      return refuse(payload, Ipv4Counter.TX_DROP_LOOPBACK);
     }
     int src;
     Ipv4Address nextHop = null; // null: link broadcast
     if (c == null) {
       if (dst != -1) {
-        return refuse(payload, Counter.IPV4_TX_DROP_UNCONFIGURED);
+        return refuse(payload, Ipv4Counter.TX_DROP_UNCONFIGURED);
       }
       src = 0;
     } else {
@@ -321,13 +384,13 @@ public final class Ipv4Layer implements Ip {
       if (isBroadcast(dst)) {
         nextHop = null;
       } else if (destination.isMulticast() || dst == 0) {
-        return refuse(payload, Counter.IPV4_TX_DROP_NO_ROUTE);
+        return refuse(payload, Ipv4Counter.TX_DROP_NO_ROUTE);
       } else if (c.contains(destination)) {
         nextHop = destination;
       } else if (r.gateway() != null) {
         nextHop = r.gateway();
       } else {
-        return refuse(payload, Counter.IPV4_TX_DROP_NO_ROUTE);
+        return refuse(payload, Ipv4Counter.TX_DROP_NO_ROUTE);
       }
     }
     if (c != null && dst == src) {
@@ -337,20 +400,20 @@ public final class Ipv4Layer implements Ip {
     int id = nextIdentification++ & 0xffff;
     boolean df = (flags & DONT_FRAGMENT) != 0;
     if (len + Ipv4Packet.MIN_HEADER_LENGTH <= mtu) {
-      counters.increment(Counter.IPV4_TX_DATAGRAMS);
+      counters.increment(Ipv4Counter.TX_DATAGRAMS);
       ByteBuf d = Buffers.prepend(payload, Ipv4Packet.MIN_HEADER_LENGTH, EthernetFrame.HEADER_LENGTH, alloc);
       Ipv4Packet.emitHeader(d, d.readerIndex(), 0, len + Ipv4Packet.MIN_HEADER_LENGTH, id,
           df ? Ipv4Packet.FLAG_DF : 0, DEFAULT_TTL, protocol, src, dst);
       return link(nextHop, d, now);
     }
     if (df) {
-      return refuse(payload, Counter.IPV4_TX_DROP_FRAGMENTATION_NEEDED);
+      return refuse(payload, Ipv4Counter.TX_DROP_FRAGMENTATION_NEEDED);
     }
-    counters.increment(Counter.IPV4_TX_DATAGRAMS);
+    counters.increment(Ipv4Counter.TX_DATAGRAMS);
     int maxData = ((mtu - Ipv4Packet.MIN_HEADER_LENGTH) / 8) * 8;
     if (maxData < 8) {
       // An MTU below 28 bytes (RFC 791 requires 68) cannot carry a fragment: refuse rather than loop.
-      return refuse(payload, Counter.IPV4_TX_DROP_FRAGMENTATION_NEEDED);
+      return refuse(payload, Ipv4Counter.TX_DROP_FRAGMENTATION_NEEDED);
     }
     boolean ok = true;
     try {
@@ -364,7 +427,7 @@ public final class Ipv4Layer implements Ip {
         f.readerIndex(EthernetFrame.HEADER_LENGTH);
         Ipv4Packet.emitHeader(f, EthernetFrame.HEADER_LENGTH, 0, n + Ipv4Packet.MIN_HEADER_LENGTH, id,
             (more ? Ipv4Packet.FLAG_MF : 0) | (off / 8), DEFAULT_TTL, protocol, src, dst);
-        counters.increment(Counter.IPV4_TX_FRAGMENTS);
+        counters.increment(Ipv4Counter.TX_FRAGMENTS);
         ok &= link(nextHop, f, now);
       }
     } finally {
@@ -374,22 +437,20 @@ public final class Ipv4Layer implements Ip {
   }
 
   /**
-   * A datagram to our own address never reaches the wire: it is received as a whole datagram in a
-   * later loop task (not re-entrantly), with no MTU and no fragmentation.
+   * A datagram to our own address never reaches the wire: it waits in a bounded queue and is
+   * received as a whole datagram at the next {@link #poll} (not re-entrantly), with no MTU and no
+   * fragmentation.
    */
   private boolean sendToSelf(ByteBuf payload, int protocol, int self) {
+    if (localQueue.size() >= MAX_LOCAL_QUEUE) {
+      return refuse(payload, Ipv4Counter.TX_DROP_LOCAL_QUEUE_FULL);
+    }
     int len = payload.readableBytes();
     ByteBuf d = Buffers.prepend(payload, Ipv4Packet.MIN_HEADER_LENGTH, EthernetFrame.HEADER_LENGTH, alloc);
     Ipv4Packet.emitHeader(d, d.readerIndex(), 0, len + Ipv4Packet.MIN_HEADER_LENGTH,
         nextIdentification++ & 0xffff, 0, DEFAULT_TTL, protocol, self, self);
-    counters.increment(Counter.IPV4_TX_DATAGRAMS);
-    loop.execute(() -> {
-      try {
-        receive(ethernet.mac(), ethernet.mac(), d, loop.nowNanos());
-      } finally {
-        d.release();
-      }
-    });
+    counters.increment(Ipv4Counter.TX_DATAGRAMS);
+    localQueue.add(d);
     return true;
   }
 
@@ -400,26 +461,22 @@ public final class Ipv4Layer implements Ip {
     return arp.send(nextHop, datagram, now);
   }
 
-  /**
-   * For the any-thread {@code write} methods of the transports: refuses (releases {@code payload},
-   * counts on the loop, returns true) a datagram to 127/8, which {@link #send} would refuse
-   * anyway, so that the caller learns of it at once.
-   */
-  public boolean refusedOffLoopAsLoopback(Ipv4Address destination, ByteBuf payload) {
+  @Override
+  public boolean refusedAsLoopback(Ipv4Address destination, ByteBuf payload) {
     if ((destination.toInt() >>> 24) != 127) {
       return false;
     }
-    refuseOffLoop(payload, Counter.IPV4_TX_DROP_LOOPBACK);
+    refuseFromAnyThread(payload, Ipv4Counter.TX_DROP_LOOPBACK);
     return true;
   }
 
-  private boolean refuseOffLoop(ByteBuf payload, Counter why) {
+  private boolean refuseFromAnyThread(ByteBuf payload, Ipv4Counter why) {
     payload.release();
-    loop.execute(() -> counters.increment(why));
+    bridge.post(() -> counters.increment(why));
     return false;
   }
 
-  private boolean refuse(ByteBuf payload, Counter why) {
+  private boolean refuse(ByteBuf payload, Ipv4Counter why) {
     payload.release();
     counters.increment(why);
     return false;
@@ -427,13 +484,24 @@ public final class Ipv4Layer implements Ip {
 
   // ---------------------------------------------------------------- time
 
-  /** Expires reassembly in progress. */
+  /** Delivers datagrams we sent to ourselves and expires reassembly in progress. */
   public boolean poll(long now) {
-    return reassembler.poll(now);
+    boolean worked = false;
+    for (int n = localQueue.size(); n > 0; n--) { // those queued while delivering wait a turn
+      ByteBuf d = localQueue.poll();
+      worked = true;
+      try {
+        rx.wrap(d, d.readerIndex(), d.readableBytes());
+        receiveDatagram(rx, d, Rx.LOCAL | Rx.CHECKSUM_VERIFIED, now);
+      } finally {
+        d.release();
+      }
+    }
+    return reassembler.poll(now) | worked;
   }
 
   public long nextDeadlineNanos() {
-    return reassembler.nextDeadlineNanos();
+    return localQueue.isEmpty() ? reassembler.nextDeadlineNanos() : Long.MIN_VALUE;
   }
 
   /** Number of datagrams being reassembled. */
@@ -441,8 +509,12 @@ public final class Ipv4Layer implements Ip {
     return reassembler.inProgress();
   }
 
-  /** Releases reassembly buffers. */
+  /** Releases reassembly buffers and datagrams waiting for local delivery. */
   public void close() {
     reassembler.close();
+    ByteBuf d;
+    while ((d = localQueue.poll()) != null) {
+      d.release();
+    }
   }
 }

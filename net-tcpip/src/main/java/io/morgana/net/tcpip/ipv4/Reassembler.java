@@ -1,7 +1,6 @@
 package io.morgana.net.tcpip.ipv4;
 
-import io.morgana.net.tcpip.Counter;
-import io.morgana.net.tcpip.internal.Counters;
+import io.morgana.net.tcpip.internal.ProtocolCounters;
 import io.morgana.net.tcpip.wire.EthernetFrame;
 import io.morgana.net.tcpip.wire.Ipv4Packet;
 import io.morgana.runtime.Pollable;
@@ -34,7 +33,7 @@ final class Reassembler {
   /** Where data starts in a reassembly buffer: room for a link header and the largest IP header. */
   static final int DATA_START = EthernetFrame.HEADER_LENGTH + Ipv4Packet.MAX_HEADER_LENGTH;
 
-  private final Counters counters;
+  private final ProtocolCounters<Ipv4Counter> counters;
   private final ByteBufAllocator alloc;
   private final Datagram[] slots = new Datagram[MAX_DATAGRAMS];
   private final Ipv4Packet header = new Ipv4Packet();
@@ -48,7 +47,7 @@ final class Reassembler {
 
   private final TimeoutListener timeouts;
 
-  Reassembler(Counters counters, ByteBufAllocator alloc, TimeoutListener timeouts) {
+  Reassembler(ProtocolCounters<Ipv4Counter> counters, ByteBufAllocator alloc, TimeoutListener timeouts) {
     this.counters = counters;
     this.alloc = alloc;
     this.timeouts = timeouts;
@@ -84,7 +83,7 @@ final class Reassembler {
     int end = off + n;
     int slot = find(f);
     if ((more && (n == 0 || n % 8 != 0)) || end + f.headerLength() > Ipv4Packet.MAX_TOTAL_LENGTH) {
-      counters.increment(Counter.IPV4_REASSEMBLY_DROP_MALFORMED);
+      counters.increment(Ipv4Counter.REASSEMBLY_DROP_MALFORMED);
       if (slot >= 0) {
         drop(slot);
       }
@@ -94,7 +93,7 @@ final class Reassembler {
     if (slot < 0) {
       slot = freeSlot();
       if (slot < 0) {
-        counters.increment(Counter.IPV4_REASSEMBLY_DROP_LIMIT);
+        counters.increment(Ipv4Counter.REASSEMBLY_DROP_LIMIT);
         return null;
       }
       d = new Datagram();
@@ -115,28 +114,28 @@ final class Reassembler {
         if (d.starts[i] == off && d.ends[i] == end
             && ByteBufUtil.equals(d.buf, DATA_START + off, f.buffer(), f.payloadOffset(), n)
             && (off != 0 || d.headerLength == f.headerLength())) {
-          counters.increment(Counter.IPV4_REASSEMBLY_DUPLICATES);
+          counters.increment(Ipv4Counter.REASSEMBLY_DUPLICATES);
           return null;
         }
-        counters.increment(Counter.IPV4_REASSEMBLY_DROP_OVERLAP);
+        counters.increment(Ipv4Counter.REASSEMBLY_DROP_OVERLAP);
         drop(slot);
         return null;
       }
     }
     if (!more) {
       if ((d.total >= 0 && d.total != end) || maxEnd(d) > end) {
-        counters.increment(Counter.IPV4_REASSEMBLY_DROP_OVERLAP);
+        counters.increment(Ipv4Counter.REASSEMBLY_DROP_OVERLAP);
         drop(slot);
         return null;
       }
       d.total = end;
     } else if (d.total >= 0 && end > d.total) {
-      counters.increment(Counter.IPV4_REASSEMBLY_DROP_OVERLAP);
+      counters.increment(Ipv4Counter.REASSEMBLY_DROP_OVERLAP);
       drop(slot);
       return null;
     }
     if (d.fragments == MAX_FRAGMENTS) {
-      counters.increment(Counter.IPV4_REASSEMBLY_DROP_LIMIT);
+      counters.increment(Ipv4Counter.REASSEMBLY_DROP_LIMIT);
       drop(slot);
       return null;
     }
@@ -160,7 +159,7 @@ final class Reassembler {
           .totalLength(d.headerLength + d.total)
           .flagsAndFragment(0)
           .updateChecksum();
-      counters.increment(Counter.IPV4_RX_REASSEMBLED);
+      counters.increment(Ipv4Counter.RX_REASSEMBLED);
       completedLinkBroadcast = d.linkBroadcast;
       return b;
     }
@@ -230,7 +229,7 @@ final class Reassembler {
         continue;
       }
       if (now >= d.deadline) {
-        counters.increment(Counter.IPV4_REASSEMBLY_DROP_TIMEOUT);
+        counters.increment(Ipv4Counter.REASSEMBLY_DROP_TIMEOUT);
         if (d.headerLength > 0) {
           int start = DATA_START - d.headerLength;
           int firstEnd = 0;

@@ -7,7 +7,7 @@ import io.morgana.api.Ipv4Address;
  * "UDP MUST pass to the application layer all ICMP error messages that it receives from the IP
  * layer"). Register one per local port with {@link UdpLayer#listenErrors}, or one for every port
  * with {@link UdpLayer#listenErrors(UdpErrorHandler)}. Errors are also counted in {@link
- * io.morgana.net.tcpip.Counter#UDP_RX_ICMP_ERRORS}.
+ * UdpCounter#RX_ICMP_ERRORS}.
  */
 @FunctionalInterface
 public interface UdpErrorHandler {

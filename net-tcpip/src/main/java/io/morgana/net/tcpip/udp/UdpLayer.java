@@ -3,19 +3,18 @@ package io.morgana.net.tcpip.udp;
 import io.morgana.api.Ip;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Udp;
-import io.morgana.net.tcpip.Counter;
-import io.morgana.net.tcpip.icmp.IcmpErrorHandler;
 import io.morgana.net.tcpip.internal.AddressCache;
 import io.morgana.net.tcpip.internal.Buffers;
-import io.morgana.net.tcpip.internal.Counters;
-import io.morgana.net.tcpip.ipv4.IcmpErrorSender;
+import io.morgana.net.tcpip.internal.ProtocolCounters;
+import io.morgana.net.tcpip.internal.Rx;
+import io.morgana.net.tcpip.ip.IpLayer;
+import io.morgana.net.tcpip.ip.Transport;
 import io.morgana.net.tcpip.ipv4.Ipv4Layer;
-import io.morgana.net.tcpip.ipv4.ProtocolHandler;
 import io.morgana.net.tcpip.wire.IcmpPacket;
 import io.morgana.net.tcpip.wire.Ipv4Packet;
 import io.morgana.net.tcpip.wire.MalformedPacketException;
 import io.morgana.net.tcpip.wire.UdpPacket;
-import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.LoopBridge;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.collection.IntObjectHashMap;
@@ -35,21 +34,23 @@ import io.netty.util.collection.IntObjectHashMap;
  *   <li>ICMP errors about our datagrams go to the {@link UdpErrorHandler} of the local port, or
  *       the one for every port, and are counted.
  * </ul>
+ *
+ * <p>A {@link Transport} over an {@link IpLayer}: loop thread only, except {@link #write} (any
+ * thread, through the {@link LoopBridge}).
  */
-public final class UdpLayer implements Udp, ProtocolHandler, IcmpErrorHandler {
+public final class UdpLayer implements Udp, Transport {
 
   public static final int EPHEMERAL_FIRST = 49_152;
   public static final int EPHEMERAL_LAST = 65_535;
   /** Headroom for the UDP, IPv4 and Ethernet headers. */
   public static final int HEADROOM = Ipv4Layer.HEADROOM + UdpPacket.HEADER_LENGTH;
 
-  private final EventLoop loop;
-  private final Ipv4Layer ip;
-  private final IcmpErrorSender errors;
-  private final Counters counters;
+  private final LoopBridge bridge;
+  private final IpLayer ip;
+  private final ProtocolCounters<UdpCounter> counters = new ProtocolCounters<>(UdpCounter.class);
   private final AddressCache cache;
   private final ByteBufAllocator alloc;
-  private final boolean verifyChecksum;
+  private final LoopBridge.LoopWrite<Ipv4Address, ByteBuf> sendOnLoop = this::sendPacked;
   private final UdpPacket rx = new UdpPacket();
   private final UdpPacket quotedRx = new UdpPacket();
   private final IntObjectHashMap<UdpHandler> listeners = new IntObjectHashMap<>();
@@ -57,16 +58,21 @@ public final class UdpLayer implements Udp, ProtocolHandler, IcmpErrorHandler {
   private UdpErrorHandler anyPortErrors;
   private int nextEphemeral = EPHEMERAL_FIRST;
 
-  public UdpLayer(
-      EventLoop loop, Ipv4Layer ip, IcmpErrorSender errors, Counters counters, AddressCache cache,
-      ByteBufAllocator alloc, boolean verifyChecksum) {
-    this.loop = loop;
+  public UdpLayer(LoopBridge bridge, IpLayer ip, AddressCache cache, ByteBufAllocator alloc) {
+    this.bridge = bridge;
     this.ip = ip;
-    this.errors = errors;
-    this.counters = counters;
     this.cache = cache;
     this.alloc = alloc;
-    this.verifyChecksum = verifyChecksum;
+  }
+
+  /** This layer's counters. */
+  public ProtocolCounters<UdpCounter> counters() {
+    return counters;
+  }
+
+  @Override
+  public int protocol() {
+    return Ip.PROTOCOL_UDP;
   }
 
   @Override
@@ -119,34 +125,34 @@ public final class UdpLayer implements Udp, ProtocolHandler, IcmpErrorHandler {
   // ---------------------------------------------------------------- receive
 
   @Override
-  public void receive(Ipv4Packet header, ByteBuf payload, long now) {
+  public void receive(Ipv4Packet header, ByteBuf payload, int rxFlags, long now) {
     try {
       rx.wrap(payload, payload.readerIndex(), payload.readableBytes()).check();
     } catch (MalformedPacketException e) {
-      counters.increment(Counter.UDP_RX_DROP_MALFORMED);
+      counters.increment(UdpCounter.RX_DROP_MALFORMED);
       return;
     }
-    if (verifyChecksum) {
+    if (!Rx.has(rxFlags, Rx.CHECKSUM_VERIFIED)) {
       try {
         rx.verifyChecksum(header.source(), header.destination());
       } catch (MalformedPacketException e) {
-        counters.increment(Counter.UDP_RX_DROP_BAD_CHECKSUM);
+        counters.increment(UdpCounter.RX_DROP_BAD_CHECKSUM);
         return;
       }
     }
     int dport = rx.destinationPort();
     UdpHandler h = listeners.get(dport);
     if (h == null) {
-      counters.increment(Counter.UDP_RX_DROP_NO_LISTENER);
+      counters.increment(UdpCounter.RX_DROP_NO_LISTENER);
       if (ip.isOurUnicast(header.destination())) {
-        errors.sendError(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, IcmpPacket.CODE_PORT_UNREACHABLE, 0, header, now);
+        ip.reportError(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, IcmpPacket.CODE_PORT_UNREACHABLE, 0, header, rxFlags, now);
       }
       return;
     }
     int sport = rx.sourcePort();
     int start = rx.payloadOffset();
     payload.setIndex(start, start + rx.payloadLength());
-    counters.increment(Counter.UDP_RX_DATAGRAMS);
+    counters.increment(UdpCounter.RX_DATAGRAMS);
     h.onDatagram(cache.ipv4(header.source()), sport, cache.ipv4(header.destination()), dport, payload);
   }
 
@@ -155,10 +161,10 @@ public final class UdpLayer implements Udp, ProtocolHandler, IcmpErrorHandler {
     try {
       quotedRx.wrap(quoted.buffer(), quoted.payloadOffset(), quoted.availablePayloadLength()).checkPorts();
     } catch (MalformedPacketException e) {
-      counters.increment(Counter.ICMP_RX_DROP_MALFORMED);
+      counters.increment(UdpCounter.RX_ICMP_ERRORS_MALFORMED);
       return;
     }
-    counters.increment(Counter.UDP_RX_ICMP_ERRORS);
+    counters.increment(UdpCounter.RX_ICMP_ERRORS);
     int localPort = quotedRx.sourcePort();
     UdpErrorHandler h = errorHandlers.get(localPort);
     if (h == null) {
@@ -173,24 +179,27 @@ public final class UdpLayer implements Udp, ProtocolHandler, IcmpErrorHandler {
 
   @Override
   public boolean write(Ipv4Address destination, int destinationPort, int sourcePort, ByteBuf payload) {
-    if (!loop.inLoop()) {
-      if (payload.readableBytes() > MAX_PAYLOAD) { // refused at once, so the caller learns of it
-        payload.release();
-        loop.execute(() -> counters.increment(Counter.UDP_TX_DROP_TOO_BIG));
-        return false;
-      }
-      if ((destinationPort & ~0xffff) != 0 || (sourcePort & ~0xffff) != 0) {
-        payload.release();
-        loop.execute(() -> counters.increment(Counter.UDP_TX_DROP_BAD_PORT));
-        return false;
-      }
-      if (ip.refusedOffLoopAsLoopback(destination, payload)) {
-        return false;
-      }
-      loop.execute(() -> send(destination, destinationPort, sourcePort, payload, loop.nowNanos()));
-      return true;
+    // Refusals that need no loop state are answered at once, from any thread.
+    if (payload.readableBytes() > MAX_PAYLOAD) {
+      return refuseFromAnyThread(payload, UdpCounter.TX_DROP_TOO_BIG);
     }
-    return send(destination, destinationPort, sourcePort, payload, loop.nowNanos());
+    if ((destinationPort & ~0xffff) != 0 || (sourcePort & ~0xffff) != 0) {
+      return refuseFromAnyThread(payload, UdpCounter.TX_DROP_BAD_PORT);
+    }
+    if (ip.refusedAsLoopback(destination, payload)) {
+      return false;
+    }
+    return bridge.write(sendOnLoop, destination, ((long) destinationPort << 16) | sourcePort, payload);
+  }
+
+  private boolean refuseFromAnyThread(ByteBuf payload, UdpCounter why) {
+    payload.release();
+    bridge.post(() -> counters.increment(why));
+    return false;
+  }
+
+  private boolean sendPacked(Ipv4Address destination, long ports, ByteBuf payload, long now) {
+    return send(destination, (int) (ports >>> 16) & 0xffff, (int) ports & 0xffff, payload, now);
   }
 
   /** {@link #write} on the loop thread at {@code now}. Takes ownership of {@code payload}. */
@@ -198,19 +207,19 @@ public final class UdpLayer implements Udp, ProtocolHandler, IcmpErrorHandler {
     int len = payload.readableBytes();
     if (len > MAX_PAYLOAD) {
       payload.release();
-      counters.increment(Counter.UDP_TX_DROP_TOO_BIG);
+      counters.increment(UdpCounter.TX_DROP_TOO_BIG);
       return false;
     }
     if ((destinationPort & ~0xffff) != 0 || (sourcePort & ~0xffff) != 0) {
       payload.release();
-      counters.increment(Counter.UDP_TX_DROP_BAD_PORT);
+      counters.increment(UdpCounter.TX_DROP_BAD_PORT);
       return false;
     }
     int sport = sourcePort == 0 ? ephemeralPort() : sourcePort;
-    ByteBuf d = Buffers.prepend(payload, UdpPacket.HEADER_LENGTH, Ipv4Layer.HEADROOM, alloc);
+    ByteBuf d = Buffers.prepend(payload, UdpPacket.HEADER_LENGTH, ip.headroom(), alloc);
     UdpPacket.emitHeader(d, d.readerIndex(), sport, destinationPort, len + UdpPacket.HEADER_LENGTH,
         ip.sourceFor(destination).toInt(), destination.toInt());
-    counters.increment(Counter.UDP_TX_DATAGRAMS);
+    counters.increment(UdpCounter.TX_DATAGRAMS);
     return ip.send(destination, Ip.PROTOCOL_UDP, d, 0, now);
   }
 }
