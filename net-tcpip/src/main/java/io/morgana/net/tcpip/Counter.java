@@ -76,7 +76,9 @@ public enum Counter {
   UDP_TX_DROP_BAD_PORT("UDP datagrams with a source or destination port outside 0..65535"),
   UDP_RX_ICMP_ERRORS("ICMP errors about UDP datagrams we sent"),
   // Stack
-  HANDLER_FAILURES("exceptions thrown by handlers while a frame was processed (logged, frame dropped)");
+  HANDLER_FAILURES("exceptions thrown by handlers while a frame was processed (logged, frame dropped)"),
+  // IPv4 reassembly memory budget (appended)
+  IPV4_REASSEMBLY_EVICTED("incomplete datagrams dropped, oldest first, to bring reassembly memory back under its low threshold");
 
   private final String description;
 
