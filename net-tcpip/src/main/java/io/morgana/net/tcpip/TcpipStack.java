@@ -8,6 +8,7 @@ import io.morgana.net.tcpip.ethernet.EthernetLayer;
 import io.morgana.net.tcpip.icmp.Icmpv4Layer;
 import io.morgana.net.tcpip.internal.AddressCache;
 import io.morgana.net.tcpip.ipv4.Ipv4Layer;
+import io.morgana.net.tcpip.ipv4.ReassemblyLimits;
 import io.morgana.net.tcpip.udp.UdpLayer;
 import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.LoopBridge;
@@ -18,6 +19,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The whole stack over one {@link Netif}: Ethernet, ARP, IPv4, ICMPv4 and UDP, composed the way
@@ -56,20 +58,30 @@ public final class TcpipStack implements Pollable, AutoCloseable {
   private final EventLoop.Cancellable registration;
   private volatile boolean closed;
 
-  @Inject
+  /** A stack with Linux's reassembly limits. */
   public TcpipStack(Netif netif, EventLoop loop, Ipv4Config config) {
-    this(netif, loop, config, PooledByteBufAllocator.DEFAULT);
+    this(netif, loop, config, Optional.empty());
+  }
+
+  /** A stack with the given reassembly limits, or Linux's when empty. */
+  @Inject
+  public TcpipStack(Netif netif, EventLoop loop, Ipv4Config config, Optional<ReassemblyLimits> reassembly) {
+    this(netif, loop, config, reassembly.orElse(ReassemblyLimits.LINUX_DEFAULTS), PooledByteBufAllocator.DEFAULT);
   }
 
   /** A stack that allocates its send buffers from {@code alloc} (tests count them). */
   TcpipStack(Netif netif, EventLoop loop, Ipv4Config config, ByteBufAllocator alloc) {
+    this(netif, loop, config, ReassemblyLimits.LINUX_DEFAULTS, alloc);
+  }
+
+  TcpipStack(Netif netif, EventLoop loop, Ipv4Config config, ReassemblyLimits reassembly, ByteBufAllocator alloc) {
     this.alloc = alloc;
     this.netif = netif;
     LoopBridge bridge = new LoopBridge(loop);
     AddressCache cache = new AddressCache();
     ethernet = new EthernetLayer(netif, cache, alloc);
     arp = new ArpLayer(ethernet, cache, alloc, loop::nowNanos);
-    ip = new Ipv4Layer(bridge, ethernet, arp, cache, alloc);
+    ip = new Ipv4Layer(bridge, ethernet, arp, cache, alloc, reassembly);
     icmp = new Icmpv4Layer(bridge, ip, cache, alloc);
     udp = new UdpLayer(bridge, ip, cache, alloc);
     ip.register(icmp);

@@ -1,6 +1,8 @@
 package io.morgana.net.tcpip;
 
+import dagger.BindsOptionalOf;
 import dagger.Module;
+import io.morgana.net.tcpip.ipv4.ReassemblyLimits;
 import dagger.Provides;
 import io.morgana.api.Arp;
 import io.morgana.api.Ethernet;
@@ -28,18 +30,25 @@ import io.morgana.api.Udp;
  * }
  * }</pre>
  *
+ * <p>A component may bind {@link ReassemblyLimits} to change IPv4 reassembly's memory budget
+ * and timeout; without one the stack uses Linux's defaults ({@link
+ * ReassemblyLimits#LINUX_DEFAULTS}).
+ *
  * <p><b>Where TCP joins.</b> {@link io.morgana.api.Tcp} is deliberately not bound here. The TCP
  * issue adds a {@code TcpModule} in this artifact that binds {@code Tcp} to a TCP layer built
- * from this same {@link TcpipStack}: it attaches to protocol 6 with {@link
- * io.morgana.net.tcpip.ipv4.Ipv4Layer#attach}, receives ICMP errors with {@link
- * io.morgana.net.tcpip.icmp.Icmpv4Layer#listenErrors}, and registers its timers as a {@link
+ * from this same {@link TcpipStack}: a {@link io.morgana.net.tcpip.ip.Transport} registered with
+ * the stack's {@link io.morgana.net.tcpip.ip.IpLayer} (receiving its datagrams and the ICMP
+ * errors about them through that one path), its timers reported through the stack's {@link
  * io.morgana.runtime.Pollable}. Components that want TCP then list {@code TcpModule} next to
  * this one.
  */
 @Module
-public final class TcpipStackModule {
+public abstract class TcpipStackModule {
 
   private TcpipStackModule() {}
+
+  @BindsOptionalOf
+  abstract ReassemblyLimits reassemblyLimits();
 
   @Provides
   static Ethernet ethernet(TcpipStack stack) {

@@ -21,8 +21,9 @@ import io.netty.buffer.ByteBufAllocator;
  *       source address does not define a single host -- e.g., a zero address, a loopback address,
  *       a broadcast address, a multicast address, or a Class E address." Counted as {@link
  *       Ipv4Counter#TX_ICMP_ERRORS_SUPPRESSED}.
- *   <li>Rate limited per destination with a global cap ({@link IcmpErrorRateLimiter}, as Linux);
- *       counted as {@link Ipv4Counter#TX_ICMP_ERRORS_RATE_LIMITED}.
+ *   <li>Rate limited per destination with a global cap ({@link IcmpErrorRateLimiter}, as Linux:
+ *       the types of {@code icmp_ratemask}, fragmentation needed exempt); counted as {@link
+ *       Ipv4Counter#TX_ICMP_ERRORS_RATE_LIMITED}.
  * </ul>
  *
  * Loop thread only.
@@ -64,7 +65,7 @@ final class IcmpErrorEmitter {
       counters.increment(Ipv4Counter.TX_ICMP_ERRORS_SUPPRESSED);
       return null;
     }
-    if (!limiter.tryAcquire(original.source(), now)) {
+    if (IcmpErrorRateLimiter.isRateLimited(type, code) && !limiter.tryAcquire(original.source(), now)) {
       counters.increment(Ipv4Counter.TX_ICMP_ERRORS_RATE_LIMITED);
       return null;
     }

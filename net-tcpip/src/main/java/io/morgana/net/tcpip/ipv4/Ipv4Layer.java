@@ -41,7 +41,8 @@ import java.util.Optional;
  * Linux does by default; both counted. Accepts datagrams to our address, to the limited
  * broadcast and to our network's directed broadcast (before an address is configured: to any
  * unicast address and the limited broadcast, so that a DHCP client can be configured),
- * reassembles fragments ({@link Reassembler}) and hands each datagram to the {@link Transport}
+ * reassembles fragments ({@link Reassembler}, within a memory budget: {@link ReassemblyLimits})
+ * and hands each datagram to the {@link Transport}
  * registered for its protocol; an unknown protocol gets ICMP protocol unreachable.
  *
  * <p><b>Send:</b> the destination is on-link (our prefix), reached through the gateway, or a
@@ -92,13 +93,14 @@ public final class Ipv4Layer implements Ip, IpLayer {
   private int nextIdentification;
 
   public Ipv4Layer(
-      LoopBridge bridge, EthernetLayer ethernet, ArpLayer arp, AddressCache cache, ByteBufAllocator alloc) {
+      LoopBridge bridge, EthernetLayer ethernet, ArpLayer arp, AddressCache cache, ByteBufAllocator alloc,
+      ReassemblyLimits reassembly) {
     this.bridge = bridge;
     this.ethernet = ethernet;
     this.arp = arp;
     this.cache = cache;
     this.alloc = alloc;
-    this.reassembler = new Reassembler(counters, alloc, this::reassemblyTimedOut);
+    this.reassembler = new Reassembler(reassembly, counters, alloc, this::reassemblyTimedOut);
     this.errors = new IcmpErrorEmitter(counters, alloc, this::isBroadcast, new IcmpErrorRateLimiter(), HEADROOM);
   }
 
