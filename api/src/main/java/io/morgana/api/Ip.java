@@ -44,7 +44,9 @@ public interface Ip {
 
   /**
    * Sets the handler for datagrams of {@code protocol} addressed to us (reassembled if they were
-   * fragmented), replacing an earlier one.
+   * fragmented), replacing an earlier one set here.
+   *
+   * @throws IllegalStateException if the stack itself serves {@code protocol} (ICMP, UDP, TCP)
    */
   void listen(int protocol, IpHandler handler);
 

@@ -91,6 +91,7 @@ public final class Ipv4Layer implements Ip, IpLayer {
 
   private volatile Routing routing = new Routing(null, null);
   private int nextIdentification;
+  private long lastPollNanos;
 
   public Ipv4Layer(
       LoopBridge bridge, EthernetLayer ethernet, ArpLayer arp, AddressCache cache, ByteBufAllocator alloc,
@@ -488,6 +489,7 @@ public final class Ipv4Layer implements Ip, IpLayer {
 
   /** Delivers datagrams we sent to ourselves and expires reassembly in progress. */
   public boolean poll(long now) {
+    lastPollNanos = now;
     boolean worked = false;
     for (int n = localQueue.size(); n > 0; n--) { // those queued while delivering wait a turn
       ByteBuf d = localQueue.poll();
@@ -503,7 +505,8 @@ public final class Ipv4Layer implements Ip, IpLayer {
   }
 
   public long nextDeadlineNanos() {
-    return localQueue.isEmpty() ? reassembler.nextDeadlineNanos() : Long.MIN_VALUE;
+    // Datagrams to ourselves are due at once: the time of the last poll has passed already.
+    return localQueue.isEmpty() ? reassembler.nextDeadlineNanos() : lastPollNanos;
   }
 
   /** Number of datagrams being reassembled. */
