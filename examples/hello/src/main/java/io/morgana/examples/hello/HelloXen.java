@@ -11,7 +11,6 @@ import io.morgana.xen.sim.SimHypervisor;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
-import java.util.List;
 
 /**
  * {@code java -jar hello-xen.jar}: boots {@link Hello} as a Xen guest through {@link XenKernel},
@@ -33,7 +32,6 @@ public final class HelloXen {
     Kernel.boot(
         "hello-xen",
         argv,
-        List.of(),
         (arguments, loop, lifecycle) ->
             onSimulatedXen(arguments, loop, lifecycle, new FileOutputStream(FileDescriptor.out)));
   }
@@ -42,7 +40,7 @@ public final class HelloXen {
    * Builds Hello as domain 1 of a fresh simulated hypervisor, with its console backend in domain 0
    * writing to {@code backendOutput}; both domains run on {@code loop}.
    */
-  static Hello onSimulatedXen(
+  static XenKernel onSimulatedXen(
       BootArguments arguments, EventLoop loop, Lifecycle lifecycle, OutputStream backendOutput) {
     SimHypervisor hypervisor = new SimHypervisor();
     SimDomain dom0 = hypervisor.createDomain(0, loop);
@@ -50,6 +48,6 @@ public final class HelloXen {
     PrimaryConsole console = hypervisor.createPrimaryConsole(guest, dom0);
     XenConsoleBackend backend = XenConsoleBackend.connect(dom0, guest.domid(), console.port(), backendOutput);
     lifecycle.onShutdown(backend); // takes what is left in the ring when the kernel stops
-    return DaggerXenKernel.factory().create(arguments, loop, lifecycle, guest).hello();
+    return DaggerXenKernel.factory().create(arguments, loop, lifecycle, guest);
   }
 }

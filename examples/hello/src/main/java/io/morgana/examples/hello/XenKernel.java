@@ -5,6 +5,7 @@ import dagger.Component;
 import io.morgana.console.xen.XenConsoleModule;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.KernelComponent;
 import io.morgana.runtime.Lifecycle;
 import io.morgana.xen.platform.XenPlatform;
 import jakarta.inject.Singleton;
@@ -15,11 +16,8 @@ import jakarta.inject.Singleton;
  * hypervisor in {@link HelloXen}.
  */
 @Singleton
-@Component(modules = XenConsoleModule.class)
-interface XenKernel {
-
-  /** The application, wired. */
-  Hello hello();
+@Component(modules = {HelloModule.class, XenConsoleModule.class})
+interface XenKernel extends KernelComponent {
 
   /** What {@link io.morgana.runtime.Kernel} provides, plus the Xen platform. */
   @Component.Factory

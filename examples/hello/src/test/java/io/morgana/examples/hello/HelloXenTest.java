@@ -3,6 +3,7 @@ package io.morgana.examples.hello;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.morgana.runtime.Application;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.DeterministicLoop;
 import io.morgana.runtime.Kernel;
@@ -25,7 +26,7 @@ class HelloXenTest {
     DeterministicLoop loop = new DeterministicLoop();
     ByteArrayOutputStream backend = new ByteArrayOutputStream();
     try (Lifecycle lifecycle = new Lifecycle()) {
-      Hello hello = HelloXen.onSimulatedXen(BootArguments.defaults(Kernel.STANDARD_KEYS), loop, lifecycle, backend);
+      Application hello = HelloXen.onSimulatedXen(BootArguments.defaults(Kernel.STANDARD_KEYS), loop, lifecycle, backend).application();
       CompletableFuture<?> done = hello.start().toCompletableFuture();
       loop.runUntilIdle();
       assertEquals("hello\n", backend.toString(StandardCharsets.UTF_8), "first line at t=0");
