@@ -62,7 +62,7 @@ class LinuxXenPlatformModuleTest {
       assertEquals(SimulatedXenPlatformModule.GUEST_DOMID, platform.domid());
       assertTrue(platform instanceof SimDomain);
       assertTrue(platform.primaryConsole().isPresent());
-      assertEquals("1", platform.store().read("domid"));
+      assertEquals("1", platform.store().blocking().read("domid"));
     }
   }
 }
