@@ -2,16 +2,18 @@ package io.morgana.block;
 
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.ElementsIntoSet;
 import io.morgana.api.Block;
 import io.morgana.api.BlockException;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
+import io.morgana.runtime.BootKeysModule;
 import io.morgana.runtime.Lifecycle;
 import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * Binds {@link Block} to a {@link FileBlock} chosen by boot arguments:
@@ -23,16 +25,16 @@ import java.util.Optional;
  * </ul>
  *
  * The device is opened (and locked) when the component first provides it, and registered with
- * the {@link Lifecycle} to be closed at shutdown. A kernel passes {@link #KEYS} to {@code
- * Kernel.boot} with its own keys. Needs {@link BootArguments} and {@link Lifecycle} bound in the
+ * the {@link Lifecycle} to be closed at shutdown. The module contributes {@link #KEYS} to the
+ * component's boot keys, so a kernel booted without {@code --disk} stops at once with a message
+ * naming it (exit status 2). Needs {@link BootArguments} and {@link Lifecycle} bound in the
  * component ({@code @BindsInstance}).
  */
-@Module
+@Module(includes = BootKeysModule.class)
 public final class FileBlockModule {
 
   /** {@code --disk=PATH}. */
-  public static final BootKey<Optional<Path>> DISK =
-      BootKey.optional("disk", "disk image file or block device (required)", Path::of);
+  public static final BootKey<Path> DISK = BootKey.required("disk", "disk image file or block device", Path::of);
 
   /** {@code --disk-sync=none|flush|dsync}. */
   public static final BootKey<DiskSync> DISK_SYNC = BootKey.of("disk-sync",
@@ -47,17 +49,23 @@ public final class FileBlockModule {
 
   private FileBlockModule() {}
 
+  /** Contributes {@link #KEYS} to the component's boot keys: a component with this module accepts them. */
+  @Provides
+  @ElementsIntoSet
+  static Set<BootKey<?>> bootKeys() {
+    return Set.copyOf(KEYS);
+  }
+
   /**
    * Opens the disk.
    *
-   * @throws UncheckedIOException wrapping a {@link BlockException} when {@code --disk} is missing
-   *     or the file cannot be opened or locked (Dagger providers cannot throw checked exceptions)
+   * @throws UncheckedIOException wrapping a {@link BlockException} when the file cannot be opened
+   *     or locked (Dagger providers cannot throw checked exceptions)
    */
   @Provides
   @Singleton
   static Block disk(BootArguments arguments, Lifecycle lifecycle) {
-    Path path = arguments.get(DISK).orElseThrow(
-        () -> new UncheckedIOException(new BlockException("no disk given: pass --disk=PATH (an image file or a block device)")));
+    Path path = arguments.get(DISK);
     try {
       FileBlock disk = FileBlock.options()
           .sync(arguments.get(DISK_SYNC))

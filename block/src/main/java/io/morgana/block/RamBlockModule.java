@@ -2,12 +2,15 @@ package io.morgana.block;
 
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.ElementsIntoSet;
 import io.morgana.api.Block;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
+import io.morgana.runtime.BootKeysModule;
 import io.morgana.runtime.Lifecycle;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Binds {@link Block} to a zeroed {@link RamBlock}, sized by boot arguments:
@@ -21,7 +24,7 @@ import java.util.List;
  * Registered with the {@link Lifecycle}, which frees it at shutdown. Needs {@link BootArguments}
  * and {@link Lifecycle} bound in the component.
  */
-@Module
+@Module(includes = BootKeysModule.class)
 public final class RamBlockModule {
 
   /** {@code --ram-disk-size=SIZE}. */
@@ -42,6 +45,13 @@ public final class RamBlockModule {
   public static final List<BootKey<?>> KEYS = List.of(RAM_DISK_SIZE, RAM_DISK_SECTOR_SIZE);
 
   private RamBlockModule() {}
+
+  /** Contributes {@link #KEYS} to the component's boot keys: a component with this module accepts them. */
+  @Provides
+  @ElementsIntoSet
+  static Set<BootKey<?>> bootKeys() {
+    return Set.copyOf(KEYS);
+  }
 
   /**
    * Creates the disk.

@@ -13,11 +13,14 @@ import io.morgana.api.Block;
 import io.morgana.api.BlockException;
 import io.morgana.runtime.BootArgumentException;
 import io.morgana.runtime.BootArguments;
+import io.morgana.runtime.BootKey;
 import io.morgana.runtime.Lifecycle;
 import io.netty.buffer.Unpooled;
 import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +30,8 @@ class BlockModulesTest {
   @Component(modules = FileBlockModule.class)
   interface FileKernel {
     Block disk();
+
+    Set<BootKey<?>> bootKeys();
 
     @Component.Factory
     interface Factory {
@@ -39,6 +44,8 @@ class BlockModulesTest {
   interface RamKernel {
     Block disk();
 
+    Set<BootKey<?>> bootKeys();
+
     @Component.Factory
     interface Factory {
       RamKernel create(@BindsInstance BootArguments arguments, @BindsInstance Lifecycle lifecycle);
@@ -46,6 +53,17 @@ class BlockModulesTest {
   }
 
   @TempDir Path dir;
+
+  @Test
+  void eachModuleContributesItsBootKeysToTheComponent() {
+    try (Lifecycle lifecycle = new Lifecycle()) {
+      // Creating the component reads no argument (Dagger is lazy): the keys come first.
+      assertEquals(Set.copyOf(FileBlockModule.KEYS),
+          DaggerBlockModulesTest_FileKernel.factory().create(BootArguments.defaults(List.of()), lifecycle).bootKeys());
+      assertEquals(Set.copyOf(RamBlockModule.KEYS),
+          DaggerBlockModulesTest_RamKernel.factory().create(BootArguments.defaults(List.of()), lifecycle).bootKeys());
+    }
+  }
 
   @Test
   void fileBlockModule_opensTheDiskFromBootArguments_andLifecycleClosesIt() throws Exception {
@@ -80,11 +98,9 @@ class BlockModulesTest {
 
   @Test
   void fileBlockModule_missingDiskOrBadSync_areClearErrors() {
-    BootArguments none = BootArguments.defaults(FileBlockModule.KEYS);
+    BootArgumentException none = assertThrows(BootArgumentException.class, () -> BootArguments.parse(FileBlockModule.KEYS));
+    assertTrue(none.getMessage().contains("missing required boot argument --disk"), none.getMessage());
     try (Lifecycle lifecycle = new Lifecycle()) {
-      UncheckedIOException e = assertThrows(UncheckedIOException.class,
-          () -> DaggerBlockModulesTest_FileKernel.factory().create(none, lifecycle).disk());
-      assertTrue(e.getCause().getMessage().contains("--disk=PATH"), e.getCause().getMessage());
       BootArguments missingFile = BootArguments.parse(FileBlockModule.KEYS, "--disk=" + dir.resolve("nope.img"));
       UncheckedIOException missing = assertThrows(UncheckedIOException.class,
           () -> DaggerBlockModulesTest_FileKernel.factory().create(missingFile, lifecycle).disk());

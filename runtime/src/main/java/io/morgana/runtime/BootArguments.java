@@ -15,29 +15,69 @@ import java.util.Objects;
  * <p>Grammar: every argument is {@code --name=value} (the value may be empty, may contain
  * {@code =}) or, for a {@link BootKey#isFlag() flag}, {@code --name}. Each key may be given once.
  * {@code --help} anywhere asks for the list of keys ({@link #helpRequested()}) and wins over
- * every other argument, valid or not. Immutable.
+ * every other argument, valid or not. A {@link BootKey#required required} key must be given.
+ *
+ * <p>Immutable once checked. {@link Kernel} alone creates arguments that are not checked yet: it
+ * hands them to the kernel's Dagger component (whose modules read them only when the application
+ * is requested), reads the component's {@link KernelComponent#bootKeys() keys}, and checks the
+ * command line against them before anything reads a value; reading one earlier is an {@link
+ * IllegalStateException}.
  */
 public final class BootArguments {
 
   /** The argument that asks for {@link #usage}. */
   public static final String HELP = "--help";
 
-  private final List<BootKey<?>> keys;
-  private final Map<BootKey<?>, Object> given;
-  private final boolean help;
+  /** The command line, kept until it is checked. */
+  private final String[] argv;
+  private volatile Checked checked;
+
+  private record Checked(List<BootKey<?>> keys, Map<BootKey<?>, Object> given, boolean help) {}
 
   private BootArguments(List<BootKey<?>> keys, Map<BootKey<?>, Object> given, boolean help) {
-    this.keys = keys;
-    this.given = given;
-    this.help = help;
+    this.argv = null;
+    this.checked = new Checked(keys, given, help);
+  }
+
+  private BootArguments(String[] argv) {
+    this.argv = argv.clone();
+  }
+
+  /** Arguments to be checked later with {@link #check}: what {@link Kernel} gives a component. */
+  static BootArguments unchecked(String... argv) {
+    return new BootArguments(argv);
+  }
+
+  /**
+   * Checks the command line given to {@link #unchecked} against {@code keys}, as {@link #parse}
+   * does; from then on the values can be read.
+   *
+   * @throws IllegalStateException if these arguments were checked already
+   */
+  void check(List<? extends BootKey<?>> keys) throws BootArgumentException {
+    synchronized (this) {
+      if (checked != null) {
+        throw new IllegalStateException("boot arguments already checked");
+      }
+      checked = parse(keys, argv).checked;
+    }
+  }
+
+  private Checked checked() {
+    Checked c = checked;
+    if (c == null) {
+      throw new IllegalStateException("boot arguments were read before Kernel checked them against the"
+          + " kernel's boot keys; read them when the application is built, not when the component is");
+    }
+    return c;
   }
 
   /**
    * Reads {@code argv} against {@code keys}.
    *
    * @throws BootArgumentException for an unknown key, a malformed or missing value, a key given
-   *     twice, or an argument that does not start with {@code --}; the message names the
-   *     argument and quotes its text
+   *     twice, an argument that does not start with {@code --}, or a required key not given; the
+   *     message names the argument and quotes its text
    * @throws IllegalArgumentException if two keys have the same name (a programming error)
    */
   public static BootArguments parse(List<? extends BootKey<?>> keys, String... argv)
@@ -85,15 +125,25 @@ public final class BootArguments {
         throw new BootArgumentException("--" + name + " is given more than once (again in '" + arg + "')");
       }
     }
+    for (BootKey<?> key : keyList) {
+      if (key.isRequired() && !given.containsKey(key)) {
+        throw new BootArgumentException(
+            "missing required boot argument --" + key.name() + "=VALUE (" + key.help() + ")");
+      }
+    }
     return new BootArguments(keyList, Collections.unmodifiableMap(given), false);
   }
 
-  /** The arguments with every key at its default, as if the command line were empty. */
+  /**
+   * The arguments with every key at its default, as if the command line were empty.
+   *
+   * @throws IllegalArgumentException if a key is {@link BootKey#required required}
+   */
   public static BootArguments defaults(List<? extends BootKey<?>> keys) {
     try {
       return parse(keys);
     } catch (BootArgumentException e) {
-      throw new AssertionError("an empty command line cannot be malformed", e);
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 
@@ -105,11 +155,12 @@ public final class BootArguments {
    */
   @SuppressWarnings("unchecked")
   public <T> T get(BootKey<T> key) {
-    Object value = given.get(Objects.requireNonNull(key, "key"));
+    Checked c = checked();
+    Object value = c.given.get(Objects.requireNonNull(key, "key"));
     if (value != null) {
       return (T) value;
     }
-    if (!keys.contains(key)) {
+    if (!c.keys.contains(key)) {
       throw new IllegalArgumentException(key + " is not a boot key of this kernel");
     }
     return key.defaultValue();
@@ -117,17 +168,17 @@ public final class BootArguments {
 
   /** Whether the command line gave {@code key} explicitly. */
   public boolean isGiven(BootKey<?> key) {
-    return given.containsKey(key);
+    return checked().given.containsKey(key);
   }
 
   /** Whether {@code --help} was given; then no other argument was checked. */
   public boolean helpRequested() {
-    return help;
+    return checked().help;
   }
 
   /** The keys these arguments were parsed against, in order. */
   public List<BootKey<?>> keys() {
-    return keys;
+    return checked().keys;
   }
 
   /**
@@ -138,7 +189,7 @@ public final class BootArguments {
     List<String[]> rows = new ArrayList<>();
     for (BootKey<?> key : keys) {
       String left = "--" + key.name() + (key.isFlag() ? "" : "=VALUE");
-      rows.add(new String[] {left, key.help() + " (default: " + key.defaultText() + ")"});
+      rows.add(new String[] {left, key.help() + (key.isRequired() ? " (required)" : " (default: " + key.defaultText() + ")")});
     }
     rows.add(new String[] {HELP, "print this list and exit"});
     int width = 0;
@@ -155,6 +206,13 @@ public final class BootArguments {
 
   @Override
   public String toString() {
+    Checked c = checked;
+    if (c == null) {
+      return "BootArguments[unchecked " + String.join(" ", argv) + "]";
+    }
+    List<BootKey<?>> keys = c.keys;
+    Map<BootKey<?>, Object> given = c.given;
+    boolean help = c.help;
     StringBuilder out = new StringBuilder("BootArguments[");
     String sep = "";
     for (BootKey<?> key : keys) {

@@ -35,10 +35,22 @@ public final class BootKey<T> {
   private final T defaultValue;
   private final Function<String, ? extends T> parser;
   private final boolean flag;
+  private final boolean required;
   private final String defaultText;
 
   private BootKey(
       String name, String help, T defaultValue, Function<String, ? extends T> parser, boolean flag, String defaultText) {
+    this(name, help, defaultValue, parser, flag, false, defaultText);
+  }
+
+  private BootKey(
+      String name,
+      String help,
+      T defaultValue,
+      Function<String, ? extends T> parser,
+      boolean flag,
+      boolean required,
+      String defaultText) {
     Objects.requireNonNull(name, "name");
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
@@ -49,9 +61,10 @@ public final class BootKey<T> {
     }
     this.name = name;
     this.help = Objects.requireNonNull(help, "help");
-    this.defaultValue = Objects.requireNonNull(defaultValue, "defaultValue");
+    this.defaultValue = required ? defaultValue : Objects.requireNonNull(defaultValue, "defaultValue");
     this.parser = Objects.requireNonNull(parser, "parser");
     this.flag = flag;
+    this.required = required;
     this.defaultText = defaultText;
   }
 
@@ -112,6 +125,15 @@ public final class BootKey<T> {
     return new BootKey<>(name, help, Optional.empty(), text -> Optional.of(parser.apply(text)), false, "none");
   }
 
+  /**
+   * A key that must be given: {@code --name=text}, parsed by {@code parser}. It has no default; a
+   * command line without it is refused ({@link BootArguments#parse} names the key), so a module
+   * never sees it absent. {@code --help} shows it as required.
+   */
+  public static <T> BootKey<T> required(String name, String help, Function<String, ? extends T> parser) {
+    return new BootKey<>(name, help, null, parser, false, true, "required");
+  }
+
   /** The name, without the leading {@code --}. */
   public String name() {
     return name;
@@ -122,9 +144,21 @@ public final class BootKey<T> {
     return help;
   }
 
-  /** The value when the argument is absent. */
+  /**
+   * The value when the argument is absent.
+   *
+   * @throws IllegalStateException for a {@link #isRequired() required} key, which has none
+   */
   public T defaultValue() {
+    if (required) {
+      throw new IllegalStateException("--" + name + " is required and has no default");
+    }
     return defaultValue;
+  }
+
+  /** Whether the key must be given ({@link #required}). */
+  public boolean isRequired() {
+    return required;
   }
 
   /** Whether {@code --name} alone (no {@code =value}) is accepted and means {@code true}. */

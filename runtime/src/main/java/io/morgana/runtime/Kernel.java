@@ -3,6 +3,7 @@ package io.morgana.runtime;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,21 +15,24 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * public static void main(String[] argv) {
- *   Kernel.boot("hello", argv, List.of(), (arguments, loop, lifecycle) ->
- *       DaggerUnixKernel.factory().create(arguments, loop, lifecycle).hello());
+ *   Kernel.boot("hello", argv, DaggerUnixKernel.factory()::create);
  * }
  * }</pre>
  *
  * <ol>
- *   <li>Parses {@code argv} against the application's keys plus {@link #STANDARD_KEYS} ({@code
- *       --logs}). {@code --help} prints every key with its help and default to standard output
- *       and exits 0; an unknown key or malformed value prints the message and a hint to try
+ *   <li>Configures logging ({@link Logging}: standard error, timestamps, the {@code --logs} level,
+ *       a standard key whose value is read before anything logs).
+ *   <li>Creates a {@link KernelLoop} named after the kernel and a {@link Lifecycle}, and creates
+ *       the kernel's component with the {@link KernelFactory}, its boot arguments not yet checked
+ *       (Dagger builds nothing until asked; see {@link KernelComponent}).
+ *   <li>Checks {@code argv} against the component's {@link KernelComponent#bootKeys() keys} —
+ *       contributed by its modules — plus {@link #STANDARD_KEYS} ({@code --logs}). {@code --help}
+ *       prints every key with its help and default to standard output and exits 0; an unknown
+ *       key, a malformed value or a missing required key prints one message and a hint to try
  *       {@code --help} to standard error and exits 2.
- *   <li>Configures logging ({@link Logging}: standard error, timestamps, {@code --logs} level).
- *   <li>Creates a {@link KernelLoop} named after the kernel and a {@link Lifecycle}, and
- *       installs a shutdown hook.
- *   <li>On the loop thread, builds the application with the {@link KernelFactory} and calls
- *       {@link Application#start()}.
+ *   <li>Installs a shutdown hook; on the loop thread, asks the component for its {@link
+ *       KernelComponent#application() application} (devices open here) and calls {@link
+ *       Application#start()}.
  *   <li>When the application's stage completes, shuts down and exits 0 (1 if it failed, or if
  *       building or starting it threw). SIGINT or SIGTERM shut down through the hook, and the
  *       JVM exits with the signal's status (130, 143).
@@ -39,12 +43,13 @@ import org.slf4j.LoggerFactory;
  * logging each.
  *
  * <p>Tests do not boot: they build the same application with the same component, passing a
- * {@link DeterministicLoop}, {@link BootArguments#defaults} or {@link BootArguments#parse}, and a
- * {@link Lifecycle} they close themselves.
+ * {@link DeterministicLoop}, {@link BootArguments#defaults} or {@link BootArguments#parse} (of
+ * the component's {@link KernelComponent#bootKeys()}), and a {@link Lifecycle} they close
+ * themselves.
  */
 public final class Kernel {
 
-  /** Keys every kernel accepts besides its own: {@link Logging#LOGS}. */
+  /** Keys every kernel accepts besides its component's: {@link Logging#LOGS}. */
   public static final List<BootKey<?>> STANDARD_KEYS = List.of(Logging.LOGS);
 
   /** Exit status when the application finished. */
@@ -64,49 +69,26 @@ public final class Kernel {
    *
    * @param name the kernel's name: in {@code --help}, messages, and the loop thread's name
    * @param argv the command line
-   * @param keys the application's boot keys, not counting {@link #STANDARD_KEYS}
-   * @param factory builds the application
+   * @param factory creates the kernel's component, usually {@code DaggerXxxKernel.factory()::create}
    */
-  public static void boot(String name, String[] argv, List<? extends BootKey<?>> keys, KernelFactory<?> factory) {
-    System.exit(run(name, argv, keys, factory));
+  public static void boot(String name, String[] argv, KernelFactory<?> factory) {
+    System.exit(run(name, argv, factory));
   }
 
   /**
    * Runs the kernel as {@link #boot} does, but returns the exit status instead of exiting.
    * Standard output gets only {@code --help}; messages about arguments go to standard error.
    *
-   * @throws IllegalArgumentException if {@code keys} clash with each other or {@link
-   *     #STANDARD_KEYS}
+   * @throws IllegalArgumentException if two of the component's keys, or one of them and a
+   *     standard key, have the same name (a programming error)
    */
-  public static int run(String name, String[] argv, List<? extends BootKey<?>> keys, KernelFactory<?> factory) {
-    return run(name, argv, keys, factory, System.out, System.err);
+  public static int run(String name, String[] argv, KernelFactory<?> factory) {
+    return run(name, argv, factory, System.out, System.err);
   }
 
-  static int run(
-      String name,
-      String[] argv,
-      List<? extends BootKey<?>> keys,
-      KernelFactory<?> factory,
-      PrintStream out,
-      PrintStream err) {
-    List<BootKey<?>> all = new ArrayList<>(keys);
-    all.addAll(STANDARD_KEYS);
-    BootArguments arguments;
-    try {
-      arguments = BootArguments.parse(all, argv);
-    } catch (BootArgumentException e) {
-      err.println(name + ": " + e.getMessage());
-      err.println("try --help for the list of boot arguments");
-      err.flush();
-      return EXIT_USAGE;
-    }
-    if (arguments.helpRequested()) {
-      out.print(BootArguments.usage(name, all));
-      out.flush();
-      return EXIT_OK;
-    }
-    // Before the first logger exists: slf4j-simple reads these once.
-    Logging.configure(arguments.get(Logging.LOGS));
+  static int run(String name, String[] argv, KernelFactory<?> factory, PrintStream out, PrintStream err) {
+    // Before the first logger exists (the loop has one): slf4j-simple reads these once.
+    Logging.configure(logSpec(argv));
     Logger log = LoggerFactory.getLogger(Kernel.class);
 
     KernelLoop loop;
@@ -117,6 +99,32 @@ public final class Kernel {
       return EXIT_FAILURE;
     }
     Lifecycle lifecycle = new Lifecycle();
+    BootArguments arguments = BootArguments.unchecked(argv);
+    KernelComponent component;
+    try {
+      component = factory.create(arguments, loop, lifecycle);
+    } catch (Exception e) {
+      log.error("kernel {} could not create its component", name, e);
+      lifecycle.close();
+      return EXIT_FAILURE;
+    }
+    List<BootKey<?>> all = keysOf(component);
+    try {
+      arguments.check(all);
+    } catch (BootArgumentException e) {
+      err.println(name + ": " + e.getMessage());
+      err.println("try --help for the list of boot arguments");
+      err.flush();
+      lifecycle.close();
+      return EXIT_USAGE;
+    }
+    if (arguments.helpRequested()) {
+      out.print(BootArguments.usage(name, all));
+      out.flush();
+      lifecycle.close();
+      return EXIT_OK;
+    }
+
     Shutdown shutdown = new Shutdown(name, loop, lifecycle, log);
     Thread hook =
         Thread.ofPlatform()
@@ -141,7 +149,7 @@ public final class Kernel {
     loop.execute(
         () -> {
           try {
-            Application application = factory.create(arguments, loop, lifecycle);
+            Application application = component.application();
             log.info("kernel {} starting {} with {}", name, application.getClass().getSimpleName(), arguments);
             CompletionStage<?> done = application.start();
             done.whenComplete(
@@ -169,6 +177,49 @@ public final class Kernel {
       // A signal arrived meanwhile; the hook has run shutdown (or waits on it).
     }
     return status;
+  }
+
+  /**
+   * Every boot key of the kernel that {@code factory} creates — its component's, then {@link
+   * #STANDARD_KEYS} — as {@link #boot} checks the command line against them. For tests and tools
+   * that build a kernel's component themselves ({@code BootArguments.parse(Kernel.bootKeys(f),
+   * argv)}): it creates a throwaway component, which builds nothing, to read its keys.
+   *
+   * @throws Exception if the factory throws
+   */
+  public static List<BootKey<?>> bootKeys(KernelFactory<?> factory) throws Exception {
+    return keysOf(factory.create(BootArguments.unchecked(), new DeterministicLoop(), new Lifecycle()));
+  }
+
+  /**
+   * The component's keys, by name, then {@link #STANDARD_KEYS}; a key the component contributes
+   * that is also standard counts once.
+   */
+  static List<BootKey<?>> keysOf(KernelComponent component) {
+    List<BootKey<?>> keys = new ArrayList<>();
+    for (BootKey<?> key : component.bootKeys()) {
+      if (!STANDARD_KEYS.contains(key)) {
+        keys.add(key);
+      }
+    }
+    keys.sort(Comparator.comparing(BootKey::name));
+    keys.addAll(STANDARD_KEYS);
+    return keys;
+  }
+
+  /** The {@code --logs} value of {@code argv}, or the default when absent or malformed (the check reports it). */
+  private static String logSpec(String[] argv) {
+    String spec = Logging.LOGS.defaultValue();
+    for (String arg : argv) {
+      if (arg != null && arg.startsWith("--" + Logging.LOGS.name() + "=")) {
+        try {
+          spec = Logging.LOGS.parse(arg.substring(Logging.LOGS.name().length() + 3));
+        } catch (BootArgumentException malformed) {
+          return Logging.LOGS.defaultValue();
+        }
+      }
+    }
+    return spec;
   }
 
   /** Stops the loop, then closes the lifecycle; once, whoever calls first (main or the hook). */

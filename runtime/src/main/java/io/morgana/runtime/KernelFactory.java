@@ -1,27 +1,32 @@
 package io.morgana.runtime;
 
 /**
- * Builds a kernel's application from what {@link Kernel} provides — usually one line that creates
- * the target's Dagger component, whose {@code @Component.Factory} takes the three with
- * {@code @BindsInstance}:
+ * Creates a kernel's Dagger component from what {@link Kernel} provides — the {@code create}
+ * method of the target's {@code @Component.Factory}, which takes the three with {@code
+ * @BindsInstance}:
  *
  * <pre>{@code
- * Kernel.boot("hello", argv, List.of(), (arguments, loop, lifecycle) ->
- *     DaggerUnixKernel.factory().create(arguments, loop, lifecycle).hello());
+ * Kernel.boot("hello", argv, DaggerUnixKernel.factory()::create);
  * }</pre>
  *
- * @param <A> the application
+ * Creating the component builds nothing yet (Dagger is lazy); {@link Kernel} reads its {@link
+ * KernelComponent#bootKeys() boot keys}, checks the command line, and only then asks for the
+ * {@link KernelComponent#application() application}.
+ *
+ * @param <C> the component
  */
 @FunctionalInterface
-public interface KernelFactory<A extends Application> {
+public interface KernelFactory<C extends KernelComponent> {
 
   /**
-   * Builds the application. Called once, on the loop thread, before {@link Application#start()}.
+   * Creates the component. Called once, before the command line is checked: nothing may read
+   * {@code arguments} yet.
    *
-   * @param arguments the parsed boot arguments (the application's keys and the standard ones)
+   * @param arguments the boot arguments, checked against the component's keys (and the standard
+   *     ones) before the application is requested
    * @param loop the kernel loop
    * @param lifecycle where devices register what must be closed at shutdown
-   * @throws Exception if a device cannot be opened; the kernel shuts down and exits with 1
+   * @throws Exception if the component cannot be created; the kernel exits with 1
    */
-  A create(BootArguments arguments, EventLoop loop, Lifecycle lifecycle) throws Exception;
+  C create(BootArguments arguments, EventLoop loop, Lifecycle lifecycle) throws Exception;
 }

@@ -181,6 +181,28 @@ public final class LoopBridge {
     return loop.offload(work);
   }
 
+  /** An action that may fail with an {@link IOException}. */
+  @FunctionalInterface
+  public interface IoAction {
+    /** Does it. */
+    void run() throws IOException;
+  }
+
+  /**
+   * For the few any-thread calls that must never wait on a loop but give application threads
+   * back-pressure ({@code Console.write} of a ring console, its {@code close}): runs {@code
+   * onLoop} when the calling thread runs a kernel loop — it must not wait; and {@code
+   * elsewhere} otherwise — it may wait for the loop to make progress. The choice lives here, so
+   * that drivers never ask which thread they are on.
+   */
+  public static void onLoopOrElse(IoAction onLoop, IoAction elsewhere) throws IOException {
+    if (onAnyLoopThread()) {
+      onLoop.run();
+    } else {
+      elsewhere.run();
+    }
+  }
+
   /**
    * Fails at once when the calling thread runs a kernel loop: a blocking call there would stop
    * every device and timer of the kernel (and, waiting for the loop itself, never return).

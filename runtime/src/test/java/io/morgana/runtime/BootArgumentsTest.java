@@ -135,6 +135,27 @@ class BootArgumentsTest {
     assertMessage("--logs", "'loud'", () -> BootArguments.parse(Kernel.STANDARD_KEYS, "--logs=loud"));
   }
 
+  @Test
+  void aRequiredKeyMustBeGiven_andHasNoDefault() throws Exception {
+    BootKey<String> disk = BootKey.required("disk", "disk image", text -> text);
+    assertEquals("a.img", BootArguments.parse(List.of(disk, NAME), "--disk=a.img").get(disk));
+    assertMessage("missing required boot argument --disk", "disk image", () -> BootArguments.parse(List.of(disk, NAME)));
+    assertTrue(BootArguments.parse(List.of(disk), "--help").helpRequested());
+    assertThrows(IllegalArgumentException.class, () -> BootArguments.defaults(List.of(disk)));
+    assertThrows(IllegalStateException.class, disk::defaultValue);
+    assertTrue(BootArguments.usage("k", List.of(disk)).contains("disk image (required)"));
+  }
+
+  @Test
+  void uncheckedArgumentsCannotBeReadUntilChecked() throws Exception {
+    BootArguments args = BootArguments.unchecked("--name=x");
+    IllegalStateException early = assertThrows(IllegalStateException.class, () -> args.get(NAME));
+    assertTrue(early.getMessage().contains("before Kernel checked them"), early.getMessage());
+    args.check(KEYS);
+    assertEquals("x", args.get(NAME));
+    assertThrows(IllegalStateException.class, () -> args.check(KEYS));
+  }
+
   private static void assertMessage(String part1, String part2, org.junit.jupiter.api.function.Executable parse) {
     BootArgumentException e = assertThrows(BootArgumentException.class, parse);
     assertTrue(e.getMessage().contains(part1), e.getMessage());

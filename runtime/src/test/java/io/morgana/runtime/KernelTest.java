@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -21,14 +23,46 @@ class KernelTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-  private int run(KernelFactory<?> factory, String... argv) {
+  static final BootKey<String> DEVICE = BootKey.required("device", "the device to drive", text -> text);
+
+  /** A component of one module contributing {@link #TIMES}: what Dagger generates, by hand. */
+  private static KernelComponent component(Set<BootKey<?>> keys, Callable<Application> application) {
+    return new KernelComponent() {
+      @Override
+      public Set<BootKey<?>> bootKeys() {
+        return keys;
+      }
+
+      @Override
+      public Application application() {
+        try {
+          return application.call();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new java.io.UncheckedIOException(new java.io.IOException(e));
+        }
+      }
+    };
+  }
+
+  /** Builds the application on the loop as {@code build} says, with {@link #TIMES} as the component's key. */
+  private int run(AppBuilder build, String... argv) {
+    return runWith(Set.of(TIMES), build, argv);
+  }
+
+  private int runWith(Set<BootKey<?>> keys, AppBuilder build, String... argv) {
     return Kernel.run(
         "test-kernel",
         argv,
-        List.of(TIMES),
-        factory,
+        (arguments, loop, lifecycle) -> component(keys, () -> build.create(arguments, loop, lifecycle)),
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @FunctionalInterface
+  private interface AppBuilder {
+    Application create(BootArguments arguments, EventLoop loop, Lifecycle lifecycle) throws Exception;
   }
 
   private String out() {
@@ -56,6 +90,36 @@ class KernelTest {
     assertTrue(err().contains("--bogus"), err());
     assertTrue(err().contains("try --help"), err());
     assertEquals("", out());
+  }
+
+  @Test
+  void helpListsAKeyContributedByTheComponent_requiredOnesMarked() {
+    int status = runWith(Set.of(TIMES, DEVICE), (a, l, lc) -> { throw new AssertionError("must not build"); }, "--help");
+    assertEquals(0, status);
+    assertTrue(out().contains("--device=VALUE") && out().contains("the device to drive (required)"), out());
+    assertTrue(out().indexOf("--device") < out().indexOf("--times") && out().indexOf("--times") < out().indexOf("--logs"), out());
+  }
+
+  @Test
+  void missingRequiredKeyIsNamedOnStandardError_andExitsTwo() {
+    int status = runWith(Set.of(TIMES, DEVICE), (a, l, lc) -> { throw new AssertionError("must not build"); }, "--times=2");
+    assertEquals(2, status);
+    assertTrue(err().contains("missing required boot argument --device"), err());
+    assertEquals("", out());
+  }
+
+  @Test
+  void aComponentThatReadsItsArgumentsBeforeTheyAreCheckedFailsWithExitOne() {
+    int status = Kernel.run(
+        "test-kernel",
+        new String[] {"--logs=error"},
+        (arguments, loop, lifecycle) -> {
+          arguments.get(TIMES); // too early: the command line is not checked yet
+          return component(Set.of(TIMES), () -> () -> CompletableFuture.completedFuture(null));
+        },
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(1, status);
   }
 
   @Test
@@ -144,11 +208,6 @@ class KernelTest {
   void keyClashingWithAStandardKeyIsAProgrammingError() {
     assertThrows(
         IllegalArgumentException.class,
-        () ->
-            Kernel.run(
-                "k",
-                new String[0],
-                List.of(BootKey.string("logs", "mine", "")),
-                (a, l, lc) -> () -> CompletableFuture.completedFuture(null)));
+        () -> runWith(Set.of(BootKey.string("logs", "mine", "")), (a, l, lc) -> () -> CompletableFuture.completedFuture(null)));
   }
 }

@@ -3,6 +3,7 @@ package io.morgana.console.xen;
 import io.morgana.api.Console;
 import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.Lifecycle;
+import io.morgana.runtime.LoopBridge;
 import io.morgana.xen.evtchn.EventChannels;
 import io.morgana.xen.platform.PrimaryConsole;
 import io.morgana.xen.platform.XenPlatform;
@@ -107,11 +108,7 @@ public final class XenConsole implements Console {
   @Override
   public void write(ByteBuf bytes) throws IOException {
     try {
-      if (loop.inLoop()) {
-        writeFromLoop(bytes.retain());
-      } else {
-        writeBlocking(bytes);
-      }
+      LoopBridge.onLoopOrElse(() -> writeFromLoop(bytes.retain()), () -> writeBlocking(bytes));
     } finally {
       bytes.release();
     }
@@ -203,13 +200,9 @@ public final class XenConsole implements Console {
         if (closed) {
           return null;
         }
-        if (loop.inLoop()) {
-          // Input arrives through this console's event handler, which runs on this very thread:
-          // waiting here would stop the kernel for good.
-          throw new IllegalStateException(
-              "XenConsole.read() on the kernel loop with no input waiting would block the loop forever;"
-                  + " read from an application thread");
-        }
+        // Input arrives through this console's event handler, which runs on the loop: waiting
+        // there would stop the kernel for good.
+        LoopBridge.checkBlockingAllowed("XenConsole.read (with no input waiting)");
         changed.await();
       }
     } catch (RingException e) {
@@ -251,27 +244,32 @@ public final class XenConsole implements Console {
       if (closed) {
         return;
       }
-      if (!loop.inLoop()) {
-        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
-        while (!pending.isEmpty() && broken == null) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            LOG.warn("Xen console closed with {} buffers of output the backend never took", pending.size());
-            break;
-          }
-          changed.awaitNanos(left);
-        }
-      }
+      LoopBridge.onLoopOrElse(() -> {}, this::awaitPendingTaken);
       closed = true;
       while (!pending.isEmpty()) {
         pending.poll().release();
       }
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Off the loop, lock held: gives queued output up to 5 s to fit in the ring. */
+  private void awaitPendingTaken() throws IOException {
+    long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+    try {
+      while (!pending.isEmpty() && broken == null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          LOG.warn("Xen console closed with {} buffers of output the backend never took", pending.size());
+          break;
+        }
+        changed.awaitNanos(left);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while closing the Xen console");
-    } finally {
-      lock.unlock();
     }
   }
 

@@ -3,27 +3,30 @@ package io.morgana.net.tap;
 import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.ElementsIntoSet;
 import io.morgana.api.MacAddress;
 import io.morgana.api.Netif;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
+import io.morgana.runtime.BootKeysModule;
 import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.Lifecycle;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Binds {@link Netif} to a {@link TapNetif} configured by the boot arguments {@link #NET} and
  * {@link #MAC}, opened on the kernel's {@link EventLoop} and closed by its {@link Lifecycle}.
  *
- * <p>Needs {@link BootArguments} (parsed with {@link #KEYS} among the kernel's keys), {@link
+ * <p>Contributes {@link #KEYS} to the component's boot keys. Needs {@link BootArguments}, {@link
  * EventLoop} and {@link Lifecycle} from the component ({@code @BindsInstance}). Opening the device
  * happens when the component first needs the {@code Netif}; a missing {@code /dev/net/tun} or
  * missing {@code CAP_NET_ADMIN} is a {@link TapUnavailableException} then, which {@code Kernel}
  * reports and turns into exit status 1.
  */
-@Module
+@Module(includes = BootKeysModule.class)
 public abstract class TapNetifModule {
 
   /**
@@ -49,6 +52,13 @@ public abstract class TapNetifModule {
   public static final List<BootKey<?>> KEYS = List.of(NET, MAC);
 
   private TapNetifModule() {}
+
+  /** Contributes {@link #KEYS} to the component's boot keys: a component with this module accepts them. */
+  @Provides
+  @ElementsIntoSet
+  static Set<BootKey<?>> bootKeys() {
+    return Set.copyOf(KEYS);
+  }
 
   @Binds
   abstract Netif netif(TapNetif tap);

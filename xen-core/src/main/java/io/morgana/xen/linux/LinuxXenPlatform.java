@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * The {@link XenPlatform} of a JVM in a Linux Xen guest: XenStore over {@code /dev/xen/xenbus},
  * event channels over {@code /dev/xen/evtchn}, shared pages over {@code /dev/xen/gntalloc}. The
- * domid is read from XenStore's relative key {@code domid}. The primary console belongs to the
+ * domid is read from XenStore's relative key {@code domid} once at boot; afterwards XenStore is
+ * the asynchronous {@link XenStoreClient} on the kernel loop. The primary console belongs to the
  * guest kernel's hvc driver, so none is offered; pages are allocated only by sharing them ({@link
  * GrantTable#share}).
  */
@@ -29,12 +30,13 @@ public final class LinuxXenPlatform implements XenPlatform {
   private final LinuxGrantTable grants;
   private final int domid;
 
-  private LinuxXenPlatform(EventLoop loop, XenStoreClient store, LinuxEventChannels events, LinuxGrantTable grants) {
+  private LinuxXenPlatform(
+      EventLoop loop, XenStoreClient store, LinuxEventChannels events, LinuxGrantTable grants, int domid) {
     this.loop = loop;
     this.store = store;
     this.events = events;
     this.grants = grants;
-    this.domid = Integer.parseInt(store.read("domid").strip());
+    this.domid = domid;
   }
 
   /**
@@ -57,10 +59,19 @@ public final class LinuxXenPlatform implements XenPlatform {
     LinuxEventChannels events = null;
     LinuxGrantTable grants = null;
     try {
-      store = new XenStoreClient(LinuxXenbusTransport.open(xenbus), loop, timeout);
+      LinuxXenbusTransport transport = LinuxXenbusTransport.open(xenbus);
+      int domid;
+      try {
+        // Read once at boot, before the asynchronous client owns the stream.
+        domid = Integer.parseInt(transport.readBeforeStart("domid").strip());
+      } catch (RuntimeException e) {
+        transport.close();
+        throw e;
+      }
+      store = new XenStoreClient(transport, loop, timeout);
       events = LinuxEventChannels.open(loop);
       grants = LinuxGrantTable.open();
-      return new LinuxXenPlatform(loop, store, events, grants);
+      return new LinuxXenPlatform(loop, store, events, grants, domid);
     } catch (IOException | RuntimeException e) {
       if (grants != null) {
         grants.close();

@@ -2,9 +2,17 @@ package io.morgana.xen.linux;
 
 import io.morgana.xen.store.XenStoreException;
 import io.morgana.xen.store.XenStoreTransport;
+import io.morgana.xen.store.wire.MalformedXenStoreMessageException;
 import io.morgana.xen.store.wire.XsError;
+import io.morgana.xen.store.wire.XsFrameDecoder;
+import io.morgana.xen.store.wire.XsMessage;
+import io.morgana.xen.store.wire.XsMessageType;
+import io.morgana.xen.store.wire.XsPayloads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
@@ -43,6 +51,41 @@ public final class LinuxXenbusTransport implements XenStoreTransport {
     this.in = in;
     this.out = out;
     this.closer = closer;
+  }
+
+  /**
+   * Reads one node with a synchronous request and reply, before {@link #start}: the platform's
+   * own {@code domid} at boot, a device call like opening the file rather than a wait on the
+   * kernel loop. Afterwards the client owns the stream.
+   *
+   * @throws XenStoreException if the store answers with an error or the stream breaks
+   */
+  public String readBeforeStart(String path) {
+    if (reader != null) {
+      throw new IllegalStateException("the transport has started");
+    }
+    byte[] request = new XsMessage(XsMessageType.READ, 1, 0, XsPayloads.strings(path)).encode();
+    send(request, 0, request.length);
+    XsFrameDecoder decoder = new XsFrameDecoder();
+    List<XsFrameDecoder.Frame> frames = new ArrayList<>(1);
+    ByteBuffer buf = ByteBuffer.allocate(4096);
+    try {
+      while (frames.isEmpty()) {
+        buf.clear();
+        int n = in.read(buf);
+        if (n < 0) {
+          throw new XenStoreException(XsError.EIO, DEVICE + " ended before the reply to READ " + path);
+        }
+        decoder.feed(buf.array(), 0, n, frames::add);
+      }
+      XsMessage reply = frames.get(0).message();
+      if (reply.type() == XsMessageType.ERROR) {
+        throw new XenStoreException(XsPayloads.parseSingleString(reply.payload()), "READ " + path + " refused by xenstore");
+      }
+      return new String(reply.payload(), StandardCharsets.UTF_8);
+    } catch (IOException | MalformedXenStoreMessageException e) {
+      throw new XenStoreException(XsError.EIO, "READ " + path + " through " + DEVICE + " failed: " + e.getMessage(), e);
+    }
   }
 
   @Override

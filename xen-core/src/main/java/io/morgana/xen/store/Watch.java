@@ -9,7 +9,10 @@ public interface Watch extends AutoCloseable {
   /** The token given at registration. */
   String token();
 
-  /** Removes the watch; no event is delivered after this returns. Does nothing the second time. */
+  /**
+   * Removes the watch: no event is delivered after this returns; {@code XS_UNWATCH} is sent
+   * without waiting for its reply. Does nothing the second time. Any thread.
+   */
   @Override
   void close();
 }

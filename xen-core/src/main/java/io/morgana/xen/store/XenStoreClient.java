@@ -1,6 +1,8 @@
 package io.morgana.xen.store;
 
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.LoopBridge;
+import io.morgana.runtime.Pollable;
 import io.morgana.xen.store.wire.MalformedXenStoreMessageException;
 import io.morgana.xen.store.wire.XsError;
 import io.morgana.xen.store.wire.XsFrameDecoder;
@@ -9,70 +11,91 @@ import io.morgana.xen.store.wire.XsMessage;
 import io.morgana.xen.store.wire.XsMessageType;
 import io.morgana.xen.store.wire.XsPayloads;
 import io.morgana.xen.store.wire.XsWatchEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * The XenStore client of Xen {@code io/xs_wire.h} over any {@link XenStoreTransport}.
+ * The XenStore client of Xen {@code io/xs_wire.h} over any {@link XenStoreTransport}: an
+ * asynchronous state machine confined to the kernel loop, which it joins as a {@link Pollable}.
  *
  * <ul>
- *   <li>Every request gets a fresh non-zero {@code req_id}; replies are routed by {@code req_id},
- *       so several threads may have requests outstanding and replies may come in any order.
- *   <li>{@code XS_WATCH_EVENT}s ({@code req_id 0}) interleave with replies; they are handed to
- *       the watch's listener through {@link EventLoop#execute}.
+ *   <li>Requests are sent on the loop (a call from another thread is handed to it through {@link
+ *       LoopBridge#post}); each gets a fresh non-zero {@code req_id} and a deadline of {@code
+ *       timeout} on the loop's clock. The client never waits for a reply.
+ *   <li>The transport hands received bytes over from whatever thread it receives on — the
+ *       event channel handler of the shared ring, the reader of {@code /dev/xen/xenbus}, the
+ *       in-JVM server — into a queue, and wakes the loop; the loop polls the client, which
+ *       decodes them there. Replies are routed by {@code req_id} (in any order) and complete
+ *       their stage on the loop; {@code XS_WATCH_EVENT}s ({@code req_id 0}) interleave with them
+ *       and run the watch's listener on the loop.
  *   <li>An {@code XS_ERROR} reply becomes a {@link XenStoreException} named by its string.
  *   <li>A malformed reply (unknown type, missing NUL, a type other than the request's) fails
  *       that request with {@link XenStoreProtocolException}; a header whose length exceeds
  *       {@code XENSTORE_PAYLOAD_MAX} breaks the stream, failing every outstanding and later
  *       request. Replies to no outstanding request are counted and dropped.
- *   <li>A request without reply fails with {@link XenStoreTimeoutException} after the timeout:
- *       blocking calls wait at most that long (real time); {@link #request} futures time out on
- *       the loop's clock.
+ *   <li>A request without reply fails with {@link XenStoreTimeoutException} when its deadline
+ *       passes on the loop's clock ({@link #nextDeadlineNanos()}), so under a {@code
+ *       DeterministicLoop} a timeout is virtual time too.
  * </ul>
+ *
+ * {@link #blocking()} is the form for application threads.
  */
-public final class XenStoreClient implements XenStore {
+public final class XenStoreClient implements XenStore, Pollable {
+
+  /** Handed over by the transport: received bytes, or the end of the stream. */
+  private record Closed(Throwable cause) {}
 
   private final XenStoreTransport transport;
   private final EventLoop loop;
+  private final LoopBridge bridge;
   private final Duration timeout;
-  private final ReentrantLock sendLock = new ReentrantLock();
-  private final Object receiveLock = new Object();
   private final XsFrameDecoder decoder = new XsFrameDecoder();
+  private final Queue<Object> inbound = new ConcurrentLinkedQueue<>();
   private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
-  private final Map<String, List<WatchRegistration>> watches = new ConcurrentHashMap<>();
-  private final AtomicInteger nextReqId = new AtomicInteger(1);
+  private final Map<String, List<WatchRegistration>> watches = new HashMap<>(); // loop only
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong unmatched = new AtomicLong();
+  private final EventLoop.Cancellable registration;
+  private final BlockingXenStore blocking;
+  private int nextReqId = 1; // loop only
   private volatile XenStoreException failure;
 
   /**
-   * A client over {@code transport}, delivering watch events on {@code loop}, failing requests
-   * unanswered for {@code timeout}. Starts the transport.
+   * A client over {@code transport} on {@code loop}, failing requests unanswered for {@code
+   * timeout} of the loop's time. Registers with the loop and starts the transport. Any thread.
    */
   public XenStoreClient(XenStoreTransport transport, EventLoop loop, Duration timeout) {
     this.transport = transport;
     this.loop = loop;
+    this.bridge = new LoopBridge(loop);
     this.timeout = timeout;
+    this.blocking = new BlockingXenStore(this, bridge);
+    this.registration = loop.register(this);
     transport.start(new XenStoreTransport.Receiver() {
       @Override
       public void onBytes(byte[] buf, int offset, int length) {
-        receive(buf, offset, length);
+        byte[] copy = new byte[length];
+        System.arraycopy(buf, offset, copy, 0, length);
+        inbound.add(copy);
+        loop.wakeup();
       }
 
       @Override
       public void onClosed(Throwable cause) {
-        fail(new XenStoreException(XsError.EIO, "xenstore connection closed", cause));
+        inbound.add(new Closed(cause));
+        loop.wakeup();
       }
     });
   }
@@ -92,144 +115,115 @@ public final class XenStoreClient implements XenStore {
     return pending.size();
   }
 
-  // ---------------------------------------------------------------- the asynchronous core
-
-  /**
-   * Sends one request; the future completes with the reply (of the request's type) or
-   * exceptionally with a {@link XenStoreException}. It times out {@code timeout} after sending,
-   * on the loop's clock.
-   */
-  public CompletableFuture<XsMessage> request(XsMessageType type, int txId, byte[] payload) {
-    return send(type, txId, payload, true);
+  @Override
+  public BlockingXenStore blocking() {
+    return blocking;
   }
 
-  /** Sends; with {@code loopTimeout} the future times out on the loop's clock (blocking callers wait with a timeout instead). */
-  private CompletableFuture<XsMessage> send(XsMessageType type, int txId, byte[] payload, boolean loopTimeout) {
-    CompletableFuture<XsMessage> f = new CompletableFuture<>();
+  // ---------------------------------------------------------------- the loop side
+
+  @Override
+  public boolean poll(long nowNanos) {
+    boolean worked = false;
+    Object item;
+    while ((item = inbound.poll()) != null) {
+      worked = true;
+      if (item instanceof byte[] bytes) {
+        receive(bytes);
+      } else {
+        fail(new XenStoreException(XsError.EIO, "xenstore connection closed", ((Closed) item).cause()));
+      }
+    }
+    if (!pending.isEmpty()) {
+      for (Pending p : List.copyOf(pending.values())) {
+        if (p.deadline - nowNanos <= 0 && pending.remove(p.reqId, p)) {
+          worked = true;
+          p.future.completeExceptionally(new XenStoreTimeoutException("no reply to " + p.type + " (req_id "
+              + Integer.toUnsignedString(p.reqId) + ") within " + timeout));
+        }
+      }
+    }
+    return worked;
+  }
+
+  @Override
+  public long nextDeadlineNanos() {
+    long next = NO_DEADLINE;
+    for (Pending p : pending.values()) {
+      next = Math.min(next, p.deadline);
+    }
+    return next;
+  }
+
+  /**
+   * Sends one request; the stage completes on the loop with the reply (of the request's type) or
+   * exceptionally with a {@link XenStoreException}, at the latest {@code timeout} after sending.
+   */
+  public CompletableFuture<XsMessage> request(XsMessageType type, int txId, byte[] payload) {
+    return onLoop(() -> send(type, txId, payload));
+  }
+
+  /** Runs {@code op} on the loop; the returned stage completes there with its stage's outcome. */
+  private <T> CompletableFuture<T> onLoop(Supplier<? extends CompletionStage<T>> op) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    bridge.post(() -> {
+      try {
+        op.get().whenComplete((v, e) -> {
+          if (e != null) {
+            f.completeExceptionally(XenStoreException.unwrap(e));
+          } else {
+            f.complete(v);
+          }
+        });
+      } catch (Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    return f;
+  }
+
+  /** On the loop: sends a request. */
+  private CompletableFuture<XsMessage> send(XsMessageType type, int txId, byte[] payload) {
     if (payload.length > transport.maxPayload()) {
-      f.completeExceptionally(new XenStoreException(XsError.E2BIG,
+      return CompletableFuture.failedFuture(new XenStoreException(XsError.E2BIG,
           type + " payload of " + payload.length + " bytes exceeds the limit of " + transport.maxPayload()));
-      return f;
     }
     XenStoreException broken = failure;
     if (broken != null) {
-      f.completeExceptionally(new XenStoreException(broken.errnoName(), type + " not sent: " + broken.getMessage(), broken));
-      return f;
+      return CompletableFuture.failedFuture(
+          new XenStoreException(broken.errnoName(), type + " not sent: " + broken.getMessage(), broken));
     }
+    CompletableFuture<XsMessage> f = new CompletableFuture<>();
     int reqId = nextReqId();
-    Pending p = new Pending(type, reqId, f);
+    Pending p = new Pending(type, reqId, f, loop.nowNanos() + timeout.toNanos());
     pending.put(reqId, p);
-    broken = failure;
-    if (broken != null) {
-      pending.remove(reqId);
-      f.completeExceptionally(new XenStoreException(broken.errnoName(), type + " not sent: " + broken.getMessage(), broken));
-      return f;
-    }
     byte[] bytes = new XsMessage(type, reqId, txId, payload).encode();
-    sendLock.lock();
     try {
       transport.send(bytes, 0, bytes.length);
     } catch (RuntimeException e) {
       pending.remove(reqId);
       f.completeExceptionally(e instanceof XenStoreException x ? x
           : new XenStoreException(XsError.EIO, "sending " + type + " failed", e));
-      return f;
-    } finally {
-      sendLock.unlock();
-    }
-    if (loopTimeout && !f.isDone()) {
-      EventLoop.Cancellable timer = loop.schedule(loop.nowNanos() + timeout.toNanos(), () -> {
-        if (pending.remove(reqId, p)) {
-          f.completeExceptionally(timedOut(type, reqId));
-        }
-      });
-      f.whenComplete((m, e) -> timer.cancel());
     }
     return f;
   }
 
   private int nextReqId() {
     while (true) {
-      int id = nextReqId.getAndIncrement();
+      int id = nextReqId++;
       if (id != 0 && !pending.containsKey(id)) {
         return id;
       }
     }
   }
 
-  private XenStoreTimeoutException timedOut(XsMessageType type, int reqId) {
-    return new XenStoreTimeoutException(
-        "no reply to " + type + " (req_id " + Integer.toUnsignedString(reqId) + ") within " + timeout);
-  }
-
-  private XsMessage call(XsMessageType type, int txId, byte[] payload) {
-    CompletableFuture<XsMessage> f = send(type, txId, payload, false);
-    try {
-      if (!f.isDone() && loop.inLoop()) {
-        awaitOnLoop(f);
-      }
-      return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      f.completeExceptionally(new XenStoreTimeoutException("gave up"));
-      pending.values().removeIf(p -> p.future == f);
-      throw new XenStoreTimeoutException("no reply to " + type + " within " + timeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      pending.values().removeIf(p -> p.future == f);
-      throw new XenStoreException(XsError.EIO, "interrupted waiting for " + type, e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof XenStoreException x) {
-        // Rethrow as a fresh exception of the same kind so the caller's stack is in the trace.
-        throw rethrown(x);
-      }
-      throw new XenStoreException(XsError.EIO, type + " failed", e.getCause());
-    }
-  }
-
-  /**
-   * A blocking call on the loop thread: the transport's notification handler cannot run while we
-   * wait, so poll the transport until the reply is there or the timeout passes.
-   */
-  private void awaitOnLoop(CompletableFuture<XsMessage> f)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!f.isDone()) {
-      transport.poll();
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new TimeoutException();
-      }
-      try {
-        f.get(Math.min(left, 200_000L), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        // poll again
-      }
-    }
-  }
-
-  private static XenStoreException rethrown(XenStoreException x) {
-    XenStoreException r;
-    if (x instanceof XenStoreTimeoutException) {
-      r = new XenStoreTimeoutException(x.getMessage().substring("ETIMEDOUT: ".length()));
-    } else if (x instanceof XenStoreProtocolException) {
-      r = new XenStoreProtocolException(x.getMessage().substring("EIO: ".length()), x.getCause());
-    } else {
-      r = new XenStoreException(x.errnoName(), x.getMessage().substring(x.errnoName().length() + 2), x.getCause());
-    }
-    return r;
-  }
-
-  // ---------------------------------------------------------------- receiving
-
-  private void receive(byte[] buf, int offset, int length) {
+  private void receive(byte[] bytes) {
     List<XsFrameDecoder.Frame> frames = new ArrayList<>(2);
     MalformedXenStoreMessageException broken = null;
-    synchronized (receiveLock) {
-      try {
-        decoder.feed(buf, offset, length, frames::add);
-      } catch (MalformedXenStoreMessageException e) {
-        broken = e;
-      }
+    try {
+      decoder.feed(bytes, 0, bytes.length, frames::add);
+    } catch (MalformedXenStoreMessageException e) {
+      broken = e;
     }
     for (XsFrameDecoder.Frame f : frames) {
       dispatch(f);
@@ -309,16 +303,14 @@ public final class XenStoreClient implements XenStore {
       return;
     }
     boolean any = false;
-    for (WatchRegistration r : regs) {
+    for (WatchRegistration r : List.copyOf(regs)) {
       if (!related(ev.path(), r.path)) {
         continue; // the same token on another path: not this watch's event
       }
       any = true;
-      loop.execute(() -> {
-        if (r.active) {
-          r.listener.onEvent(ev.path(), ev.token());
-        }
-      });
+      if (r.active) {
+        r.listener.onEvent(ev.path(), ev.token());
+      }
     }
     if (!any) {
       unmatched.incrementAndGet();
@@ -366,213 +358,263 @@ public final class XenStoreClient implements XenStore {
   // ---------------------------------------------------------------- operations
 
   @Override
-  public byte[] readBytes(String path) {
-    return readBytes(0, path);
+  public CompletionStage<byte[]> readBytes(String path) {
+    return onLoop(() -> readBytes(0, path));
   }
 
   @Override
-  public void write(String path, byte[] value) {
-    write(0, path, value);
+  public CompletionStage<Void> write(String path, byte[] value) {
+    return onLoop(() -> write(0, path, value));
   }
 
   @Override
-  public void mkdir(String path) {
-    simple(XsMessageType.MKDIR, 0, XsPayloads.strings(XenStorePaths.check(path)));
+  public CompletionStage<Void> mkdir(String path) {
+    return onLoop(() -> simple(XsMessageType.MKDIR, 0, XsPayloads.strings(XenStorePaths.check(path))));
   }
 
   @Override
-  public void rm(String path) {
-    simple(XsMessageType.RM, 0, XsPayloads.strings(XenStorePaths.check(path)));
+  public CompletionStage<Void> rm(String path) {
+    return onLoop(() -> simple(XsMessageType.RM, 0, XsPayloads.strings(XenStorePaths.check(path))));
   }
 
   @Override
-  public List<String> directory(String path) {
-    return directory(0, path);
+  public CompletionStage<List<String>> directory(String path) {
+    return onLoop(() -> directory(0, path));
   }
 
   @Override
-  public List<Permission> getPerms(String path) {
-    return getPerms(0, path);
+  public CompletionStage<List<Permission>> getPerms(String path) {
+    return onLoop(() -> getPerms(0, path));
   }
 
   @Override
-  public void setPerms(String path, List<Permission> perms) {
-    setPerms(0, path, perms);
+  public CompletionStage<Void> setPerms(String path, List<Permission> perms) {
+    return onLoop(() -> setPerms(0, path, perms));
   }
 
   @Override
-  public String getDomainPath(int domid) {
-    XsMessage r = call(XsMessageType.GET_DOMAIN_PATH, 0, XsPayloads.strings(Integer.toString(domid)));
-    return singleString(r);
+  public CompletionStage<String> getDomainPath(int domid) {
+    return onLoop(() -> send(XsMessageType.GET_DOMAIN_PATH, 0, XsPayloads.strings(Integer.toString(domid)))
+        .thenApply(this::singleString));
   }
 
   @Override
-  public Watch watch(String path, String token, WatchListener listener) {
-    XenStorePaths.check(path);
-    if (token.isEmpty() || token.indexOf('\0') >= 0) {
-      throw new XenStoreException(XsError.EINVAL, "watch token must be non-empty and without NUL");
-    }
-    WatchRegistration reg = new WatchRegistration(path, token, listener);
-    watches.computeIfAbsent(token, t -> new CopyOnWriteArrayList<>()).add(reg);
-    try {
-      simple(XsMessageType.WATCH, 0, XsPayloads.strings(path, token));
-    } catch (RuntimeException e) {
-      reg.active = false;
-      removeRegistration(reg);
-      throw e;
-    }
-    return reg;
+  public CompletionStage<Watch> watch(String path, String token, WatchListener listener) {
+    return onLoop(() -> {
+      XenStorePaths.check(path);
+      if (token.isEmpty() || token.indexOf('\0') >= 0) {
+        throw new XenStoreException(XsError.EINVAL, "watch token must be non-empty and without NUL");
+      }
+      // Registered before the request: the first event follows the reply at once.
+      WatchRegistration reg = new WatchRegistration(path, token, listener);
+      watches.computeIfAbsent(token, t -> new ArrayList<>()).add(reg);
+      return simple(XsMessageType.WATCH, 0, XsPayloads.strings(path, token)).handle((ok, e) -> {
+        if (e != null) {
+          reg.active = false;
+          removeRegistration(reg);
+          throw XenStoreException.propagate(XenStoreException.unwrap(e));
+        }
+        return (Watch) reg;
+      });
+    });
   }
 
   private void removeRegistration(WatchRegistration reg) {
-    watches.computeIfPresent(reg.token, (t, list) -> {
+    List<WatchRegistration> list = watches.get(reg.token);
+    if (list != null) {
       list.remove(reg);
-      return list.isEmpty() ? null : list;
+      if (list.isEmpty()) {
+        watches.remove(reg.token);
+      }
+    }
+  }
+
+  @Override
+  public CompletionStage<XenStoreTransaction> startTransaction() {
+    return onLoop(this::startTransactionOnLoop);
+  }
+
+  private CompletableFuture<XenStoreTransaction> startTransactionOnLoop() {
+    return send(XsMessageType.TRANSACTION_START, 0, XsPayloads.strings("")).thenApply(r -> {
+      String id = singleString(r);
+      try {
+        long v = Long.parseLong(id);
+        if (v <= 0 || v > 0xffff_ffffL) {
+          throw new NumberFormatException();
+        }
+        return new Tx((int) v);
+      } catch (NumberFormatException e) {
+        malformed.incrementAndGet();
+        throw new XenStoreProtocolException("TRANSACTION_START reply \"" + id + "\" is not a transaction id", e);
+      }
     });
   }
 
   @Override
-  public XenStoreTransaction startTransaction() {
-    XsMessage r = call(XsMessageType.TRANSACTION_START, 0, XsPayloads.strings(""));
-    String id = singleString(r);
-    try {
-      long v = Long.parseLong(id);
-      if (v <= 0 || v > 0xffff_ffffL) {
-        throw new NumberFormatException();
-      }
-      return new Tx((int) v);
-    } catch (NumberFormatException e) {
-      malformed.incrementAndGet();
-      throw new XenStoreProtocolException("TRANSACTION_START reply \"" + id + "\" is not a transaction id", e);
-    }
+  public <T> CompletionStage<T> transaction(Function<XenStoreTransaction, ? extends CompletionStage<T>> body) {
+    return onLoop(() -> attempt(body, 1, null));
   }
 
-  @Override
-  public <T> T transaction(TransactionBody<T> body) {
-    XenStoreException last = null;
-    for (int attempt = 1; attempt <= TRANSACTION_ATTEMPTS; attempt++) {
-      Tx tx = (Tx) startTransaction();
-      T result;
-      try {
-        result = body.run(tx);
-      } catch (RuntimeException | Error e) {
-        abortQuietly(tx, e);
-        throw e;
+  /** One attempt of a transaction, composed on the loop: start, body, commit; again on EAGAIN. */
+  private <T> CompletableFuture<T> attempt(
+      Function<XenStoreTransaction, ? extends CompletionStage<T>> body, int attempt, XenStoreException last) {
+    if (attempt > TRANSACTION_ATTEMPTS) {
+      return CompletableFuture.failedFuture(new XenStoreException(XsError.EAGAIN,
+          "transaction conflicted " + TRANSACTION_ATTEMPTS + " times; giving up", last));
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    startTransactionOnLoop().whenComplete((tx, startFailure) -> {
+      if (startFailure != null) {
+        result.completeExceptionally(XenStoreException.unwrap(startFailure));
+        return;
       }
+      CompletionStage<T> stage;
       try {
-        tx.commit();
-        return result;
-      } catch (XenStoreException e) {
-        if (e.error() != XsError.EAGAIN || e instanceof XenStoreProtocolException
-            || e instanceof XenStoreTimeoutException) {
-          throw e;
+        stage = body.apply(tx);
+      } catch (Throwable t) {
+        stage = CompletableFuture.failedFuture(t);
+      }
+      stage.whenComplete((value, bodyFailure) -> {
+        if (bodyFailure != null) {
+          Throwable cause = XenStoreException.unwrap(bodyFailure);
+          tx.abort().whenComplete((x, abortFailure) -> {
+            if (abortFailure != null) {
+              cause.addSuppressed(XenStoreException.unwrap(abortFailure));
+            }
+            result.completeExceptionally(cause);
+          });
+          return;
         }
-        last = e;
-      }
-    }
-    throw new XenStoreException(XsError.EAGAIN,
-        "transaction conflicted " + TRANSACTION_ATTEMPTS + " times; giving up", last);
+        tx.commit().whenComplete((x, commitFailure) -> {
+          if (commitFailure == null) {
+            result.complete(value);
+            return;
+          }
+          Throwable c = XenStoreException.unwrap(commitFailure);
+          if (c instanceof XenStoreException xe && xe.error() == XsError.EAGAIN
+              && !(xe instanceof XenStoreProtocolException) && !(xe instanceof XenStoreTimeoutException)) {
+            attempt(body, attempt + 1, xe).whenComplete((v, e) -> {
+              if (e != null) {
+                result.completeExceptionally(XenStoreException.unwrap(e));
+              } else {
+                result.complete(v);
+              }
+            });
+          } else {
+            result.completeExceptionally(c);
+          }
+        });
+      });
+    });
+    return result;
   }
 
-  private static void abortQuietly(Tx tx, Throwable cause) {
-    try {
-      tx.abort();
-    } catch (RuntimeException e) {
-      cause.addSuppressed(e);
-    }
-  }
-
+  /**
+   * Closes the connection: later and outstanding requests fail, watches stop, the transport is
+   * closed and the client leaves the loop. Any thread, also after the loop stopped.
+   */
   @Override
   public void close() {
-    fail(new XenStoreException(XsError.EIO, "xenstore client closed"));
-    for (List<WatchRegistration> list : watches.values()) {
-      for (WatchRegistration r : list) {
-        r.active = false;
-      }
+    XenStoreException closed = new XenStoreException(XsError.EIO, "xenstore client closed");
+    if (failure == null) {
+      failure = closed;
     }
-    watches.clear();
     transport.close();
-  }
-
-  private byte[] readBytes(int txId, String path) {
-    return call(XsMessageType.READ, txId, XsPayloads.strings(XenStorePaths.check(path))).payload();
-  }
-
-  private void write(int txId, String path, byte[] value) {
-    simple(XsMessageType.WRITE, txId, XsPayloads.pathAndValue(XenStorePaths.check(path), value));
-  }
-
-  private List<String> directory(int txId, String path) {
-    XenStorePaths.check(path);
-    try {
-      return strings(call(XsMessageType.DIRECTORY, txId, XsPayloads.strings(path)));
-    } catch (XenStoreException e) {
-      if (e.error() != XsError.E2BIG || !e.errnoName().equals("E2BIG")) {
-        throw e;
+    registration.cancel();
+    bridge.post(() -> {
+      fail(closed);
+      for (List<WatchRegistration> list : watches.values()) {
+        for (WatchRegistration r : list) {
+          r.active = false;
+        }
       }
-    }
-    return directoryParts(txId, path);
+      watches.clear();
+    });
+  }
+
+  private CompletableFuture<byte[]> readBytes(int txId, String path) {
+    return send(XsMessageType.READ, txId, XsPayloads.strings(XenStorePaths.check(path))).thenApply(XsMessage::payload);
+  }
+
+  private CompletableFuture<Void> write(int txId, String path, byte[] value) {
+    return simple(XsMessageType.WRITE, txId, XsPayloads.pathAndValue(XenStorePaths.check(path), value));
+  }
+
+  private CompletableFuture<List<String>> directory(int txId, String path) {
+    XenStorePaths.check(path);
+    return send(XsMessageType.DIRECTORY, txId, XsPayloads.strings(path)).handle((r, e) -> {
+      if (e == null) {
+        return CompletableFuture.completedFuture(strings(r));
+      }
+      Throwable c = XenStoreException.unwrap(e);
+      if (c instanceof XenStoreException x && x.error() == XsError.E2BIG && x.errnoName().equals("E2BIG")) {
+        return directoryParts(txId, path, 0);
+      }
+      throw XenStoreException.propagate(c);
+    }).thenCompose(Function.identity());
   }
 
   /** {@code XS_DIRECTORY_PART}: {@code gencount\0child\0...\0} pieces, restarted if the generation moves. */
-  private List<String> directoryParts(int txId, String path) {
-    for (int attempt = 0; attempt < TRANSACTION_ATTEMPTS; attempt++) {
-      List<String> out = new ArrayList<>();
-      String generation = null;
-      int offset = 0;
-      boolean restart = false;
-      while (true) {
-        XsMessage r = call(XsMessageType.DIRECTORY_PART, txId, XsPayloads.strings(path, Integer.toString(offset)));
-        List<String> parts = strings(r);
-        if (parts.isEmpty()) {
-          malformed.incrementAndGet();
-          throw new XenStoreProtocolException("DIRECTORY_PART reply without generation", null);
-        }
-        if (generation == null) {
-          generation = parts.get(0);
-        } else if (!generation.equals(parts.get(0))) {
-          restart = true;
-          break;
-        }
-        // A reply ends with an empty string (an extra NUL) when the listing is complete.
-        List<String> children = parts.subList(1, parts.size());
-        boolean last = !children.isEmpty() && children.get(children.size() - 1).isEmpty();
-        for (String c : children) {
-          if (!c.isEmpty()) {
-            out.add(c);
-            offset += c.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+  private CompletableFuture<List<String>> directoryParts(int txId, String path, int attempt) {
+    if (attempt >= TRANSACTION_ATTEMPTS) {
+      return CompletableFuture.failedFuture(
+          new XenStoreException(XsError.EAGAIN, "directory " + path + " kept changing while listed"));
+    }
+    return directoryPart(txId, path, null, 0, new ArrayList<>())
+        .thenCompose(out -> out == null ? directoryParts(txId, path, attempt + 1) : CompletableFuture.completedFuture(out));
+  }
+
+  /** One piece and the pieces after it; {@code null} when the generation moved (restart). */
+  private CompletableFuture<List<String>> directoryPart(
+      int txId, String path, String generation, int offset, List<String> out) {
+    return send(XsMessageType.DIRECTORY_PART, txId, XsPayloads.strings(path, Integer.toString(offset)))
+        .thenCompose(r -> {
+          List<String> parts = strings(r);
+          if (parts.isEmpty()) {
+            malformed.incrementAndGet();
+            throw new XenStoreProtocolException("DIRECTORY_PART reply without generation", null);
           }
-        }
-        if (last || children.isEmpty()) {
-          return out;
-        }
-      }
-      if (!restart) {
-        return out;
-      }
-    }
-    throw new XenStoreException(XsError.EAGAIN, "directory " + path + " kept changing while listed");
+          if (generation != null && !generation.equals(parts.get(0))) {
+            return CompletableFuture.completedFuture(null);
+          }
+          // A reply ends with an empty string (an extra NUL) when the listing is complete.
+          List<String> children = parts.subList(1, parts.size());
+          boolean last = !children.isEmpty() && children.get(children.size() - 1).isEmpty();
+          int next = offset;
+          for (String c : children) {
+            if (!c.isEmpty()) {
+              out.add(c);
+              next += c.getBytes(StandardCharsets.UTF_8).length + 1;
+            }
+          }
+          if (last || children.isEmpty()) {
+            return CompletableFuture.completedFuture(out);
+          }
+          return directoryPart(txId, path, parts.get(0), next, out);
+        });
   }
 
-  private List<Permission> getPerms(int txId, String path) {
-    List<String> s = strings(call(XsMessageType.GET_PERMS, txId, XsPayloads.strings(XenStorePaths.check(path))));
-    List<Permission> out = new ArrayList<>(s.size());
-    for (String p : s) {
-      try {
-        out.add(Permission.parse(p));
-      } catch (IllegalArgumentException e) {
+  private CompletableFuture<List<Permission>> getPerms(int txId, String path) {
+    return send(XsMessageType.GET_PERMS, txId, XsPayloads.strings(XenStorePaths.check(path))).thenApply(r -> {
+      List<String> s = strings(r);
+      List<Permission> out = new ArrayList<>(s.size());
+      for (String p : s) {
+        try {
+          out.add(Permission.parse(p));
+        } catch (IllegalArgumentException e) {
+          malformed.incrementAndGet();
+          throw new XenStoreProtocolException("GET_PERMS reply: " + e.getMessage(), e);
+        }
+      }
+      if (out.isEmpty()) {
         malformed.incrementAndGet();
-        throw new XenStoreProtocolException("GET_PERMS reply: " + e.getMessage(), e);
+        throw new XenStoreProtocolException("GET_PERMS reply without an owner entry", null);
       }
-    }
-    if (out.isEmpty()) {
-      malformed.incrementAndGet();
-      throw new XenStoreProtocolException("GET_PERMS reply without an owner entry", null);
-    }
-    return out;
+      return out;
+    });
   }
 
-  private void setPerms(int txId, String path, List<Permission> perms) {
+  private CompletableFuture<Void> setPerms(int txId, String path, List<Permission> perms) {
     if (perms.isEmpty()) {
       throw new XenStoreException(XsError.EINVAL, "a permission list needs at least the owner entry");
     }
@@ -581,17 +623,19 @@ public final class XenStoreClient implements XenStore {
     for (Permission p : perms) {
       fields.add(p.toString());
     }
-    simple(XsMessageType.SET_PERMS, txId, XsPayloads.strings(fields));
+    return simple(XsMessageType.SET_PERMS, txId, XsPayloads.strings(fields));
   }
 
-  private void simple(XsMessageType type, int txId, byte[] payload) {
-    XsMessage r = call(type, txId, payload);
-    try {
-      XsPayloads.parseOk(r.payload());
-    } catch (MalformedXenStoreMessageException e) {
-      malformed.incrementAndGet();
-      throw new XenStoreProtocolException("reply to " + type + ": " + e.getMessage(), e);
-    }
+  private CompletableFuture<Void> simple(XsMessageType type, int txId, byte[] payload) {
+    return send(type, txId, payload).thenApply(r -> {
+      try {
+        XsPayloads.parseOk(r.payload());
+        return null;
+      } catch (MalformedXenStoreMessageException e) {
+        malformed.incrementAndGet();
+        throw new XenStoreProtocolException("reply to " + type + ": " + e.getMessage(), e);
+      }
+    });
   }
 
   private List<String> strings(XsMessage r) {
@@ -612,7 +656,7 @@ public final class XenStoreClient implements XenStore {
     }
   }
 
-  private record Pending(XsMessageType type, int reqId, CompletableFuture<XsMessage> future) {}
+  private record Pending(XsMessageType type, int reqId, CompletableFuture<XsMessage> future, long deadline) {}
 
   private final class WatchRegistration implements Watch {
     final String path;
@@ -642,16 +686,18 @@ public final class XenStoreClient implements XenStore {
         return;
       }
       active = false;
-      removeRegistration(this);
-      if (failure == null) {
-        simple(XsMessageType.UNWATCH, 0, XsPayloads.strings(path, token));
-      }
+      bridge.post(() -> {
+        removeRegistration(this);
+        if (failure == null) {
+          send(XsMessageType.UNWATCH, 0, XsPayloads.strings(path, token)); // the reply is not awaited
+        }
+      });
     }
   }
 
   private final class Tx implements XenStoreTransaction {
     private final int id;
-    private boolean ended;
+    private boolean ended; // loop only
 
     Tx(int id) {
       this.id = id;
@@ -663,54 +709,58 @@ public final class XenStoreClient implements XenStore {
     }
 
     @Override
-    public byte[] readBytes(String path) {
-      return XenStoreClient.this.readBytes(live(), path);
+    public CompletionStage<byte[]> readBytes(String path) {
+      return onLoop(() -> XenStoreClient.this.readBytes(live(), path));
     }
 
     @Override
-    public void write(String path, byte[] value) {
-      XenStoreClient.this.write(live(), path, value);
+    public CompletionStage<Void> write(String path, byte[] value) {
+      return onLoop(() -> XenStoreClient.this.write(live(), path, value));
     }
 
     @Override
-    public void mkdir(String path) {
-      simple(XsMessageType.MKDIR, live(), XsPayloads.strings(XenStorePaths.check(path)));
+    public CompletionStage<Void> mkdir(String path) {
+      return onLoop(() -> simple(XsMessageType.MKDIR, live(), XsPayloads.strings(XenStorePaths.check(path))));
     }
 
     @Override
-    public void rm(String path) {
-      simple(XsMessageType.RM, live(), XsPayloads.strings(XenStorePaths.check(path)));
+    public CompletionStage<Void> rm(String path) {
+      return onLoop(() -> simple(XsMessageType.RM, live(), XsPayloads.strings(XenStorePaths.check(path))));
     }
 
     @Override
-    public List<String> directory(String path) {
-      return XenStoreClient.this.directory(live(), path);
+    public CompletionStage<List<String>> directory(String path) {
+      return onLoop(() -> XenStoreClient.this.directory(live(), path));
     }
 
     @Override
-    public List<Permission> getPerms(String path) {
-      return XenStoreClient.this.getPerms(live(), path);
+    public CompletionStage<List<Permission>> getPerms(String path) {
+      return onLoop(() -> XenStoreClient.this.getPerms(live(), path));
     }
 
     @Override
-    public void setPerms(String path, List<Permission> perms) {
-      XenStoreClient.this.setPerms(live(), path, perms);
+    public CompletionStage<Void> setPerms(String path, List<Permission> perms) {
+      return onLoop(() -> XenStoreClient.this.setPerms(live(), path, perms));
     }
 
     @Override
-    public void commit() {
-      int txId = live();
-      ended = true;
-      simple(XsMessageType.TRANSACTION_END, txId, XsPayloads.strings("T"));
+    public CompletionStage<Void> commit() {
+      return onLoop(() -> {
+        int txId = live();
+        ended = true;
+        return simple(XsMessageType.TRANSACTION_END, txId, XsPayloads.strings("T"));
+      });
     }
 
     @Override
-    public void abort() {
-      if (ended) {
-        return;
-      }
-      ended = true;
-      simple(XsMessageType.TRANSACTION_END, id, XsPayloads.strings("F"));
+    public CompletionStage<Void> abort() {
+      return onLoop(() -> {
+        if (ended) {
+          return CompletableFuture.completedFuture(null);
+        }
+        ended = true;
+        return simple(XsMessageType.TRANSACTION_END, id, XsPayloads.strings("F"));
+      });
     }
 
     private int live() {

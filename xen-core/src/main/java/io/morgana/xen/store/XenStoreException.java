@@ -46,4 +46,29 @@ public class XenStoreException extends RuntimeException {
   public XsError error() {
     return error;
   }
+
+  /** Whether the server said the node does not exist (an {@code ENOENT} reply, not a local failure). */
+  public boolean isNoSuchNode() {
+    return error == XsError.ENOENT && !(this instanceof XenStoreTimeoutException)
+        && !(this instanceof XenStoreProtocolException);
+  }
+
+  /** The failure inside a {@link java.util.concurrent.CompletionException} (or the throwable itself). */
+  public static Throwable unwrap(Throwable t) {
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** {@code t} as an unchecked exception to rethrow from a stage's function. */
+  public static RuntimeException propagate(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    if (t instanceof Error err) {
+      throw err;
+    }
+    return new java.util.concurrent.CompletionException(t);
+  }
 }

@@ -4,10 +4,8 @@ import io.morgana.xen.store.wire.MalformedXenStoreMessageException;
 import io.morgana.xen.store.wire.XenStoreRingPage;
 import io.morgana.xen.store.wire.XsError;
 import java.lang.foreign.MemorySegment;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -18,16 +16,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Wire the event channel in two directions: {@code notifyPeer} sends a notification to the
  * store (e.g. {@code EventChannels.notify(port)}), and the platform calls {@link #onEvent()}
- * whenever the store's port fires (from any thread). {@link #send} blocks while {@code req[]} is
- * full, at most {@code stallTimeout}, waiting for the store to consume.
+ * whenever the store's port fires (from any thread). {@link #send} never waits: what does not fit
+ * in {@code req[]} is queued and written by {@link #onEvent()} as the store consumes.
  */
 public final class XenStoreRingTransport implements XenStoreTransport {
 
   private final XenStoreRingPage page;
   private final Runnable notifyPeer;
-  private final Duration stallTimeout;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition consumed = lock.newCondition();
+  /** Request bytes not in {@code req[]} yet, in order (guarded by lock). */
+  private final ArrayDeque<byte[]> outgoing = new ArrayDeque<>();
+  private int headOffset;
   private final AtomicInteger wip = new AtomicInteger();
   private final byte[] chunk = new byte[XenStoreRingPage.RING_SIZE];
   private volatile Receiver receiver;
@@ -35,10 +34,9 @@ public final class XenStoreRingTransport implements XenStoreTransport {
   private volatile Throwable failure;
 
   /** A transport over {@code page} (at least 2076 bytes), notifying the store with {@code notifyPeer}. */
-  public XenStoreRingTransport(MemorySegment page, Runnable notifyPeer, Duration stallTimeout) {
+  public XenStoreRingTransport(MemorySegment page, Runnable notifyPeer) {
     this.page = XenStoreRingPage.wrap(page);
     this.notifyPeer = notifyPeer;
-    this.stallTimeout = stallTimeout;
   }
 
   @Override
@@ -47,61 +45,54 @@ public final class XenStoreRingTransport implements XenStoreTransport {
     onEvent();
   }
 
+  /**
+   * Puts the message into {@code req[]} as far as it fits and queues the rest, which {@link
+   * #onEvent()} writes as the store consumes: never waits (the client sends on the kernel loop).
+   */
   @Override
   public void send(byte[] message, int offset, int length) {
-    int done = 0;
-    long deadline = System.nanoTime() + stallTimeout.toNanos();
-    while (done < length) {
+    lock.lock();
+    try {
       check();
-      int n;
-      lock.lock();
-      try {
+      byte[] copy = new byte[length];
+      System.arraycopy(message, offset, copy, 0, length);
+      outgoing.add(copy);
+    } finally {
+      lock.unlock();
+    }
+    flushOutgoing();
+  }
+
+  /** Writes queued request bytes while {@code req[]} has room; notifies the store if any went in. */
+  private void flushOutgoing() {
+    boolean wrote = false;
+    lock.lock();
+    try {
+      while (!closed && !outgoing.isEmpty()) {
         int server = page.get(XenStoreRingPage.ERROR_OFFSET);
         if (server != XenStoreRingPage.ERROR_NONE) {
           throw new XenStoreException(XsError.EIO, "xenstore reported ring error " + server);
         }
-        n = page.writeRequest(message, offset + done, length - done);
-      } catch (MalformedXenStoreMessageException e) {
-        fail(e);
-        throw new XenStoreException(XsError.EIO, "xenstore ring broken: " + e.getMessage(), e);
-      } finally {
-        lock.unlock();
-      }
-      done += n;
-      if (n > 0) {
-        notifyPeer.run();
-      }
-      if (done < length) {
-        awaitSpace(deadline);
-      }
-    }
-  }
-
-  private void awaitSpace(long deadline) {
-    lock.lock();
-    try {
-      while (true) {
-        check();
-        try {
-          if (page.requestsPending() < XenStoreRingPage.RING_SIZE) {
-            return;
-          }
-        } catch (MalformedXenStoreMessageException e) {
-          fail(e);
-          throw new XenStoreException(XsError.EIO, "xenstore ring broken: " + e.getMessage(), e);
+        byte[] head = outgoing.peek();
+        int n = page.writeRequest(head, headOffset, head.length - headOffset);
+        if (n <= 0) {
+          break;
         }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new XenStoreTimeoutException("xenstore request ring stayed full for " + stallTimeout);
+        wrote = true;
+        headOffset += n;
+        if (headOffset == head.length) {
+          outgoing.poll();
+          headOffset = 0;
         }
-        // The store's notification may be queued behind us on our own loop: look again every ms.
-        consumed.await(Math.min(left, 1_000_000L), TimeUnit.NANOSECONDS);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new XenStoreException(XsError.EIO, "interrupted waiting for xenstore ring space", e);
+    } catch (MalformedXenStoreMessageException e) {
+      fail(e);
+      throw new XenStoreException(XsError.EIO, "xenstore ring broken: " + e.getMessage(), e);
     } finally {
       lock.unlock();
+    }
+    if (wrote) {
+      notifyPeer.run();
     }
   }
 
@@ -151,11 +142,12 @@ public final class XenStoreRingTransport implements XenStoreTransport {
     } catch (MalformedXenStoreMessageException e) {
       fail(e);
     }
-    lock.lock();
-    try {
-      consumed.signalAll();
-    } finally {
-      lock.unlock();
+    if (!closed) {
+      try {
+        flushOutgoing();
+      } catch (XenStoreException e) {
+        // fail() has reported the broken ring to the receiver.
+      }
     }
   }
 
@@ -177,12 +169,6 @@ public final class XenStoreRingTransport implements XenStoreTransport {
       return;
     }
     closed = true;
-    lock.lock();
-    try {
-      consumed.signalAll();
-    } finally {
-      lock.unlock();
-    }
     Receiver r = receiver;
     if (r != null) {
       r.onClosed(null);

@@ -13,18 +13,14 @@ public interface XenStoreTransport extends AutoCloseable {
   void start(Receiver receiver);
 
   /**
-   * Sends one whole message; blocks while the transport is full.
+   * Sends one whole message without waiting (the client sends on the kernel loop): what does not
+   * fit yet is queued by the transport.
    *
    * @throws XenStoreException ({@code EIO}) if the transport is closed or broken
    */
   void send(byte[] message, int offset, int length);
 
-  /**
-   * Picks up received bytes without waiting for a notification. A transport that learns of
-   * replies only through a handler on the kernel loop (the shared ring's event channel)
-   * implements it, so that a blocking call made on that very loop can still see its reply. Any
-   * thread.
-   */
+  /** Picks up received bytes without waiting for a notification (tests, benchmarks). Any thread. */
   default void poll() {}
 
   /** The largest payload this transport carries: 4096, or 4080 through {@code /dev/xen/xenbus}. */

@@ -1,10 +1,12 @@
 package io.morgana.xen.xenbus;
 
 import io.morgana.xen.store.XenStoreTransaction;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What a frontend driver (netfront, blkfront, console) does at each step of the handshake run by
- * {@link XenbusFrontend}. Every callback runs on the kernel loop.
+ * {@link XenbusFrontend}. Every callback runs on the kernel loop and never waits: steps that talk
+ * to XenStore return the stage of that conversation, and the handshake goes on when it completes.
  */
 public interface FrontendDriver {
 
@@ -17,12 +19,16 @@ public interface FrontendDriver {
   /**
    * Writes the transport keys ({@code ring-ref}, {@code event-channel}, features...) below {@code
    * frontendPath} in {@code tx}; the frontend writes {@code state = Initialised} in the same
-   * transaction. May run more than once (the transaction is retried on {@code EAGAIN}): only write.
+   * transaction once the returned stage completes. May run more than once (the transaction is
+   * retried on {@code EAGAIN}): only write.
    */
-  void publish(XenStoreTransaction tx, String frontendPath);
+  CompletionStage<Void> publish(XenStoreTransaction tx, String frontendPath);
 
-  /** The backend is Connected: read its keys below {@code backendPath} and start using the rings. */
-  void connect(String backendPath);
+  /**
+   * The backend is Connected: read its keys below {@code backendPath} and start using the rings;
+   * the frontend writes {@code state = Connected} when the stage completes.
+   */
+  CompletionStage<Void> connect(String backendPath);
 
   /**
    * The connection ended (backend closing or gone, or we close): stop, end grants, close ports.

@@ -1,34 +1,43 @@
 package io.morgana.xen.xenbus;
 
+import static io.morgana.xen.xenbus.Handshake.DONE;
+
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.LoopBridge;
 import io.morgana.xen.store.Watch;
 import io.morgana.xen.store.XenStore;
 import io.morgana.xen.store.XenStoreException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The backend half of the xenbus handshake (Xen {@code io/xenbus.h}; Linux {@code
  * xen-blkback/xenbus.c frontend_changed}, {@code xen-netback/xenbus.c}) for the device at
- * {@code /local/domain/<be>/backend/<type>/<fe>/<id>}. It advertises its features with {@code
- * state = InitWait}, watches {@code <frontend>/state} and moves:
+ * {@code /local/domain/<be>/backend/<type>/<fe>/<id>}: a loop-confined state machine driven by
+ * the watch on {@code <frontend>/state}. It advertises its features with {@code state =
+ * InitWait}, then, re-reading the frontend's state at each event:
  *
  * <ul>
  *   <li>frontend Initialised or Connected while we are InitWait: {@link BackendDriver#connect},
- *       {@code state = Connected} (a driver that throws makes us Closing);
+ *       {@code state = Connected} (a driver that refuses makes us Closing);
  *   <li>frontend Closing: {@code state = Closing}; frontend Closed or gone: {@link
  *       BackendDriver#disconnect}, {@code state = Closed};
  *   <li>frontend Initialising while we are Closed (it re-initialises): InitWait again.
  * </ul>
  *
  * {@link #close()} takes the backend away (Closing, then Closed once the frontend closed) and
- * {@link #restart()} brings it back (InitWait): the frontend then connects again.
+ * {@link #restart()} brings it back (InitWait): the frontend then connects again. Every XenStore
+ * step is asynchronous; public methods may be called from any thread and hand their work to the
+ * loop.
  */
 public final class XenbusBackend implements AutoCloseable {
 
   private final XenStore store;
-  private final EventLoop loop;
+  private final LoopBridge bridge;
   private final String path;
   private final BackendDriver driver;
+  private final Handshake steps;
   private volatile XenbusState state = XenbusState.UNKNOWN;
   private volatile XenbusState frontendState = XenbusState.UNKNOWN;
   private volatile String frontendPath;
@@ -38,26 +47,35 @@ public final class XenbusBackend implements AutoCloseable {
   private boolean closingByUs;
   private Watch watch;
 
-  /** A backend for the device directory {@code backendPath}, driving {@code driver}. */
+  /** A backend for the device directory {@code backendPath}, driving {@code driver} on {@code loop}. */
   public XenbusBackend(XenStore store, EventLoop loop, String backendPath, BackendDriver driver) {
     this.store = store;
-    this.loop = loop;
+    this.bridge = new LoopBridge(loop);
     this.path = backendPath;
     this.driver = driver;
+    this.steps = new Handshake(e -> error(e instanceof XenbusException x ? x
+        : new XenbusException("backend " + path + " at " + state + ", frontend " + frontendState + ": " + e.getMessage(), e)));
   }
 
   /** Reads {@code frontend} and {@code frontend-id}, advertises (InitWait), watches the frontend's state. */
   public void start() {
-    loop.execute(() -> {
-      try {
-        frontendPath = store.read(path + "/frontend");
-        frontendDomid = Integer.parseInt(store.read(path + "/frontend-id"));
-        advertise();
-        watch = store.watch(frontendPath + "/state", "xenbus-back:" + path, (p, t) -> frontendChanged());
-      } catch (XenStoreException | NumberFormatException e) {
-        error(new XenbusException("backend " + path + " cannot start: " + e.getMessage(), e));
-      }
-    });
+    bridge.post(() -> steps.then(() -> store.read(path + "/frontend")
+        .thenCompose(fe -> {
+          frontendPath = fe;
+          return store.read(path + "/frontend-id");
+        })
+        .thenCompose(id -> {
+          frontendDomid = Integer.parseInt(id);
+          return advertise();
+        })
+        .thenCompose(x -> store.watch(frontendPath + "/state", "xenbus-back:" + path,
+            (p, t) -> steps.refresh(this::frontendChanged)))
+        .thenAccept(w -> watch = w)
+        .exceptionally(e -> {
+          Throwable c = XenStoreException.unwrap(e);
+          error(new XenbusException("backend " + path + " cannot start: " + c.getMessage(), c));
+          return null;
+        })));
   }
 
   /** Our own state. */
@@ -83,96 +101,103 @@ public final class XenbusBackend implements AutoCloseable {
   /** Takes the backend away: disconnect, {@code state = Closing}, then Closed once the frontend is Closed. */
   @Override
   public void close() {
-    loop.execute(() -> {
+    bridge.post(() -> steps.then(() -> {
       if (state == XenbusState.CLOSED) {
-        return;
+        return DONE;
       }
       closingByUs = true;
       disconnect();
-      setState(XenbusState.CLOSING);
-      if (frontendState == XenbusState.CLOSED || frontendState == XenbusState.UNKNOWN) {
-        setState(XenbusState.CLOSED);
-      }
-    });
+      return setState(XenbusState.CLOSING).thenCompose(x ->
+          frontendState == XenbusState.CLOSED || frontendState == XenbusState.UNKNOWN
+              ? setState(XenbusState.CLOSED) : DONE);
+    }));
   }
 
   /** Brings a closed backend back: advertise again and {@code state = InitWait}. */
   public void restart() {
-    loop.execute(() -> {
+    bridge.post(() -> steps.then(() -> {
       if (state != XenbusState.CLOSED) {
         error(new XenbusException("restart of backend " + path + " in state " + state + " ignored; close it first"));
-        return;
+        return DONE;
       }
       closingByUs = false;
-      advertise();
-    });
+      return advertise();
+    }));
   }
 
-  private void advertise() {
-    store.transaction(tx -> {
-      driver.advertise(tx, path);
-      tx.write(path + "/state", XenbusState.INIT_WAIT.wire());
-      return null;
-    });
-    state = XenbusState.INIT_WAIT;
+  private CompletionStage<Void> advertise() {
+    return store.<Void>transaction(tx -> driver.advertise(tx, path)
+            .thenCompose(x -> tx.write(path + "/state", XenbusState.INIT_WAIT.wire())))
+        .thenRun(() -> state = XenbusState.INIT_WAIT);
   }
 
-  private void frontendChanged() {
-    XenbusState fe;
-    try {
-      Optional<String> v = store.readIfExists(frontendPath + "/state");
-      fe = v.isPresent() ? XenbusState.parse(v.get()) : XenbusState.UNKNOWN;
-    } catch (XenbusException e) {
-      error(new XenbusException("frontend " + frontendPath + ": " + e.getMessage(), e));
-      return;
-    } catch (XenStoreException e) {
-      error(new XenbusException("reading frontend state of " + path + " failed: " + e.getMessage(), e));
-      return;
-    }
-    frontendState = fe;
-    try {
-      react(fe);
-    } catch (XenStoreException e) {
-      error(new XenbusException("backend " + path + " at " + state + ", frontend " + fe + ": " + e.getMessage(), e));
-    }
+  private CompletionStage<Void> frontendChanged() {
+    return store.readIfExists(frontendPath + "/state").handle((v, e) -> {
+      if (e != null) {
+        Throwable c = XenStoreException.unwrap(e);
+        error(new XenbusException("reading frontend state of " + path + " failed: " + c.getMessage(), c));
+        return DONE;
+      }
+      XenbusState fe;
+      try {
+        fe = v.isPresent() ? XenbusState.parse(v.get()) : XenbusState.UNKNOWN;
+      } catch (XenbusException x) {
+        error(new XenbusException("frontend " + frontendPath + ": " + x.getMessage(), x));
+        return DONE;
+      }
+      frontendState = fe;
+      return react(fe);
+    }).thenCompose(s -> s);
   }
 
-  private void react(XenbusState fe) {
+  private CompletionStage<Void> react(XenbusState fe) {
     switch (fe) {
       case INITIALISED, CONNECTED -> {
         if (state == XenbusState.INIT_WAIT && !closingByUs) {
+          CompletionStage<Void> c;
           try {
-            driver.connect(frontendPath, frontendDomid);
+            c = driver.connect(frontendPath, frontendDomid);
           } catch (RuntimeException e) {
-            error(new XenbusException("backend " + path + " cannot connect to " + frontendPath + ": " + e.getMessage(), e));
-            setState(XenbusState.CLOSING);
-            return;
+            c = CompletableFuture.failedFuture(e);
           }
-          connected = true;
-          setState(XenbusState.CONNECTED);
+          return c.handle((v, e) -> {
+            if (e != null) {
+              Throwable cause = XenStoreException.unwrap(e);
+              error(new XenbusException("backend " + path + " cannot connect to " + frontendPath + ": "
+                  + cause.getMessage(), cause));
+              return setState(XenbusState.CLOSING);
+            }
+            connected = true;
+            return setState(XenbusState.CONNECTED);
+          }).thenCompose(s -> s);
         }
+        return DONE;
       }
       case CLOSING -> {
         if (state != XenbusState.CLOSED && state != XenbusState.CLOSING) {
           disconnect();
-          setState(XenbusState.CLOSING);
+          return setState(XenbusState.CLOSING);
         }
+        return DONE;
       }
       case CLOSED, UNKNOWN -> {
         if (state != XenbusState.CLOSED && state != XenbusState.UNKNOWN) {
           disconnect();
-          setState(XenbusState.CLOSED);
+          return setState(XenbusState.CLOSED);
         }
+        return DONE;
       }
       case INITIALISING -> {
         if (state == XenbusState.CLOSED && !closingByUs) {
-          advertise(); // the frontend re-initialises: prepare for reconnect
+          return advertise(); // the frontend re-initialises: prepare for reconnect
         }
+        return DONE;
       }
-      case INIT_WAIT, RECONFIGURING, RECONFIGURED -> {
+      default -> {
         if (fe == XenbusState.INIT_WAIT) {
           error(new XenbusException("frontend " + frontendPath + " in InitWait, a backend-only state; ignored"));
         }
+        return DONE;
       }
     }
   }
@@ -184,9 +209,8 @@ public final class XenbusBackend implements AutoCloseable {
     }
   }
 
-  private void setState(XenbusState s) {
-    store.write(path + "/state", s.wire());
-    state = s;
+  private CompletionStage<Void> setState(XenbusState s) {
+    return store.write(path + "/state", s.wire()).thenRun(() -> state = s);
   }
 
   private void error(XenbusException e) {
@@ -196,11 +220,12 @@ public final class XenbusBackend implements AutoCloseable {
 
   /** Stops watching. */
   public void detach() {
-    loop.execute(() -> {
+    bridge.post(() -> steps.then(() -> {
       if (watch != null) {
         watch.close();
         watch = null;
       }
-    });
+      return DONE;
+    }));
   }
 }

@@ -1,16 +1,21 @@
 package io.morgana.xen.xenbus;
 
+import static io.morgana.xen.xenbus.Handshake.DONE;
+
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.LoopBridge;
 import io.morgana.xen.store.Watch;
 import io.morgana.xen.store.XenStore;
-import io.morgana.xen.store.XenStoreException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The frontend half of the xenbus handshake (Xen {@code io/xenbus.h}; Linux {@code
  * xen-blkfront.c blkback_changed}, {@code xen-netfront.c netback_changed}) for the device at
- * {@code /local/domain/<fe>/device/<type>/<id>}. It watches {@code <backend>/state}, always
- * re-reads it (events coalesce), and moves:
+ * {@code /local/domain/<fe>/device/<type>/<id>}: a state machine confined to the kernel loop,
+ * driven by the watch on {@code <backend>/state}. Each event re-reads the backend's state (events
+ * coalesce) and moves:
  *
  * <ul>
  *   <li>backend InitWait (or Initialised/Connected seen first) while we are Initialising, or
@@ -23,16 +28,19 @@ import java.util.Optional;
  *       InitWait we initialise again.
  * </ul>
  *
- * A malformed backend state, or one that makes no sense from where we are, is reported to
- * {@link FrontendDriver#onError} and otherwise ignored. Runs on the kernel loop: {@link #start}
- * and {@link #close} may be called from any thread and hand their work to the loop.
+ * Every XenStore step is asynchronous: the loop runs rings, timers and other devices while a
+ * request is outstanding, and the steps of one device run one after the other. A malformed
+ * backend state, or one that makes no sense from where we are, is reported to {@link
+ * FrontendDriver#onError} and otherwise ignored. {@link #start}, {@link #close} and {@link
+ * #detach} may be called from any thread: they hand their work to the loop.
  */
 public final class XenbusFrontend implements AutoCloseable {
 
   private final XenStore store;
-  private final EventLoop loop;
+  private final LoopBridge bridge;
   private final String path;
   private final FrontendDriver driver;
+  private final Handshake steps;
   private volatile XenbusState state = XenbusState.UNKNOWN;
   private volatile XenbusState backendState = XenbusState.UNKNOWN;
   private volatile String backendPath;
@@ -43,26 +51,35 @@ public final class XenbusFrontend implements AutoCloseable {
   private boolean initialised;
   private Watch watch;
 
-  /** A frontend for the device directory {@code frontendPath}, driving {@code driver}. */
+  /** A frontend for the device directory {@code frontendPath}, driving {@code driver} on {@code loop}. */
   public XenbusFrontend(XenStore store, EventLoop loop, String frontendPath, FrontendDriver driver) {
     this.store = store;
-    this.loop = loop;
+    this.bridge = new LoopBridge(loop);
     this.path = frontendPath;
     this.driver = driver;
+    this.steps = new Handshake(e -> error(e instanceof XenbusException x ? x
+        : new XenbusException("frontend " + path + " at " + state + ", backend " + backendState + ": " + e.getMessage(), e)));
   }
 
   /** Reads {@code backend} and {@code backend-id}, writes {@code state = Initialising}, watches the backend's state. */
   public void start() {
-    loop.execute(() -> {
-      try {
-        backendPath = store.read(path + "/backend");
-        backendDomid = Integer.parseInt(store.read(path + "/backend-id"));
-        setState(XenbusState.INITIALISING);
-        watch = store.watch(backendPath + "/state", "xenbus-front:" + path, (p, t) -> backendChanged());
-      } catch (XenStoreException | NumberFormatException e) {
-        error(new XenbusException("frontend " + path + " cannot start: " + e.getMessage(), e));
-      }
-    });
+    bridge.post(() -> steps.then(() -> store.read(path + "/backend")
+        .thenCompose(be -> {
+          backendPath = be;
+          return store.read(path + "/backend-id");
+        })
+        .thenCompose(id -> {
+          backendDomid = Integer.parseInt(id);
+          return setState(XenbusState.INITIALISING);
+        })
+        .thenCompose(x -> store.watch(backendPath + "/state", "xenbus-front:" + path,
+            (p, t) -> steps.refresh(this::backendChanged)))
+        .thenAccept(w -> watch = w)
+        .exceptionally(e -> {
+          Throwable c = io.morgana.xen.store.XenStoreException.unwrap(e);
+          error(new XenbusException("frontend " + path + " cannot start: " + c.getMessage(), c));
+          return null;
+        })));
   }
 
   /** Our own state, as last written. */
@@ -93,98 +110,110 @@ public final class XenbusFrontend implements AutoCloseable {
   /** Closes the device: {@code state = Closing}; once the backend closes too, disconnect and {@code state = Closed}. */
   @Override
   public void close() {
-    loop.execute(() -> {
+    bridge.post(() -> steps.then(() -> {
       if (state == XenbusState.CLOSED || state == XenbusState.UNKNOWN) {
-        return;
+        return DONE;
       }
       closingByUs = true;
-      setState(XenbusState.CLOSING);
-    });
+      return setState(XenbusState.CLOSING);
+    }));
   }
 
-  private void backendChanged() {
-    XenbusState be;
-    try {
-      Optional<String> v = store.readIfExists(backendPath + "/state");
-      be = v.isPresent() ? XenbusState.parse(v.get()) : XenbusState.UNKNOWN;
-    } catch (XenbusException e) {
-      error(new XenbusException("backend " + backendPath + ": " + e.getMessage(), e));
-      return;
-    } catch (XenStoreException e) {
-      error(new XenbusException("reading backend state of " + path + " failed: " + e.getMessage(), e));
-      return;
-    }
-    backendState = be;
-    try {
-      react(be);
-    } catch (XenStoreException | XenbusException e) {
-      error(new XenbusException("frontend " + path + " at " + state + ", backend " + be + ": " + e.getMessage(), e));
-    } catch (RuntimeException e) {
-      error(new XenbusException("driver of " + path + " failed at backend " + be, e));
-    }
+  private CompletionStage<Void> backendChanged() {
+    return store.readIfExists(backendPath + "/state").handle((v, e) -> {
+      if (e != null) {
+        Throwable c = io.morgana.xen.store.XenStoreException.unwrap(e);
+        error(new XenbusException("reading backend state of " + path + " failed: " + c.getMessage(), c));
+        return DONE;
+      }
+      XenbusState be;
+      try {
+        be = v.isPresent() ? XenbusState.parse(v.get()) : XenbusState.UNKNOWN;
+      } catch (XenbusException x) {
+        error(new XenbusException("backend " + backendPath + ": " + x.getMessage(), x));
+        return DONE;
+      }
+      backendState = be;
+      return react(be);
+    }).thenCompose(s -> s);
   }
 
-  private void react(XenbusState be) {
+  private CompletionStage<Void> react(XenbusState be) {
     switch (be) {
       case INIT_WAIT, INITIALISED -> {
-        if (closingByUs) {
-          return;
+        if (!closingByUs && (state == XenbusState.INITIALISING || state == XenbusState.CLOSED)) {
+          return publish();
         }
-        if (state == XenbusState.INITIALISING || state == XenbusState.CLOSED) {
-          publish();
-        }
+        return DONE;
       }
       case CONNECTED -> {
         if (closingByUs) {
-          return;
+          return DONE;
         }
-        if (state == XenbusState.INITIALISING) {
-          publish(); // missed InitWait
-        }
-        if (state == XenbusState.INITIALISED) {
-          driver.connect(backendPath);
-          setState(XenbusState.CONNECTED);
-        } else if (state == XenbusState.CLOSED) {
-          error(new XenbusException("backend " + backendPath + " is Connected but frontend " + path
-              + " is Closed; waiting for the backend to restart at InitWait"));
-        }
+        CompletionStage<Void> published = state == XenbusState.INITIALISING ? publish() : DONE; // missed InitWait
+        return published.thenCompose(x -> {
+          if (state == XenbusState.INITIALISED) {
+            return connectDriver().thenCompose(y -> setState(XenbusState.CONNECTED));
+          }
+          if (state == XenbusState.CLOSED) {
+            error(new XenbusException("backend " + backendPath + " is Connected but frontend " + path
+                + " is Closed; waiting for the backend to restart at InitWait"));
+          }
+          return DONE;
+        });
       }
       case CLOSING, CLOSED -> {
         if (state == XenbusState.CLOSED) {
-          return;
+          return DONE;
         }
         disconnectDriver();
         closingByUs = false;
-        setState(XenbusState.CLOSED);
+        return setState(XenbusState.CLOSED);
       }
       case UNKNOWN -> {
         if (state == XenbusState.INITIALISED || state == XenbusState.CONNECTED || state == XenbusState.CLOSING) {
           error(new XenbusException("backend " + backendPath + " disappeared"));
           disconnectDriver();
           closingByUs = false;
-          setState(XenbusState.CLOSED);
+          return setState(XenbusState.CLOSED);
         }
+        return DONE;
       }
-      case INITIALISING, RECONFIGURING, RECONFIGURED -> {
-        // Nothing to do: the backend has not got to us yet, or reconfigures on its own.
+      default -> {
+        // Initialising, Reconfiguring, Reconfigured: the backend has not got to us yet, or
+        // reconfigures on its own.
+        return DONE;
       }
     }
   }
 
-  private void publish() {
-    driver.initialise(backendDomid);
-    initialised = true;
+  private CompletionStage<Void> connectDriver() {
     try {
-      store.transaction(tx -> {
-        driver.publish(tx, path);
-        tx.write(path + "/state", XenbusState.INITIALISED.wire());
+      return driver.connect(backendPath).handle((v, e) -> {
+        if (e != null) {
+          throw new XenbusException("driver of " + path + " failed at backend Connected",
+              io.morgana.xen.store.XenStoreException.unwrap(e));
+        }
         return null;
       });
     } catch (RuntimeException e) {
-      disconnectDriver(); // the next attempt initialises afresh
-      throw e;
+      return CompletableFuture.failedFuture(new XenbusException("driver of " + path + " failed at backend Connected", e));
     }
-    state = XenbusState.INITIALISED;
+  }
+
+  private CompletionStage<Void> publish() {
+    driver.initialise(backendDomid);
+    initialised = true;
+    return store.<Void>transaction(tx -> driver.publish(tx, path)
+            .thenCompose(x -> tx.write(path + "/state", XenbusState.INITIALISED.wire())))
+        .handle((v, e) -> {
+          if (e != null) {
+            disconnectDriver(); // the next attempt initialises afresh
+            throw io.morgana.xen.store.XenStoreException.propagate(io.morgana.xen.store.XenStoreException.unwrap(e));
+          }
+          state = XenbusState.INITIALISED;
+          return null;
+        });
   }
 
   /** {@link FrontendDriver#disconnect}, only if the driver has been initialised since the last one. */
@@ -195,9 +224,8 @@ public final class XenbusFrontend implements AutoCloseable {
     }
   }
 
-  private void setState(XenbusState s) {
-    store.write(path + "/state", s.wire());
-    state = s;
+  private CompletionStage<Void> setState(XenbusState s) {
+    return store.write(path + "/state", s.wire()).thenRun(() -> state = s);
   }
 
   private void error(XenbusException e) {
@@ -207,11 +235,12 @@ public final class XenbusFrontend implements AutoCloseable {
 
   /** Stops watching (after {@link #close} completed, or to abandon the device). */
   public void detach() {
-    loop.execute(() -> {
+    bridge.post(() -> steps.then(() -> {
       if (watch != null) {
         watch.close();
         watch = null;
       }
-    });
+      return DONE;
+    }));
   }
 }

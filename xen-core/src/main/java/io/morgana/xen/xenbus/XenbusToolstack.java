@@ -2,9 +2,14 @@ package io.morgana.xen.xenbus;
 
 import io.morgana.xen.store.Permission;
 import io.morgana.xen.store.Permission.Access;
+import io.morgana.xen.store.BlockingXenStore;
 import io.morgana.xen.store.XenStore;
 import io.morgana.xen.store.XenStorePaths;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The toolstack's part of a device (what libxl does before the guest boots), for simulated
@@ -28,32 +33,44 @@ public final class XenbusToolstack {
     return XenStorePaths.domainPath(backDomid) + "/backend/" + type + "/" + frontDomid + "/" + devid;
   }
 
-  /** Creates both directories in one transaction; returns the frontend path. */
-  public static String createDevice(XenStore dom0, int frontDomid, int backDomid, String type, int devid) {
+  /**
+   * Creates both directories in one transaction, asynchronously (on the loop of {@code dom0});
+   * the stage gives the frontend path.
+   */
+  public static CompletionStage<String> createDevice(XenStore dom0, int frontDomid, int backDomid, String type, int devid) {
     String fe = frontendPath(frontDomid, type, devid);
     String be = backendPath(backDomid, type, frontDomid, devid);
     List<Permission> fePerms = List.of(new Permission(frontDomid, Access.NONE), new Permission(backDomid, Access.READ));
     List<Permission> bePerms = List.of(new Permission(backDomid, Access.NONE), new Permission(frontDomid, Access.READ));
-    dom0.transaction(tx -> {
-      tx.mkdir(fe);
-      tx.setPerms(fe, fePerms);
-      tx.write(fe + "/backend", be);
-      tx.write(fe + "/backend-id", Integer.toString(backDomid));
-      tx.write(fe + "/state", XenbusState.INITIALISING.wire());
-      tx.mkdir(be);
-      tx.setPerms(be, bePerms);
-      tx.write(be + "/frontend", fe);
-      tx.write(be + "/frontend-id", Integer.toString(frontDomid));
-      tx.write(be + "/online", "1");
-      tx.write(be + "/state", XenbusState.INITIALISING.wire());
+    return dom0.<Void>transaction(tx -> {
+      List<Supplier<CompletionStage<Void>>> steps = new ArrayList<>();
+      steps.add(() -> tx.mkdir(fe));
+      steps.add(() -> tx.setPerms(fe, fePerms));
+      steps.add(() -> tx.write(fe + "/backend", be));
+      steps.add(() -> tx.write(fe + "/backend-id", Integer.toString(backDomid)));
+      steps.add(() -> tx.write(fe + "/state", XenbusState.INITIALISING.wire()));
+      steps.add(() -> tx.mkdir(be));
+      steps.add(() -> tx.setPerms(be, bePerms));
+      steps.add(() -> tx.write(be + "/frontend", fe));
+      steps.add(() -> tx.write(be + "/frontend-id", Integer.toString(frontDomid)));
+      steps.add(() -> tx.write(be + "/online", "1"));
+      steps.add(() -> tx.write(be + "/state", XenbusState.INITIALISING.wire()));
       for (String key : List.of("backend", "backend-id", "state")) {
-        tx.setPerms(fe + "/" + key, fePerms);
+        steps.add(() -> tx.setPerms(fe + "/" + key, fePerms));
       }
       for (String key : List.of("frontend", "frontend-id", "online", "state")) {
-        tx.setPerms(be + "/" + key, bePerms);
+        steps.add(() -> tx.setPerms(be + "/" + key, bePerms));
       }
-      return null;
-    });
-    return fe;
+      CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+      for (Supplier<CompletionStage<Void>> step : steps) {
+        chain = chain.thenCompose(x -> step.get());
+      }
+      return chain;
+    }).thenApply(x -> fe);
+  }
+
+  /** {@link #createDevice(XenStore, int, int, String, int)} from an application thread (a tool, a test). */
+  public static String createDevice(BlockingXenStore dom0, int frontDomid, int backDomid, String type, int devid) {
+    return dom0.call("XenbusToolstack.createDevice", () -> createDevice(dom0.async(), frontDomid, backDomid, type, devid));
   }
 }

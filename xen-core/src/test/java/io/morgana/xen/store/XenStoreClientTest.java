@@ -84,7 +84,7 @@ class XenStoreClientTest {
   @Test
   void unknownReplyTypeIsAProtocolError() {
     XenStoreClient c = scripted(m -> raw(20, m.reqId(), 0, 0, new byte[0]), Duration.ofSeconds(5));
-    XenStoreException e = assertThrows(XenStoreException.class, () -> c.read("/x"));
+    XenStoreException e = assertThrows(XenStoreException.class, () -> c.blocking().read("/x"));
     assertInstanceOf(XenStoreProtocolException.class, e);
     assertEquals(1, c.malformedMessages());
   }
@@ -92,25 +92,25 @@ class XenStoreClientTest {
   @Test
   void missingNulInOkReplyIsAProtocolError() {
     XenStoreClient c = scripted(m -> raw(m.type().code(), m.reqId(), 0, 2, new byte[] {'O', 'K'}), Duration.ofSeconds(5));
-    assertInstanceOf(XenStoreProtocolException.class, assertThrows(XenStoreException.class, () -> c.write("/x", "1")));
+    assertInstanceOf(XenStoreProtocolException.class, assertThrows(XenStoreException.class, () -> c.blocking().write("/x", "1")));
     XenStoreClient d = scripted(m -> raw(m.type().code(), m.reqId(), 0, 3, new byte[] {'a', 0, 'b'}), Duration.ofSeconds(5));
-    assertInstanceOf(XenStoreProtocolException.class, assertThrows(XenStoreException.class, () -> d.directory("/x")));
+    assertInstanceOf(XenStoreProtocolException.class, assertThrows(XenStoreException.class, () -> d.blocking().directory("/x")));
     XenStoreClient e = scripted(m -> raw(16, m.reqId(), 0, 6, "ENOENT".getBytes()), Duration.ofSeconds(5));
-    assertInstanceOf(XenStoreProtocolException.class, assertThrows(XenStoreException.class, () -> e.read("/x")));
+    assertInstanceOf(XenStoreProtocolException.class, assertThrows(XenStoreException.class, () -> e.blocking().read("/x")));
   }
 
   @Test
   void replyOfAnotherTypeIsAProtocolError() {
     XenStoreClient c = scripted(m -> new XsMessage(XsMessageType.READ, m.reqId(), 0, XsPayloads.ok()).encode(),
         Duration.ofSeconds(5));
-    assertInstanceOf(XenStoreProtocolException.class, assertThrows(XenStoreException.class, () -> c.mkdir("/x")));
+    assertInstanceOf(XenStoreProtocolException.class, assertThrows(XenStoreException.class, () -> c.blocking().mkdir("/x")));
   }
 
   @Test
   void oversizeLengthBreaksTheConnectionForEveryone() {
     XenStoreClient c = scripted(m -> raw(m.type().code(), m.reqId(), 0, 4097, new byte[0]), Duration.ofSeconds(5));
-    assertInstanceOf(XenStoreProtocolException.class, assertThrows(XenStoreException.class, () -> c.read("/x")));
-    XenStoreException later = assertThrows(XenStoreException.class, () -> c.read("/y"));
+    assertInstanceOf(XenStoreProtocolException.class, assertThrows(XenStoreException.class, () -> c.blocking().read("/x")));
+    XenStoreException later = assertThrows(XenStoreException.class, () -> c.blocking().read("/y"));
     assertEquals(XsError.EIO, later.error());
   }
 
@@ -119,7 +119,7 @@ class XenStoreClientTest {
     // The header promises 10 bytes, 3 arrive, then nothing: a timeout, not a hang.
     XenStoreClient c = scripted(m -> raw(m.type().code(), m.reqId(), 0, 10, new byte[] {'a', 'b', 'c'}),
         Duration.ofMillis(200));
-    assertInstanceOf(XenStoreTimeoutException.class, assertThrows(XenStoreException.class, () -> c.read("/x")));
+    assertInstanceOf(XenStoreTimeoutException.class, assertThrows(XenStoreException.class, () -> c.blocking().read("/x")));
   }
 
   @Test
@@ -139,13 +139,13 @@ class XenStoreClientTest {
     for (XsError err : XsError.values()) {
       XenStoreClient c = scripted(m -> new XsMessage(XsMessageType.ERROR, m.reqId(), 0, XsPayloads.strings(err.name())).encode(),
           Duration.ofSeconds(5));
-      XenStoreException e = assertThrows(XenStoreException.class, () -> c.read("/x"));
+      XenStoreException e = assertThrows(XenStoreException.class, () -> c.blocking().read("/x"));
       assertEquals(err, e.error());
       assertEquals(err.name(), e.errnoName());
     }
     XenStoreClient c = scripted(m -> new XsMessage(XsMessageType.ERROR, m.reqId(), 0, XsPayloads.strings("EWEIRD")).encode(),
         Duration.ofSeconds(5));
-    XenStoreException e = assertThrows(XenStoreException.class, () -> c.read("/x"));
+    XenStoreException e = assertThrows(XenStoreException.class, () -> c.blocking().read("/x"));
     assertEquals("EWEIRD", e.errnoName());
     assertEquals(XsError.EIO, e.error());
   }
@@ -161,6 +161,7 @@ class XenStoreClientTest {
     XenStoreClient c = new XenStoreClient(t, loop, Duration.ofSeconds(5));
     CompletableFuture<XsMessage> a = c.request(XsMessageType.READ, 0, XsPayloads.strings("/a"));
     CompletableFuture<XsMessage> b = c.request(XsMessageType.READ, 0, XsPayloads.strings("/b"));
+    loop.runUntilIdle(); // sent on the loop
     // Reply to b first, then a watch event for nobody, then a reply for nobody, then a.
     byte[] rb = new XsMessage(XsMessageType.READ, held.get(1).reqId(), 0, "B".getBytes()).encode();
     byte[] ev = new XsMessage(XsMessageType.WATCH_EVENT, 0, 0, XsPayloads.strings("/p", "tok")).encode();
@@ -170,6 +171,8 @@ class XenStoreClientTest {
     for (int i = 0; i < all.length; i += 5) { // in 5-byte pieces
       t.receiver.onBytes(all, i, Math.min(5, all.length - i));
     }
+    assertTrue(!a.isDone(), "received bytes are decoded on the loop");
+    loop.runUntilIdle();
     assertEquals("A", new String(a.join().payload()));
     assertEquals("B", new String(b.join().payload()));
     assertEquals(2, c.unmatchedReplies());
@@ -183,7 +186,7 @@ class XenStoreClientTest {
     XenStoreClient c = scripted(m -> m.type() == XsMessageType.WATCH
         ? new XsMessage(XsMessageType.WATCH, 0, 0, XsPayloads.ok()).encode()
         : null, Duration.ofSeconds(5));
-    Watch w = c.watch("/x", "t", (p, t) -> {});
+    Watch w = c.blocking().watch("/x", "t", (p, t) -> {});
     assertEquals("/x", w.path());
     assertEquals(0, c.outstandingRequests());
   }
@@ -194,13 +197,13 @@ class XenStoreClientTest {
     XenStoreClient c = new XenStoreClient(t, loop, Duration.ofSeconds(5));
     List<String> deep = new ArrayList<>();
     List<String> other = new ArrayList<>();
-    c.watch("/a/b/c", "t", (p, tok) -> deep.add(p));
-    c.watch("/x", "t", (p, tok) -> other.add(p));
+    c.blocking().watch("/a/b/c", "t", (p, tok) -> deep.add(p));
+    c.blocking().watch("/x", "t", (p, tok) -> other.add(p));
     for (String path : List.of("/a/b/c/d", "/a", "/a/bc", "/x")) {
       byte[] ev = new XsMessage(XsMessageType.WATCH_EVENT, 0, 0, XsPayloads.strings(path, "t")).encode();
       t.receiver.onBytes(ev, 0, ev.length);
     }
-    loop.runUntilIdle();
+    loop.runUntilIdle(); // the listeners run on the loop
     // Below the watch (C xenstored), or a removed ancestor (oxenstored); "/a/bc" is neither.
     assertEquals(List.of("/a/b/c/d", "/a"), deep);
     assertEquals(List.of("/x"), other);
@@ -211,7 +214,7 @@ class XenStoreClientTest {
   void payloadOverTheLimitIsRefusedBeforeSending() {
     ScriptedTransport t = new ScriptedTransport(m -> null);
     XenStoreClient c = new XenStoreClient(t, loop, Duration.ofSeconds(5));
-    XenStoreException e = assertThrows(XenStoreException.class, () -> c.write("/x", new byte[4096]));
+    XenStoreException e = assertThrows(XenStoreException.class, () -> c.blocking().write("/x", new byte[4096]));
     assertEquals(XsError.E2BIG, e.error());
     assertEquals(0, t.sent.size());
   }
@@ -219,15 +222,17 @@ class XenStoreClientTest {
   @Test
   void manyThreadsWithOutstandingRequests() throws Exception {
     SimXenStore store = new SimXenStore();
-    XenStoreClient c = new XenStoreClient(store.transport(0), loop, Duration.ofSeconds(30));
-    try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+    try (io.morgana.runtime.KernelLoop kernelLoop = new io.morgana.runtime.KernelLoop("xenstore-test");
+        ExecutorService pool = Executors.newFixedThreadPool(8)) {
+      kernelLoop.start();
+      XenStoreClient c = new XenStoreClient(store.transport(0), kernelLoop, Duration.ofSeconds(30));
       List<Future<?>> fs = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int id = t;
         fs.add(pool.submit(() -> {
           for (int i = 0; i < 200; i++) {
-            c.write("/thread/" + id + "/" + i, id + ":" + i);
-            assertEquals(id + ":" + i, c.read("/thread/" + id + "/" + i));
+            c.blocking().write("/thread/" + id + "/" + i, id + ":" + i);
+            assertEquals(id + ":" + i, c.blocking().read("/thread/" + id + "/" + i));
           }
           return null;
         }));
@@ -235,9 +240,9 @@ class XenStoreClientTest {
       for (Future<?> f : fs) {
         f.get();
       }
+      assertEquals(8, c.blocking().directory("/thread").size());
+      assertEquals(0, c.outstandingRequests());
     }
-    assertEquals(8, c.directory("/thread").size());
-    assertEquals(0, c.outstandingRequests());
   }
 
   @Test
@@ -249,18 +254,18 @@ class XenStoreClientTest {
       // Doorbells: each side's notify runs the other side's handler (the event channel, synchronously).
       SimXenStore.RingServer[] server = new SimXenStore.RingServer[1];
       XenStoreRingTransport[] guest = new XenStoreRingTransport[1];
-      guest[0] = new XenStoreRingTransport(page, () -> server[0].onEvent(), Duration.ofSeconds(5));
+      guest[0] = new XenStoreRingTransport(page, () -> server[0].onEvent());
       server[0] = store.serveRing(1, page, () -> guest[0].onEvent());
       XenStoreClient c = new XenStoreClient(guest[0], loop, Duration.ofSeconds(5));
       List<String> events = new ArrayList<>();
-      c.watch("data", "w", (p, t) -> events.add(p));
+      c.blocking().watch("data", "w", (p, t) -> events.add(p));
       String big = "v".repeat(2000); // larger than the 1024-byte rings, in both directions
       for (int i = 0; i < 20; i++) {
-        c.write("data/k" + i, big + i);
-        assertEquals(big + i, c.read("data/k" + i));
+        c.blocking().write("data/k" + i, big + i);
+        assertEquals(big + i, c.blocking().read("data/k" + i));
       }
-      assertEquals(20, c.directory("data").size());
-      assertEquals(XsError.ENOENT, assertThrows(XenStoreException.class, () -> c.read("nothing")).error());
+      assertEquals(20, c.blocking().directory("data").size());
+      assertEquals(XsError.ENOENT, assertThrows(XenStoreException.class, () -> c.blocking().read("nothing")).error());
       loop.runUntilIdle();
       assertEquals(22, events.size()); // registration, creation of data, 20 keys
       assertEquals("data", events.get(0));
@@ -277,13 +282,54 @@ class XenStoreClientTest {
       XenStoreRingPage p = XenStoreRingPage.wrap(page);
       XenStoreRingTransport t = new XenStoreRingTransport(page, () -> {
         p.set(XenStoreRingPage.RSP_PROD_OFFSET, 5000); // a server claiming 5000 bytes in a 1024-byte ring
-      }, Duration.ofSeconds(1));
+      });
       XenStoreClient c = new XenStoreClient(t, loop, Duration.ofSeconds(1));
       CompletableFuture<XsMessage> f = c.request(XsMessageType.READ, 0, XsPayloads.strings("/x"));
+      loop.runUntilIdle();
       t.onEvent();
+      loop.runUntilIdle();
       CompletionException e = assertThrows(CompletionException.class, f::join);
       assertEquals(XsError.EIO, ((XenStoreException) e.getCause()).error());
     }
+  }
+
+  @Test
+  void theLoopKeepsRunningOtherWorkWhileARequestIsOutstanding() {
+    List<XsMessage> held = new ArrayList<>();
+    ScriptedTransport t = new ScriptedTransport(m -> {
+      held.add(m);
+      return null; // the store answers later
+    });
+    XenStoreClient c = new XenStoreClient(t, loop, Duration.ofSeconds(30));
+    List<String> seen = new ArrayList<>();
+    loop.execute(() -> c.read("/slow").thenAccept(v -> seen.add("read " + v + " on loop=" + loop.inLoop() + " at " + loop.nowNanos())));
+    loop.schedule(1_000_000_000L, () -> seen.add("timer at " + loop.nowNanos()));
+    loop.advance(Duration.ofSeconds(2));
+    assertEquals(List.of("timer at 1000000000"), seen, "the timer fired while READ was outstanding");
+    assertEquals(1, c.outstandingRequests());
+    byte[] reply = new XsMessage(XsMessageType.READ, held.get(0).reqId(), 0, "v".getBytes()).encode();
+    t.receiver.onBytes(reply, 0, reply.length);
+    loop.runUntilIdle();
+    assertEquals(List.of("timer at 1000000000", "read v on loop=true at 2000000000"), seen);
+  }
+
+  @Test
+  void aBlockingCallOnTheLoopThreadFailsAtOnceNamingIt() {
+    XenStoreClient c = scripted(m -> new XsMessage(XsMessageType.READ, m.reqId(), 0, "v".getBytes()).encode(),
+        Duration.ofSeconds(5));
+    List<Throwable> thrown = new ArrayList<>();
+    loop.execute(() -> {
+      try {
+        c.blocking().read("/x");
+      } catch (Throwable e) {
+        thrown.add(e);
+      }
+    });
+    loop.runUntilIdle();
+    IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrown.get(0));
+    assertTrue(e.getMessage().startsWith("XenStore.read blocks and was called on kernel loop thread"), e.getMessage());
+    assertEquals(0, c.outstandingRequests(), "nothing was sent");
+    assertEquals("v", c.blocking().read("/x"), "from the test thread, the same call drives the loop");
   }
 
   private static byte[] concat(byte[]... parts) {

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.runtime.DeterministicLoop;
+import io.morgana.xen.store.BlockingXenStore;
+import io.morgana.xen.store.XenStore;
 import io.morgana.xen.store.XenStoreClient;
 import io.morgana.xen.store.XenStoreTransaction;
 import io.morgana.xen.store.sim.SimXenStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class XenbusHandshakeTest {
 
   private DeterministicLoop loop;
-  private XenStoreClient dom0;
-  private XenStoreClient dom1;
+  private BlockingXenStore dom0;
+  private BlockingXenStore dom1;
   private String fe;
   private String be;
   private final List<String> log = new ArrayList<>();
@@ -35,14 +38,14 @@ class XenbusHandshakeTest {
     }
 
     @Override
-    public void publish(XenStoreTransaction tx, String frontendPath) {
-      tx.write(frontendPath + "/ring-ref", Integer.toString(ringRef));
-      tx.write(frontendPath + "/event-channel", "5");
+    public CompletionStage<Void> publish(XenStoreTransaction tx, String frontendPath) {
+      return tx.write(frontendPath + "/ring-ref", Integer.toString(ringRef))
+          .thenCompose(x -> tx.write(frontendPath + "/event-channel", "5"));
     }
 
     @Override
-    public void connect(String backendPath) {
-      log.add("front.connect " + dom1.read(backendPath + "/feature-x"));
+    public CompletionStage<Void> connect(String backendPath) {
+      return dom1.async().read(backendPath + "/feature-x").thenAccept(v -> log.add("front.connect " + v));
     }
 
     @Override
@@ -58,17 +61,19 @@ class XenbusHandshakeTest {
 
   private final BackendDriver backDriver = new BackendDriver() {
     @Override
-    public void advertise(XenStoreTransaction tx, String backendPath) {
-      tx.write(backendPath + "/feature-x", "1");
+    public CompletionStage<Void> advertise(XenStoreTransaction tx, String backendPath) {
+      return tx.write(backendPath + "/feature-x", "1");
     }
 
     @Override
-    public void connect(String frontendPath, int frontendDomid) {
+    public CompletionStage<Void> connect(String frontendPath, int frontendDomid) {
       if (refuseConnect) {
         throw new IllegalStateException("no ring for you");
       }
-      log.add("back.connect ring-ref=" + dom0.read(frontendPath + "/ring-ref")
-          + " event-channel=" + dom0.read(frontendPath + "/event-channel") + " from " + frontendDomid);
+      XenStore store = dom0.async();
+      return store.read(frontendPath + "/ring-ref").thenCombine(store.read(frontendPath + "/event-channel"),
+          (ring, port) -> log.add("back.connect ring-ref=" + ring + " event-channel=" + port + " from " + frontendDomid))
+          .thenApply(x -> null);
     }
 
     @Override
@@ -90,12 +95,12 @@ class XenbusHandshakeTest {
     loop = new DeterministicLoop();
     SimXenStore store = new SimXenStore();
     store.introduceDomain(1);
-    dom0 = new XenStoreClient(store.transport(0), loop, Duration.ofSeconds(10));
-    dom1 = new XenStoreClient(store.transport(1), loop, Duration.ofSeconds(10));
+    dom0 = new XenStoreClient(store.transport(0), loop, Duration.ofSeconds(10)).blocking();
+    dom1 = new XenStoreClient(store.transport(1), loop, Duration.ofSeconds(10)).blocking();
     fe = XenbusToolstack.createDevice(dom0, 1, 0, "vif", 0);
     be = XenbusToolstack.backendPath(0, "vif", 1, 0);
-    front = new XenbusFrontend(dom1, loop, fe, frontDriver);
-    back = new XenbusBackend(dom0, loop, be, backDriver);
+    front = new XenbusFrontend(dom1.async(), loop, fe, frontDriver);
+    back = new XenbusBackend(dom0.async(), loop, be, backDriver);
   }
 
   private void assertStates(XenbusState f, XenbusState b) {
@@ -138,6 +143,17 @@ class XenbusHandshakeTest {
     assertStates(XenbusState.CONNECTED, XenbusState.CONNECTED);
     assertEquals(List.of("front.initialise 0", "back.connect ring-ref=9 event-channel=5 from 1", "front.connect 1"), log);
     assertEquals(List.of(), errors);
+  }
+
+  @Test
+  void theWholeHandshakeRunsOnTheDeterministicLoopInVirtualTimeZero() {
+    front.start();
+    back.start();
+    int turns = loop.runUntilIdle(); // no thread, no real wait: every step is a stage completed on the loop
+    assertTrue(turns > 0);
+    assertEquals(0, loop.nowNanos(), "no virtual time passed either");
+    assertEquals(XenbusState.CONNECTED, front.state());
+    assertEquals(XenbusState.CONNECTED, back.state());
   }
 
   @Test

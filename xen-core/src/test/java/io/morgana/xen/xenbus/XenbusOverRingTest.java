@@ -10,6 +10,7 @@ import io.morgana.xen.store.XenStoreTransaction;
 import io.morgana.xen.store.sim.SimXenStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -42,7 +43,7 @@ class XenbusOverRingTest {
       SimDomain dom0 = hv.createDomain(0, dom0Loop);
       hv.plugStore(store.ringConnector(dom0, Duration.ofSeconds(30)));
       SimDomain guest = hv.createDomain(3, guestLoop);
-      String fe = XenbusToolstack.createDevice(dom0.store(), 3, 0, "vbd", 51712);
+      String fe = XenbusToolstack.createDevice(dom0.store().blocking(), 3, 0, "vbd", 51712);
       String be = XenbusToolstack.backendPath(0, "vbd", 3, 51712);
       List<String> log = new CopyOnWriteArrayList<>();
       XenbusFrontend front = new XenbusFrontend(guest.store(), guestLoop, fe, new FrontendDriver() {
@@ -52,14 +53,13 @@ class XenbusOverRingTest {
         }
 
         @Override
-        public void publish(XenStoreTransaction tx, String frontendPath) {
-          tx.write(frontendPath + "/ring-ref", "8");
-          tx.write(frontendPath + "/event-channel", "4");
+        public CompletionStage<Void> publish(XenStoreTransaction tx, String frontendPath) {
+          return tx.write(frontendPath + "/ring-ref", "8").thenCompose(x -> tx.write(frontendPath + "/event-channel", "4"));
         }
 
         @Override
-        public void connect(String backendPath) {
-          log.add("front.connect sectors=" + guest.store().read(backendPath + "/sectors"));
+        public CompletionStage<Void> connect(String backendPath) {
+          return guest.store().read(backendPath + "/sectors").thenAccept(v -> log.add("front.connect sectors=" + v));
         }
 
         @Override
@@ -69,13 +69,13 @@ class XenbusOverRingTest {
       });
       XenbusBackend back = new XenbusBackend(dom0.store(), dom0Loop, be, new BackendDriver() {
         @Override
-        public void advertise(XenStoreTransaction tx, String backendPath) {
-          tx.write(backendPath + "/sectors", "2048");
+        public CompletionStage<Void> advertise(XenStoreTransaction tx, String backendPath) {
+          return tx.write(backendPath + "/sectors", "2048");
         }
 
         @Override
-        public void connect(String frontendPath, int frontendDomid) {
-          log.add("back.connect ring-ref=" + dom0.store().read(frontendPath + "/ring-ref"));
+        public CompletionStage<Void> connect(String frontendPath, int frontendDomid) {
+          return dom0.store().read(frontendPath + "/ring-ref").thenAccept(v -> log.add("back.connect ring-ref=" + v));
         }
 
         @Override
@@ -91,7 +91,7 @@ class XenbusOverRingTest {
       await(() -> front.state() == XenbusState.CLOSED && back.state() == XenbusState.CLOSED, "Closed");
       back.restart();
       await(() -> front.state() == XenbusState.CONNECTED && back.state() == XenbusState.CONNECTED, "reconnected");
-      assertEquals("4", guest.store().read(fe + "/state"));
+      assertEquals("4", guest.store().blocking().read(fe + "/state"));
       assertEquals(0, front.errorCount() + back.errorCount());
       assertTrue(log.contains("front.disconnect") && log.contains("back.disconnect"));
     }

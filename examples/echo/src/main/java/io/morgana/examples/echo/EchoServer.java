@@ -6,14 +6,16 @@ import io.morgana.api.Udp;
 import io.morgana.runtime.Application;
 import io.netty.buffer.ByteBuf;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The UDP echo service of RFC 862: every datagram received on port {@value #PORT} goes back to
- * its sender, from port {@value #PORT}, with the same payload. Pings are answered by the stack's
+ * The UDP echo service of RFC 862: every datagram received on its port ({@value #PORT} unless
+ * {@code --port} says otherwise, see {@link EchoModule}) goes back to its sender, from that port,
+ * with the same payload. Pings are answered by the stack's
  * ICMP, so this class only listens on UDP.
  *
  * <p>Names only api interfaces: the same class runs over a TAP device ({@link TapKernel}), Xen
@@ -24,29 +26,36 @@ import org.slf4j.LoggerFactory;
  */
 public final class EchoServer implements Application {
 
-  /** The echo port (RFC 862). */
+  /** The echo port of RFC 862, the default. */
   public static final int PORT = 7;
 
   private static final Logger LOG = LoggerFactory.getLogger(EchoServer.class);
 
   private final Udp udp;
   private final Ip ip;
+  private final int port;
   private long echoed;
 
-  /** An echo server over {@code udp}; {@code ip} is read only to log the address. */
-  @Inject
+  /** An echo server on port {@value #PORT} over {@code udp}; {@code ip} is read only to log the address. */
   public EchoServer(Udp udp, Ip ip) {
-    this.udp = udp;
-    this.ip = ip;
+    this(udp, ip, PORT);
   }
 
-  /** Listens on UDP port {@value #PORT}; serves until the kernel stops (never completes). */
+  /** An echo server on {@code port} over {@code udp}; {@code ip} is read only to log the address. */
+  @Inject
+  public EchoServer(Udp udp, Ip ip, @Named("echo-port") int port) {
+    this.udp = udp;
+    this.ip = ip;
+    this.port = port;
+  }
+
+  /** Listens on its UDP port; serves until the kernel stops (never completes). */
   @Override
   public CompletionStage<?> start() {
-    udp.listen(PORT, this::onDatagram);
+    udp.listen(port, this::onDatagram);
     LOG.info(
         "echo: answering pings and echoing UDP port {} at {}",
-        PORT,
+        port,
         ip.address().map(Object::toString).orElse("(no address yet)"));
     return new CompletableFuture<Void>();
   }
@@ -58,7 +67,7 @@ public final class EchoServer implements Application {
 
   private void onDatagram(
       Ipv4Address source, int sourcePort, Ipv4Address destination, int destinationPort, ByteBuf payload) {
-    if (udp.write(source, sourcePort, PORT, payload.retainedDuplicate())) {
+    if (udp.write(source, sourcePort, port, payload.retainedDuplicate())) {
       echoed++;
     }
   }

@@ -7,20 +7,19 @@ import io.morgana.net.tcpip.StaticIpv4Module;
 import io.morgana.net.tcpip.TcpipStackModule;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.KernelComponent;
 import io.morgana.runtime.Lifecycle;
 import jakarta.inject.Singleton;
 
 /**
  * The echo kernel for a Linux TAP device: {@code --net=tap:NAME} ({@link TapNetifModule}), the
  * TCP/IP stack ({@link TcpipStackModule}) and {@code --ipv4=ADDRESS/PREFIX} ({@link
- * StaticIpv4Module}) under the {@link EchoServer}.
+ * StaticIpv4Module}) under the {@link EchoServer} ({@link EchoModule}). Each module contributes its
+ * own boot keys, so {@code --help} lists them all and nothing lists them a second time.
  */
 @Singleton
-@Component(modules = {TapNetifModule.class, TcpipStackModule.class, StaticIpv4Module.class})
-public interface TapKernel {
-
-  /** The application. */
-  EchoServer echo();
+@Component(modules = {EchoModule.class, TapNetifModule.class, TcpipStackModule.class, StaticIpv4Module.class})
+public interface TapKernel extends KernelComponent {
 
   /** Builds the kernel from what {@link io.morgana.runtime.Kernel} provides. */
   @Component.Factory

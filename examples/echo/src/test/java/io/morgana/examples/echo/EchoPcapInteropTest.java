@@ -3,7 +3,6 @@ package io.morgana.examples.echo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.morgana.runtime.BootArguments;
 import io.morgana.testkit.interop.ExecResult;
 import io.morgana.testkit.interop.HostTools;
 import io.morgana.testkit.interop.NetworkNamespace;
@@ -38,22 +37,15 @@ class EchoPcapInteropTest {
     ns.execOk("ip", "tuntap", "add", "dev", EchoTapInteropTest.TAP, "mode", "tap");
     ns.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", EchoTapInteropTest.TAP);
     ns.execOk("ip", "link", "set", EchoTapInteropTest.TAP, "up");
-    BootArguments args =
-        BootArguments.parse(
-            EchoTap.KEYS,
-            "--net=tap:" + EchoTapInteropTest.TAP,
-            "--ipv4=192.0.2.2/24",
-            "--mac=" + EchoTapInteropTest.MAC);
     long recorded;
     PcapTapKernel[] component = new PcapTapKernel[1];
     try (InProcessKernel<EchoServer> kernel =
         InProcessKernel.boot(
             ns,
-            args,
-            (a, loop, lifecycle) -> {
-              component[0] = DaggerPcapTapKernel.factory().create(a, loop, lifecycle, file);
-              return component[0].echo();
-            })) {
+            (a, loop, lifecycle) -> component[0] = DaggerPcapTapKernel.factory().create(a, loop, lifecycle, file),
+            "--net=tap:" + EchoTapInteropTest.TAP,
+            "--ipv4=192.0.2.2/24",
+            "--mac=" + EchoTapInteropTest.MAC)) {
       EchoTapInteropTest.awaitLinkUp(ns, EchoTapInteropTest.TAP);
       ns.execOk("arping", "-c", "1", "-w", "10", "-I", EchoTapInteropTest.TAP, "192.0.2.2");
       ns.execOk("ping", "-c", "2", "-i", "0.2", "-W", "15", "192.0.2.2");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.morgana.runtime.BootArguments;
 import io.morgana.testkit.interop.ExecResult;
 import io.morgana.testkit.interop.HostTools;
 import io.morgana.testkit.interop.NetworkNamespace;
@@ -68,12 +67,9 @@ class EchoTapInteropTest {
     ns.execOk("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
     ns.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", TAP);
     ns.execOk("ip", "link", "set", TAP, "up");
-    BootArguments args =
-        BootArguments.parse(
-            EchoTap.KEYS, "--net=tap:" + TAP, "--ipv4=" + MORGANA + "/24", "--mac=" + MAC);
     InProcessKernel<EchoServer> kernel =
         InProcessKernel.boot(
-            ns, args, (a, loop, lifecycle) -> DaggerTapKernel.factory().create(a, loop, lifecycle).echo());
+            ns, DaggerTapKernel.factory()::create, "--net=tap:" + TAP, "--ipv4=" + MORGANA + "/24", "--mac=" + MAC);
     awaitLinkUp(ns, TAP);
     return kernel;
   }

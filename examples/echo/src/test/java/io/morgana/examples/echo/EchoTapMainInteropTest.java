@@ -51,10 +51,10 @@ class EchoTapMainInteropTest {
   }
 
   @Test
-  void help_listsTheTapAndIpv4Keys(NetworkNamespace ns) {
+  void help_listsTheKeysOfEveryModule(NetworkNamespace ns) {
     ExecResult r = ns.exec(Duration.ofSeconds(60), echoTap("--help").toArray(String[]::new));
     assertEquals(0, r.exitCode(), r.toString());
-    for (String key : new String[] {"--net=VALUE", "--mac=VALUE", "--ipv4=VALUE", "--ipv4-gateway=VALUE"}) {
+    for (String key : new String[] {"--net=VALUE", "--mac=VALUE", "--ipv4=VALUE", "--ipv4-gateway=VALUE", "--port=VALUE", "--logs=VALUE"}) {
       assertTrue(r.stdout().contains(key), r.toString());
     }
   }

@@ -3,6 +3,7 @@ package io.morgana.examples.echo;
 import io.morgana.runtime.Application;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.Kernel;
 import io.morgana.runtime.KernelFactory;
 import io.morgana.runtime.KernelLoop;
 import io.morgana.runtime.Lifecycle;
@@ -30,8 +31,14 @@ final class InProcessKernel<A extends Application> implements AutoCloseable {
     this.application = application;
   }
 
+  /**
+   * Boots the kernel that {@code factory} creates with {@code argv}, checked against the
+   * component's boot keys as {@link io.morgana.runtime.Kernel} checks them.
+   */
+  @SuppressWarnings("unchecked")
   static <A extends Application> InProcessKernel<A> boot(
-      NetworkNamespace ns, BootArguments arguments, KernelFactory<A> factory) throws Exception {
+      NetworkNamespace ns, KernelFactory<?> factory, String... argv) throws Exception {
+    BootArguments arguments = BootArguments.parse(Kernel.bootKeys(factory), argv);
     KernelLoop loop =
         ns.callInside(
             () -> {
@@ -44,7 +51,7 @@ final class InProcessKernel<A extends Application> implements AutoCloseable {
     loop.execute(
         () -> {
           try {
-            A app = factory.create(arguments, loop, lifecycle);
+            A app = (A) factory.create(arguments, loop, lifecycle).application();
             app.start();
             started.complete(app);
           } catch (Throwable e) {

@@ -1,7 +1,6 @@
 package io.morgana.examples.hello;
 
 import io.morgana.runtime.Kernel;
-import java.util.List;
 
 /**
  * {@code java -jar hello-unix.jar}: boots {@link Hello} as a Unix process through {@link
@@ -13,10 +12,6 @@ public final class HelloUnix {
 
   /** Boots the kernel; exits 0 after the eighth line, 2 on bad arguments. */
   public static void main(String[] argv) {
-    Kernel.boot(
-        "hello",
-        argv,
-        List.of(),
-        (arguments, loop, lifecycle) -> DaggerUnixKernel.factory().create(arguments, loop, lifecycle).hello());
+    Kernel.boot("hello", argv, DaggerUnixKernel.factory()::create);
   }
 }

@@ -8,10 +8,12 @@ import dagger.BindsInstance;
 import dagger.Component;
 import dagger.Module;
 import io.morgana.api.Console;
+import io.morgana.runtime.Application;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.DeterministicLoop;
 import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.Kernel;
+import io.morgana.runtime.KernelComponent;
 import io.morgana.runtime.KernelFactory;
 import io.morgana.runtime.Lifecycle;
 import io.netty.buffer.ByteBuf;
@@ -72,9 +74,8 @@ class TestKernelTest {
   }
 
   @Singleton
-  @Component(modules = RecordingConsoleModule.class)
-  interface TestKernel {
-    Hello hello();
+  @Component(modules = {HelloModule.class, RecordingConsoleModule.class})
+  interface TestKernel extends KernelComponent {
 
     RecordingConsole console();
 
@@ -91,16 +92,18 @@ class TestKernelTest {
   void helloBootsOnADeterministicLoopThroughATestComponent() throws Exception {
     DeterministicLoop loop = new DeterministicLoop();
     List<TestKernel> built = new ArrayList<>();
-    KernelFactory<Hello> factory =
+    KernelFactory<TestKernel> factory =
         (arguments, l, lifecycle) -> {
           TestKernel kernel = DaggerTestKernelTest_TestKernel.factory().create(arguments, l, lifecycle);
           built.add(kernel);
-          return kernel.hello();
+          return kernel;
         };
     RecordingConsole console;
     try (Lifecycle lifecycle = new Lifecycle()) {
-      Hello hello = factory.create(BootArguments.defaults(Kernel.STANDARD_KEYS), loop, lifecycle);
-      console = built.getFirst().console();
+      TestKernel kernel = factory.create(BootArguments.defaults(Kernel.bootKeys(factory)), loop, lifecycle);
+      Application hello = kernel.application();
+      assertTrue(hello instanceof Hello);
+      console = kernel.console();
       CompletableFuture<?> done = hello.start().toCompletableFuture();
       loop.advance(Duration.ofSeconds(8));
       assertTrue(done.isDone());

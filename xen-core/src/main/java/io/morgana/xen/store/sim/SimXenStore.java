@@ -151,9 +151,8 @@ public final class SimXenStore {
    * gets a zeroed {@code xenstore_domain_interface} page of its own memory and an event channel
    * to {@code storeDomain} (where this server runs); the server reads and writes the guest's
    * page, and each side's notifications run the other's handler on its loop. The store domain
-   * itself gets an in-JVM connection. The store domain's loop must run on its own thread (a
-   * {@code KernelLoop}): a guest's blocking call, even one made on the guest's loop, waits for
-   * the server to run there.
+   * itself gets an in-JVM connection. Clients are asynchronous: a request from the guest's loop
+   * completes when the store domain's loop has served it.
    */
   public XenStoreConnector ringConnector(SimDomain storeDomain, Duration timeout) {
     return guest -> {
@@ -170,7 +169,7 @@ public final class SimXenStore {
       AtomicBoolean ended = new AtomicBoolean();
       RingServer server = serveRing(guest.domid(), page.page(0), () -> doorbell(storeDomain, storePort, ended));
       XenStoreRingTransport transport =
-          new XenStoreRingTransport(page.page(0), () -> doorbell(guest, guestPort, ended), timeout);
+          new XenStoreRingTransport(page.page(0), () -> doorbell(guest, guestPort, ended));
       storeDomain.events().setHandler(storePort, port -> server.onEvent());
       guest.events().setHandler(guestPort, port -> transport.onEvent());
       // Closing the guest's connection ends the server's too (xenstored drops a released

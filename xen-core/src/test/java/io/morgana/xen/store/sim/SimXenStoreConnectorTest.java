@@ -7,6 +7,7 @@ import io.morgana.runtime.DeterministicLoop;
 import io.morgana.runtime.KernelLoop;
 import io.morgana.xen.sim.SimDomain;
 import io.morgana.xen.sim.SimHypervisor;
+import io.morgana.xen.store.BlockingXenStore;
 import io.morgana.xen.store.XenStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +27,10 @@ class SimXenStoreConnectorTest {
     hv.plugStore(store.inJvmConnector(Duration.ofSeconds(10)));
     SimDomain dom0 = hv.createDomain(0, loop);
     SimDomain guest = hv.createDomain(4, loop);
-    assertEquals("4", guest.store().read("domid"));
+    assertEquals("4", guest.store().blocking().read("domid"));
     List<String> events = new ArrayList<>();
-    dom0.store().watch("/local/domain/4/data", "t", (p, t) -> events.add(p));
-    guest.store().write("data/k", "v");
+    dom0.store().blocking().watch("/local/domain/4/data", "t", (p, t) -> events.add(p));
+    guest.store().blocking().write("data/k", "v");
     loop.runUntilIdle();
     assertEquals(List.of("/local/domain/4/data", "/local/domain/4/data", "/local/domain/4/data/k"), events);
     assertEquals(2, store.connectionCount());
@@ -49,7 +50,7 @@ class SimXenStoreConnectorTest {
       SimDomain dom0 = hv.createDomain(0, storeLoop);
       hv.plugStore(store.ringConnector(dom0, Duration.ofSeconds(30)));
       SimDomain guest = hv.createDomain(7, guestLoop);
-      XenStore s = guest.store();
+      BlockingXenStore s = guest.store().blocking();
       assertEquals("7", s.read("domid"));
       LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
       LinkedBlockingQueue<Boolean> onGuestLoop = new LinkedBlockingQueue<>();
@@ -73,7 +74,7 @@ class SimXenStoreConnectorTest {
       assertEquals(1, store.connectionCount());
       guest.close();
       assertEquals(0, store.connectionCount(), "closing the guest ends its connection in the server too");
-      dom0.store().write("/local/domain/7/data/after", "x"); // no event for the closed guest's watch
+      dom0.store().blocking().write("/local/domain/7/data/after", "x"); // no event for the closed guest's watch
     }
   }
 }

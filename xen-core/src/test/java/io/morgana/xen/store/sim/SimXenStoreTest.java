@@ -10,6 +10,7 @@ import io.morgana.runtime.DeterministicLoop;
 import io.morgana.xen.store.Permission;
 import io.morgana.xen.store.Permission.Access;
 import io.morgana.xen.store.Watch;
+import io.morgana.xen.store.BlockingXenStore;
 import io.morgana.xen.store.XenStoreClient;
 import io.morgana.xen.store.XenStoreException;
 import io.morgana.xen.store.XenStoreTransaction;
@@ -27,9 +28,9 @@ class SimXenStoreTest {
 
   private DeterministicLoop loop;
   private SimXenStore store;
-  private XenStoreClient dom0;
-  private XenStoreClient dom1;
-  private XenStoreClient dom2;
+  private BlockingXenStore dom0;
+  private BlockingXenStore dom1;
+  private BlockingXenStore dom2;
 
   @BeforeEach
   void setUp() {
@@ -42,8 +43,8 @@ class SimXenStoreTest {
     dom2 = client(2);
   }
 
-  private XenStoreClient client(int domid) {
-    return new XenStoreClient(store.transport(domid), loop, Duration.ofSeconds(10));
+  private BlockingXenStore client(int domid) {
+    return new XenStoreClient(store.transport(domid), loop, Duration.ofSeconds(10)).blocking();
   }
 
   private static XsError errorOf(Runnable r) {
@@ -257,7 +258,7 @@ class SimXenStoreTest {
     dom0.watch("/tx", "w", (p, t) -> events.add(p));
     loop.runUntilIdle();
     events.clear();
-    XenStoreTransaction tx = dom0.startTransaction();
+    BlockingXenStore.Transaction tx = dom0.startTransaction();
     tx.write("/tx/a", "1");
     tx.write("/tx/b", "2");
     assertEquals("1", tx.read("/tx/a"));
@@ -274,7 +275,7 @@ class SimXenStoreTest {
 
   @Test
   void abortedTransactionChangesNothing() {
-    XenStoreTransaction tx = dom0.startTransaction();
+    BlockingXenStore.Transaction tx = dom0.startTransaction();
     tx.write("/ab", "1");
     tx.abort();
     assertEquals(XsError.ENOENT, errorOf(() -> dom0.read("/ab")));
@@ -283,7 +284,7 @@ class SimXenStoreTest {
   @Test
   void conflictingCommitIsEagain() {
     dom0.write("/c", "0");
-    XenStoreTransaction tx = dom0.startTransaction();
+    BlockingXenStore.Transaction tx = dom0.startTransaction();
     assertEquals("0", tx.read("/c"));
     tx.write("/d", "x");
     dom1.write("/local/domain/1/unrelated", "z");
@@ -295,7 +296,7 @@ class SimXenStoreTest {
   @Test
   void unrelatedWritesDoNotConflict() {
     dom0.write("/e", "0");
-    XenStoreTransaction tx = dom0.startTransaction();
+    BlockingXenStore.Transaction tx = dom0.startTransaction();
     tx.write("/e", "1");
     dom0.write("/f", "other");
     tx.commit();
@@ -336,12 +337,13 @@ class SimXenStoreTest {
 
   @Test
   void unknownTransactionIdIsEnoent() {
-    XenStoreTransaction tx = dom0.startTransaction();
+    BlockingXenStore.Transaction tx = dom0.startTransaction();
     tx.commit();
     assertEquals(XsError.EINVAL, errorOf(() -> tx.read("/x")));
     // The raw protocol: a request naming a transaction that does not exist.
-    var f = dom0.request(io.morgana.xen.store.wire.XsMessageType.READ, 12345,
+    var f = ((XenStoreClient) dom0.async()).request(io.morgana.xen.store.wire.XsMessageType.READ, 12345,
         io.morgana.xen.store.wire.XsPayloads.strings("/"));
+    loop.runUntilIdle();
     var ex = assertThrows(java.util.concurrent.CompletionException.class, f::join);
     assertEquals(XsError.ENOENT, ((XenStoreException) ex.getCause()).error());
   }
@@ -350,7 +352,7 @@ class SimXenStoreTest {
   void quotas() {
     SimXenStore small = new SimXenStore(new SimXenStore.Limits(10, 16, 2, 1));
     small.introduceDomain(3);
-    XenStoreClient c = new XenStoreClient(small.transport(3), loop, Duration.ofSeconds(10));
+    BlockingXenStore c = new XenStoreClient(small.transport(3), loop, Duration.ofSeconds(10)).blocking();
     assertEquals(XsError.ENOSPC, errorOf(() -> c.write("v", "x".repeat(17))));
     for (int i = 0; i < 8; i++) {
       c.write("n" + i, "1");
@@ -359,7 +361,7 @@ class SimXenStoreTest {
     c.watch("w1", "a", (p, t) -> {});
     c.watch("w2", "a", (p, t) -> {});
     assertEquals(XsError.E2BIG, errorOf(() -> c.watch("w3", "a", (p, t) -> {})));
-    XenStoreTransaction tx = c.startTransaction();
+    BlockingXenStore.Transaction tx = c.startTransaction();
     assertEquals(XsError.ENOSPC, errorOf(c::startTransaction));
     tx.abort();
     c.startTransaction().abort();
@@ -370,10 +372,10 @@ class SimXenStoreTest {
     // Domain 3 may own 10 nodes: /local/domain/3, its domid node, a, a/x, b = 5.
     SimXenStore small = new SimXenStore(new SimXenStore.Limits(10, 16, 2, 1));
     small.introduceDomain(3);
-    XenStoreClient c = new XenStoreClient(small.transport(3), loop, Duration.ofSeconds(10));
+    BlockingXenStore c = new XenStoreClient(small.transport(3), loop, Duration.ofSeconds(10)).blocking();
     c.write("a/x", "1");
     c.mkdir("b");
-    XenStoreTransaction tx = c.startTransaction();
+    BlockingXenStore.Transaction tx = c.startTransaction();
     tx.write("a/t1", "1");
     tx.write("a/t2", "1"); // 7 in the transaction's snapshot
     for (int i = 0; i < 4; i++) {
@@ -391,14 +393,17 @@ class SimXenStoreTest {
 
   @Test
   void domainIntroductionQueries() {
-    var f = dom0.request(io.morgana.xen.store.wire.XsMessageType.IS_DOMAIN_INTRODUCED, 0,
+    var f = ((XenStoreClient) dom0.async()).request(io.morgana.xen.store.wire.XsMessageType.IS_DOMAIN_INTRODUCED, 0,
         io.morgana.xen.store.wire.XsPayloads.strings("1"));
+    loop.runUntilIdle();
     assertArrayEquals(new byte[] {'T', 0}, f.join().payload());
-    var g = dom0.request(io.morgana.xen.store.wire.XsMessageType.IS_DOMAIN_INTRODUCED, 0,
+    var g = ((XenStoreClient) dom0.async()).request(io.morgana.xen.store.wire.XsMessageType.IS_DOMAIN_INTRODUCED, 0,
         io.morgana.xen.store.wire.XsPayloads.strings("99"));
+    loop.runUntilIdle();
     assertArrayEquals(new byte[] {'F', 0}, g.join().payload());
-    var h = dom1.request(io.morgana.xen.store.wire.XsMessageType.INTRODUCE, 0,
+    var h = ((XenStoreClient) dom1.async()).request(io.morgana.xen.store.wire.XsMessageType.INTRODUCE, 0,
         io.morgana.xen.store.wire.XsPayloads.strings("9", "123", "4"));
+    loop.runUntilIdle();
     var ex = assertThrows(java.util.concurrent.CompletionException.class, h::join);
     assertEquals(XsError.EACCES, ((XenStoreException) ex.getCause()).error());
   }
@@ -408,8 +413,10 @@ class SimXenStoreTest {
     AtomicInteger count = new AtomicInteger();
     dom0.watch("/rw", "t", (p, t) -> count.incrementAndGet());
     loop.runUntilIdle();
-    dom0.request(io.morgana.xen.store.wire.XsMessageType.RESET_WATCHES, 0,
-        io.morgana.xen.store.wire.XsPayloads.strings("")).join();
+    var reset = ((XenStoreClient) dom0.async()).request(io.morgana.xen.store.wire.XsMessageType.RESET_WATCHES, 0,
+        io.morgana.xen.store.wire.XsPayloads.strings(""));
+    loop.runUntilIdle();
+    reset.join();
     dom0.write("/rw", "1");
     loop.runUntilIdle();
     assertEquals(1, count.get());

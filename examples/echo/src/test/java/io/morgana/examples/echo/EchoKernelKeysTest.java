@@ -1,0 +1,36 @@
+package io.morgana.examples.echo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.morgana.net.tap.TapNetifModule;
+import io.morgana.net.tcpip.StaticIpv4Module;
+import io.morgana.runtime.BootArgumentException;
+import io.morgana.runtime.BootArguments;
+import io.morgana.runtime.BootKey;
+import io.morgana.runtime.Kernel;
+import io.morgana.runtime.Logging;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The echo kernel's boot keys come from its modules: the TAP module's, the static IPv4 module's
+ * and the application module's own, with nothing listed in {@code main}.
+ */
+class EchoKernelKeysTest {
+
+  @Test
+  void theTapKernelAcceptsTheKeysOfEveryModule_andNothingElse() throws Exception {
+    List<BootKey<?>> keys = Kernel.bootKeys(DaggerTapKernel.factory()::create);
+    assertEquals(
+        List.of(StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, TapNetifModule.MAC, TapNetifModule.NET,
+            EchoModule.PORT, Logging.LOGS),
+        keys);
+    String usage = BootArguments.usage("echo-tap", keys);
+    assertTrue(usage.contains("--port=VALUE") && usage.contains("UDP port to echo datagrams on"), usage);
+    assertEquals(7007, BootArguments.parse(keys, "--port=7007").get(EchoModule.PORT));
+    BootArgumentException unknown = assertThrows(BootArgumentException.class, () -> BootArguments.parse(keys, "--disk=x.img"));
+    assertTrue(unknown.getMessage().contains("unknown boot argument --disk"), unknown.getMessage());
+  }
+}
