@@ -14,7 +14,9 @@ import java.io.IOException;
  * <p><b>Buffers stay with the caller:</b> unlike network writes, a block call never releases or
  * keeps the buffer it is given, because file systems reuse sector buffers. <b>Threads:</b> calls
  * block until the device completes them and may be made from several application threads at
- * once; never call them on a kernel loop thread.
+ * once; never call them on a kernel loop thread: made there, a call fails at once with an {@link
+ * IllegalStateException} naming it (a loop callback hands blocking work to {@code
+ * EventLoop.offload}).
  *
  * <p>A request that reaches past the last sector, or whose length is not a whole number of
  * sectors, fails with {@link BlockException} before any byte moves — never a short read or write.

@@ -9,7 +9,8 @@ import java.io.IOException;
  *
  * <p>Diagnostics go through SLF4J, not here: the console is the application's output.
  * <b>Threads:</b> {@link #write} and {@link #log} from any thread, never blocking the loop for
- * long; {@link #read} blocks and belongs on an application thread.
+ * long; {@link #read} blocks and belongs on an application thread (on a kernel loop thread it
+ * fails at once with an {@link IllegalStateException}).
  */
 public interface Console extends AutoCloseable {
 

@@ -13,7 +13,9 @@ import java.util.Optional;
  * leading {@code /} is ignored. A key names either a value or a dictionary (the parent of other
  * keys). Backed by a file system ({@code fs-fat}) or memory.
  *
- * <p><b>Threads:</b> calls block; application threads only. Failures are {@link IOException}s
+ * <p><b>Threads:</b> calls block; application threads only (made on a kernel loop thread, a call
+ * fails at once with an {@link IllegalStateException} naming it; a loop callback hands blocking
+ * work to {@code EventLoop.offload}). Failures are {@link IOException}s
  * from {@code java.nio.file} where one fits ({@link java.nio.file.NoSuchFileException}, {@link
  * java.nio.file.DirectoryNotEmptyException}, …), with the key in the message.
  */

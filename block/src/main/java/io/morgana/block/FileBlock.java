@@ -1,5 +1,6 @@
 package io.morgana.block;
 
+import io.morgana.runtime.LoopBridge;
 import io.morgana.api.Block;
 import io.morgana.api.BlockException;
 import io.morgana.api.BlockInfo;
@@ -236,6 +237,7 @@ public final class FileBlock implements Block {
 
   @Override
   public void read(long sector, ByteBuf into) throws BlockException {
+    LoopBridge.checkBlockingAllowed("Block.read");
     Requests.checkOpen(this, closed, "read");
     int length = into.writableBytes();
     Requests.check(this, info, "read", sector, length);
@@ -265,6 +267,7 @@ public final class FileBlock implements Block {
 
   @Override
   public void write(long sector, ByteBuf from) throws BlockException {
+    LoopBridge.checkBlockingAllowed("Block.write");
     Requests.checkOpen(this, closed, "write");
     Requests.checkWritable(this, info, "write", sector);
     int length = from.readableBytes();
@@ -286,6 +289,7 @@ public final class FileBlock implements Block {
 
   @Override
   public void flush() throws BlockException {
+    LoopBridge.checkBlockingAllowed("Block.flush");
     Requests.checkOpen(this, closed, "flush");
     if (sync == DiskSync.NONE || !info.readWrite()) {
       return;
@@ -299,6 +303,7 @@ public final class FileBlock implements Block {
 
   @Override
   public void discard(long sector, long count) throws BlockException {
+    LoopBridge.checkBlockingAllowed("Block.discard");
     Requests.checkOpen(this, closed, "discard");
     Requests.checkWritable(this, info, "discard", sector);
     Requests.checkRange(this, info, "discard", sector, count);

@@ -1,5 +1,6 @@
 package io.morgana.block;
 
+import io.morgana.runtime.LoopBridge;
 import io.morgana.api.Block;
 import io.morgana.api.BlockException;
 import io.morgana.api.BlockInfo;
@@ -140,6 +141,7 @@ public final class RamBlock implements Block {
 
   @Override
   public void read(long sector, ByteBuf into) throws BlockException {
+    LoopBridge.checkBlockingAllowed("Block.read");
     AtomicReferenceArray<byte[]> c = open("read");
     int length = into.writableBytes();
     Requests.check(this, info, "read", sector, length);
@@ -162,6 +164,7 @@ public final class RamBlock implements Block {
 
   @Override
   public void write(long sector, ByteBuf from) throws BlockException {
+    LoopBridge.checkBlockingAllowed("Block.write");
     AtomicReferenceArray<byte[]> c = open("write");
     Requests.checkWritable(this, info, "write", sector);
     int length = from.readableBytes();
@@ -190,11 +193,13 @@ public final class RamBlock implements Block {
 
   @Override
   public void flush() throws BlockException {
+    LoopBridge.checkBlockingAllowed("Block.flush");
     open("flush");
   }
 
   @Override
   public void discard(long sector, long count) throws BlockException {
+    LoopBridge.checkBlockingAllowed("Block.discard");
     AtomicReferenceArray<byte[]> c = open("discard");
     Requests.checkWritable(this, info, "discard", sector);
     Requests.checkRange(this, info, "discard", sector, count);

@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  *       prints every key with its help and default to standard output and exits 0; an unknown
  *       key, a malformed value or a missing required key prints one message and a hint to try
  *       {@code --help} to standard error and exits 2.
- *   <li>Installs a shutdown hook; on the loop thread, asks the component for its {@link
- *       KernelComponent#application() application} (devices open here) and calls {@link
- *       Application#start()}.
+ *   <li>Installs a shutdown hook, starts the loop, and asks the component for its {@link
+ *       KernelComponent#application() application} on the boot thread — off the loop, since
+ *       building opens devices and mounts file systems, which may block — then calls {@link
+ *       Application#start()} on the loop thread.
  *   <li>When the application's stage completes, shuts down and exits 0 (1 if it failed, or if
  *       building or starting it threw). SIGINT or SIGTERM shut down through the hook, and the
  *       JVM exits with the signal's status (130, 143).
@@ -146,28 +147,41 @@ public final class Kernel {
                 exit.complete(EXIT_OK); // stopped by the shutdown hook
               }
             });
-    loop.execute(
-        () -> {
-          try {
-            Application application = component.application();
-            log.info("kernel {} starting {} with {}", name, application.getClass().getSimpleName(), arguments);
-            CompletionStage<?> done = application.start();
-            done.whenComplete(
-                (ignored, failure) -> {
-                  if (failure != null) {
-                    log.error("kernel {}: the application failed", name, failure);
-                    exit.complete(EXIT_FAILURE);
-                  } else {
-                    log.info("kernel {}: the application finished", name);
-                    exit.complete(EXIT_OK);
-                  }
-                });
-          } catch (Throwable e) {
-            log.error("kernel {} could not start its application", name, e);
-            exit.complete(EXIT_FAILURE);
-          }
-        });
     loop.start();
+    // The application is built here, on the boot thread, not on the loop: building opens devices
+    // and mounts file systems, which may block (a FAT volume is read from its disk). Everything
+    // built registers with the running loop through the bridge; only start() runs on the loop.
+    Application application;
+    try {
+      application = component.application();
+    } catch (Throwable e) {
+      log.error("kernel {} could not build its application", name, e);
+      application = null;
+      exit.complete(EXIT_FAILURE);
+    }
+    if (application != null) {
+      Application app = application;
+      loop.execute(
+          () -> {
+            try {
+              log.info("kernel {} starting {} with {}", name, app.getClass().getSimpleName(), arguments);
+              CompletionStage<?> done = app.start();
+              done.whenComplete(
+                  (ignored, failure) -> {
+                    if (failure != null) {
+                      log.error("kernel {}: the application failed", name, failure);
+                      exit.complete(EXIT_FAILURE);
+                    } else {
+                      log.info("kernel {}: the application finished", name);
+                      exit.complete(EXIT_OK);
+                    }
+                  });
+            } catch (Throwable e) {
+              log.error("kernel {} could not start its application", name, e);
+              exit.complete(EXIT_FAILURE);
+            }
+          });
+    }
 
     int status = exit.join();
     shutdown.run();

@@ -134,7 +134,10 @@ class KernelTest {
     int status =
         run(
             (arguments, loop, lifecycle) -> {
-              events.add("build on " + Thread.currentThread().getName() + " times=" + arguments.get(TIMES));
+              // Built off the loop (building may block: devices, file systems), blocking allowed.
+              LoopBridge.checkBlockingAllowed("Block.read");
+              events.add("build off the loop=" + !Thread.currentThread().getName().equals("test-kernel")
+                  + " times=" + arguments.get(TIMES));
               lifecycle.onShutdown(() -> events.add("close first"));
               lifecycle.onShutdown(() -> events.add("close second"));
               return () -> {
@@ -148,7 +151,7 @@ class KernelTest {
     assertEquals(0, status, err());
     assertEquals(
         List.of(
-            "build on test-kernel times=2",
+            "build off the loop=true times=2",
             "tick in loop=true",
             "tick in loop=true",
             "close second",

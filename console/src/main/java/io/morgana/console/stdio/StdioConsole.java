@@ -1,5 +1,6 @@
 package io.morgana.console.stdio;
 
+import io.morgana.runtime.LoopBridge;
 import io.morgana.api.Console;
 import io.morgana.runtime.Lifecycle;
 import io.netty.buffer.ByteBuf;
@@ -75,6 +76,7 @@ final class StdioConsole implements Console {
 
   @Override
   public ByteBuf read() throws IOException {
+    LoopBridge.checkBlockingAllowed("Console.read");
     synchronized (readLock) {
       ensureOpen();
       byte[] chunk = new byte[READ_SIZE];
