@@ -1,7 +1,8 @@
 package io.morgana.runtime;
 
 import io.morgana.runtime.internal.EventFd;
-import io.morgana.runtime.internal.Posix;
+import io.morgana.runtime.nativeio.Errno;
+import io.morgana.runtime.nativeio.Libc;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -98,7 +99,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     this.thread.setDaemon(false);
   }
 
-  // Here rather than in Posix, whose loading starts FFM: nothing native before the first sleep.
+  // Here rather than in Libc, whose first call starts FFM: nothing native before the first sleep.
   private static void requireLinux() {
     String os = System.getProperty("os.name", "?");
     if (!os.toLowerCase(java.util.Locale.ROOT).contains("linux")) {
@@ -427,7 +428,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   /** The loop thread's {@code poll(2)} state: the pollfd array and its errno capture. */
   private final class Sleeper {
     private final Arena arena;
-    private final MemorySegment errno;
+    private final Errno errno;
+    private final MemorySegment timeout; // struct timespec
     // Pollables whose descriptor poll(2) reported not open, with that descriptor: left out of the
     // wait until the pollable reports another one (or is unregistered).
     private final Map<Pollable, Integer> invalidFds = new IdentityHashMap<>();
@@ -437,7 +439,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
 
     Sleeper(Arena arena) {
       this.arena = arena;
-      this.errno = Posix.newErrnoSegment(arena);
+      this.errno = new Errno(arena);
+      this.timeout = arena.allocate(Libc.TIMESPEC);
       grow(8);
       if (eventFd == null) {
         eventFd = new EventFd(); // fails the loop with errno, or how to enable native access
@@ -446,7 +449,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
 
     private void grow(int slots) {
       capacity = Math.max(slots, capacity * 2);
-      fds = arena.allocate(Posix.POLLFD, capacity);
+      fds = arena.allocate(Libc.POLLFD, capacity);
       owners = new Pollable[capacity];
     }
 
@@ -457,22 +460,24 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
         state.set(AWAKE);
         return;
       }
-      int timeout = -1;
+      MemorySegment wait = MemorySegment.NULL; // for ever
       if (deadline != Pollable.NO_DEADLINE) {
-        timeout = pollTimeoutMillis(deadline - System.nanoTime());
-        if (timeout == 0) {
+        int millis = pollTimeoutMillis(deadline - System.nanoTime());
+        if (millis == 0) {
           state.set(AWAKE);
           return;
         }
+        timeout.set(ValueLayout.JAVA_LONG, Libc.TIMESPEC_SEC_OFFSET, millis / 1000);
+        timeout.set(ValueLayout.JAVA_LONG, Libc.TIMESPEC_NSEC_OFFSET, (millis % 1000) * 1_000_000L);
+        wait = timeout;
       }
-      int ready = Posix.poll(errno, fds, n, timeout);
+      int ready = Libc.ppoll(errno, fds, n, wait, MemorySegment.NULL);
       state.set(AWAKE);
       if (ready < 0) {
-        int e = Posix.errno(errno);
-        if (e == Posix.EINTR) {
+        if (errno.value() == Libc.EINTR) {
           return; // a signal: go round again, recomputing the deadline
         }
-        throw new IllegalStateException("poll(2) failed: errno " + e);
+        throw new IllegalStateException(errno.exception("ppoll").getMessage());
       }
       if (ready > 0) {
         afterPoll(n);
@@ -516,10 +521,10 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     }
 
     private void put(int slot, int fd) {
-      long base = slot * Posix.POLLFD.byteSize();
-      fds.set(ValueLayout.JAVA_INT, base + Posix.POLLFD_FD_OFFSET, fd);
-      fds.set(ValueLayout.JAVA_SHORT, base + Posix.POLLFD_EVENTS_OFFSET, Posix.POLLIN);
-      fds.set(ValueLayout.JAVA_SHORT, base + Posix.POLLFD_REVENTS_OFFSET, (short) 0);
+      long base = slot * Libc.POLLFD.byteSize();
+      fds.set(ValueLayout.JAVA_INT, base + Libc.POLLFD_FD_OFFSET, fd);
+      fds.set(ValueLayout.JAVA_SHORT, base + Libc.POLLFD_EVENTS_OFFSET, Libc.POLLIN);
+      fds.set(ValueLayout.JAVA_SHORT, base + Libc.POLLFD_REVENTS_OFFSET, (short) 0);
     }
 
     private void afterPoll(int n) {
@@ -527,8 +532,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
         eventFd.drain();
       }
       for (int slot = 1; slot < n; slot++) {
-        if ((revents(slot) & Posix.POLLNVAL) != 0) {
-          int fd = fds.get(ValueLayout.JAVA_INT, slot * Posix.POLLFD.byteSize());
+        if ((revents(slot) & Libc.POLLNVAL) != 0) {
+          int fd = fds.get(ValueLayout.JAVA_INT, slot * Libc.POLLFD.byteSize());
           invalidFds.put(owners[slot - 1], fd);
           if (invalidFds.size() > pollables.length) {
             Pollable[] registered = pollables; // forget unregistered ones
@@ -543,7 +548,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     }
 
     private short revents(int slot) {
-      return fds.get(ValueLayout.JAVA_SHORT, slot * Posix.POLLFD.byteSize() + Posix.POLLFD_REVENTS_OFFSET);
+      return fds.get(ValueLayout.JAVA_SHORT, slot * Libc.POLLFD.byteSize() + Libc.POLLFD_REVENTS_OFFSET);
     }
   }
 

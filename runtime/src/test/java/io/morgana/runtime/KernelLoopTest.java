@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.morgana.runtime.internal.Posix;
+import io.morgana.runtime.nativeio.Errno;
+import io.morgana.runtime.nativeio.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -195,13 +196,13 @@ class KernelLoopTest {
     int[] pipe = pipe();
     try {
       MemorySegment buf = arena.allocate(64);
-      MemorySegment errno = Posix.newErrnoSegment(arena);
+      Errno errno = new Errno(arena);
       CompletableFuture<Long> received = new CompletableFuture<>();
       loop.register(
           new Pollable() {
             @Override
             public boolean poll(long now) {
-              long n = Posix.read(errno, pipe[0], buf, 64);
+              long n = Libc.read(errno, pipe[0], buf, 64);
               if (n > 0) {
                 received.complete(n);
                 return true;
@@ -224,7 +225,7 @@ class KernelLoopTest {
       // No wakeup(): only the descriptor becoming readable can wake the sleeping loop.
       MemorySegment data = arena.allocate(3);
       data.setString(0, "hi");
-      assertEquals(3, Posix.write(errno, pipe[1], data, 3));
+      assertEquals(3, Libc.write(errno, pipe[1], data, 3));
       assertEquals(3L, received.get(TIMEOUT_S, TimeUnit.SECONDS));
     } finally {
       closeFds(pipe);
@@ -581,15 +582,14 @@ class KernelLoopTest {
 
   private int[] pipe() {
     MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
-    MemorySegment errno = Posix.newErrnoSegment(arena);
-    assertEquals(0, Posix.pipe2(errno, fds, Posix.O_NONBLOCK | Posix.O_CLOEXEC), "pipe2 errno " + Posix.errno(errno));
+    Errno errno = new Errno(arena);
+    assertEquals(0, Libc.pipe2(errno, fds, Libc.O_NONBLOCK | Libc.O_CLOEXEC), "pipe2 errno " + errno.value());
     return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
   }
 
   private void closeFds(int[] fds) {
-    MemorySegment errno = Posix.newErrnoSegment(arena);
     for (int fd : fds) {
-      Posix.close(errno, fd);
+      Libc.closeQuietly(fd);
     }
   }
 }
