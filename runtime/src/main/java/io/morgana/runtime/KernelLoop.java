@@ -28,10 +28,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each turn reads {@link System#nanoTime()} once and, with that time, runs the tasks submitted
  * with {@link #execute}, the timers of {@link #schedule} that are due, and {@link Pollable#poll}
- * of every registered pollable. When a turn did no work the thread sleeps in {@code poll(2)} (Java
- * FFM, no JNI) on every pollable's {@link Pollable#readinessFd()} and on an {@code eventfd(2)},
- * for no longer than the earliest timer or {@link Pollable#nextDeadlineNanos()}, rounded
- * <em>up</em> to the millisecond so it never wakes early and spins. {@link #wakeup()}, and {@link
+ * of every registered pollable. When a turn did no work the thread sleeps in {@code ppoll(2)}
+ * (Java FFM, no JNI) on every pollable's {@link Pollable#readinessFd()} and on an {@code
+ * eventfd(2)}, until the earliest timer or {@link Pollable#nextDeadlineNanos()} to the
+ * nanosecond: a timer is not rounded up to the next millisecond, and a deadline already past is
+ * a turn, not a sleep, so the loop never spins. The loop thread's timer slack is {@value
+ * #TIMER_SLACK_NANOS} ns ({@code PR_SET_TIMERSLACK}): with Linux's default of 50 µs a timed
+ * wake-up may come that much later than asked, which would be most of a sub-millisecond timer's
+ * lateness. {@link #wakeup()}, and {@link
  * #execute}, {@link #schedule} and {@link #register} from another thread, write to the eventfd —
  * only when the loop is, or is about to be, asleep: when it is awake they cost a volatile write
  * and a volatile read. An idle kernel therefore uses no CPU.
@@ -56,6 +60,9 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
 
   /** Tasks run per turn at most, so that a task that resubmits itself cannot starve devices. */
   private static final int MAX_TASKS_PER_TURN = 4096;
+
+  /** The loop thread's timer slack: how much later than its timeout ppoll may wake it. */
+  static final long TIMER_SLACK_NANOS = 1_000;
 
   /** Heap size above which idle turns sweep cancelled timers out (every 64th idle turn). */
   private static final int TIMER_SWEEP_SIZE = 1024;
@@ -104,7 +111,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     String os = System.getProperty("os.name", "?");
     if (!os.toLowerCase(java.util.Locale.ROOT).contains("linux")) {
       throw new UnsupportedOperationException(
-          "Morgana's kernel loop needs Linux (poll(2), eventfd(2)); this is " + os);
+          "Morgana's kernel loop needs Linux (ppoll(2), eventfd(2)); this is " + os);
     }
   }
 
@@ -149,7 +156,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
 
   /**
    * Completes when the loop thread has ended: normally after {@link #stop()}, exceptionally if
-   * the loop failed in a way it cannot survive (the {@code poll(2)} call itself failing).
+   * the loop failed in a way it cannot survive (the {@code ppoll(2)} call itself failing).
    */
   public CompletionStage<Void> termination() {
     return termination.minimalCompletionStage();
@@ -190,7 +197,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     return timers.size();
   }
 
-  /** Whether the loop is asleep in poll(2), or committed to it (tests). */
+  /** Whether the loop is asleep in ppoll(2), or committed to it (tests). */
   boolean isSleeping() {
     return state.get() == SLEEPING;
   }
@@ -414,23 +421,20 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   }
 
   /**
-   * Timeout of {@code poll(2)} for a deadline {@code remainingNanos} ahead: whole milliseconds,
-   * rounded up so that the loop wakes at or after the deadline, never before it.
+   * Writes a {@code ppoll(2)} timeout of {@code remainingNanos} ({@code > 0}) into {@code
+   * timespec}: seconds and nanoseconds, exact — the kernel wakes the thread at or after it.
    */
-  static int pollTimeoutMillis(long remainingNanos) {
-    if (remainingNanos <= 0) {
-      return 0;
-    }
-    long millis = remainingNanos / 1_000_000L + (remainingNanos % 1_000_000L == 0 ? 0 : 1);
-    return millis >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) millis;
+  static void toTimespec(long remainingNanos, MemorySegment timespec) {
+    timespec.set(ValueLayout.JAVA_LONG, Libc.TIMESPEC_SEC_OFFSET, remainingNanos / 1_000_000_000L);
+    timespec.set(ValueLayout.JAVA_LONG, Libc.TIMESPEC_NSEC_OFFSET, remainingNanos % 1_000_000_000L);
   }
 
-  /** The loop thread's {@code poll(2)} state: the pollfd array and its errno capture. */
+  /** The loop thread's {@code ppoll(2)} state: the pollfd array, its timeout and errno capture. */
   private final class Sleeper {
     private final Arena arena;
     private final Errno errno;
     private final MemorySegment timeout; // struct timespec
-    // Pollables whose descriptor poll(2) reported not open, with that descriptor: left out of the
+    // Pollables whose descriptor ppoll(2) reported not open, with that descriptor: left out of the
     // wait until the pollable reports another one (or is unregistered).
     private final Map<Pollable, Integer> invalidFds = new IdentityHashMap<>();
     private MemorySegment fds;
@@ -442,6 +446,10 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
       this.errno = new Errno(arena);
       this.timeout = arena.allocate(Libc.TIMESPEC);
       grow(8);
+      if (Libc.prctl(errno, Libc.PR_SET_TIMERSLACK, TIMER_SLACK_NANOS) < 0) {
+        log.debug("kernel loop {}: timer slack not set ({}); timers may run up to 50 µs late",
+            name, Libc.errnoName(errno.value()));
+      }
       if (eventFd == null) {
         eventFd = new EventFd(); // fails the loop with errno, or how to enable native access
       }
@@ -462,13 +470,12 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
       }
       MemorySegment wait = MemorySegment.NULL; // for ever
       if (deadline != Pollable.NO_DEADLINE) {
-        int millis = pollTimeoutMillis(deadline - System.nanoTime());
-        if (millis == 0) {
-          state.set(AWAKE);
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          state.set(AWAKE); // due already: the next turn runs it
           return;
         }
-        timeout.set(ValueLayout.JAVA_LONG, Libc.TIMESPEC_SEC_OFFSET, millis / 1000);
-        timeout.set(ValueLayout.JAVA_LONG, Libc.TIMESPEC_NSEC_OFFSET, (millis % 1000) * 1_000_000L);
+        toTimespec(remaining, timeout);
         wait = timeout;
       }
       int ready = Libc.ppoll(errno, fds, n, wait, MemorySegment.NULL);

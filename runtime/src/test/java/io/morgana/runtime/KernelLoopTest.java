@@ -157,6 +157,38 @@ class KernelLoopTest {
   }
 
   @Test
+  void subMillisecondTimersSleepUntilTheirDeadline_withoutSpinning() throws Exception {
+    loop.start();
+    awaitSleeping();
+    // Chains of timers 100-900 µs ahead: each waits in one ppoll, not in turns that find it not
+    // yet due (poll(2)'s millisecond would round them up; a zero timeout would spin).
+    int timers = 20;
+    CountDownLatch done = new CountDownLatch(timers);
+    AtomicLong early = new AtomicLong();
+    long turnsBefore = loop.turns();
+    loop.execute(new Runnable() {
+      @Override
+      public void run() {
+        long deadline = loop.nowNanos() + 100_000 + 40_000 * done.getCount();
+        loop.schedule(deadline, () -> {
+          if (loop.nowNanos() < deadline) {
+            early.incrementAndGet();
+          }
+          done.countDown();
+          if (done.getCount() > 0) {
+            run();
+          }
+        });
+      }
+    });
+    assertTrue(done.await(TIMEOUT_S, TimeUnit.SECONDS));
+    assertEquals(0, early.get(), "timers that ran before their deadline");
+    long turns = loop.turns() - turnsBefore;
+    // A timer costs a turn to schedule it and one after the wake-up; a few spare for wakeups.
+    assertTrue(turns <= 3L * timers + 5, turns + " turns for " + timers + " timers");
+  }
+
+  @Test
   void pollableDeadlineIsHonoured_withoutEarlyWakeups() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
     AtomicInteger earlyPolls = new AtomicInteger();
@@ -534,14 +566,17 @@ class KernelLoopTest {
   }
 
   @Test
-  void pollTimeoutRoundsUpToTheMillisecond() {
-    assertEquals(0, KernelLoop.pollTimeoutMillis(0));
-    assertEquals(0, KernelLoop.pollTimeoutMillis(-5));
-    assertEquals(1, KernelLoop.pollTimeoutMillis(1));
-    assertEquals(1, KernelLoop.pollTimeoutMillis(1_000_000));
-    assertEquals(2, KernelLoop.pollTimeoutMillis(1_000_001));
-    assertEquals(21, KernelLoop.pollTimeoutMillis(20_500_000));
-    assertEquals(Integer.MAX_VALUE, KernelLoop.pollTimeoutMillis(Long.MAX_VALUE));
+  void ppollTimeoutIsTheRemainingTimeToTheNanosecond() {
+    MemorySegment ts = arena.allocate(Libc.TIMESPEC);
+    long[][] cases = {
+      {1, 0, 1}, {999_999, 0, 999_999}, {1_000_000_000L, 1, 0}, {2_500_000_001L, 2, 500_000_001},
+      {Long.MAX_VALUE, Long.MAX_VALUE / 1_000_000_000L, Long.MAX_VALUE % 1_000_000_000L},
+    };
+    for (long[] c : cases) {
+      KernelLoop.toTimespec(c[0], ts);
+      assertEquals(c[1], ts.get(ValueLayout.JAVA_LONG, Libc.TIMESPEC_SEC_OFFSET), "seconds of " + c[0]);
+      assertEquals(c[2], ts.get(ValueLayout.JAVA_LONG, Libc.TIMESPEC_NSEC_OFFSET), "nanoseconds of " + c[0]);
+    }
   }
 
   /** Waits until the loop has run everything submitted so far (a task round trip). */

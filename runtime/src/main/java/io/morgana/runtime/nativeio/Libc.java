@@ -73,6 +73,8 @@ public final class Libc {
   // <sched.h>, <linux/falloc.h>
   /** {@code CLONE_NEWNET}: {@link #setns} into a network namespace. */
   public static final int CLONE_NEWNET = 0x4000_0000;
+  /** {@code PR_SET_TIMERSLACK} of {@code <linux/prctl.h>}: the calling thread's timer slack, ns. */
+  public static final int PR_SET_TIMERSLACK = 29;
   /** {@code FALLOC_FL_KEEP_SIZE}. */
   public static final int FALLOC_FL_KEEP_SIZE = 0x01;
   /** {@code FALLOC_FL_PUNCH_HOLE}. */
@@ -253,6 +255,12 @@ public final class Libc {
         bind("ppoll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
   }
 
+  private static final class Prctl {
+    // int prctl(int option, ...): variadic from the second argument on (unsigned longs).
+    static final MethodHandle H =
+        bind("prctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(1));
+  }
+
   private static final class EventFdCall {
     static final MethodHandle H = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   }
@@ -414,6 +422,15 @@ public final class Libc {
   public static int ppoll(Errno errno, MemorySegment fds, long nfds, MemorySegment timeout, MemorySegment sigmask) {
     try {
       return (int) Ppoll.H.invokeExact(errno.segment, fds, nfds, timeout, sigmask);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** {@code prctl(option, arg2)} for options that take one argument: the result, or -1. */
+  public static int prctl(Errno errno, int option, long arg2) {
+    try {
+      return (int) Prctl.H.invokeExact(errno.segment, option, arg2);
     } catch (Throwable t) {
       throw rethrow(t);
     }
