@@ -34,6 +34,16 @@ import org.slf4j.LoggerFactory;
  *       JVM exits with the signal's status (130, 143).
  * </ol>
  *
+ * <p><b>Fatal errors fail fast.</b> An {@link Error} on the loop thread ({@link
+ * OutOfMemoryError}, {@link StackOverflowError}, ...), or a {@link VirtualMachineError} no other
+ * thread caught, ends the kernel: one line on standard error, {@code "hello: fatal
+ * java.lang.OutOfMemoryError: Java heap space on the kernel loop; the kernel stops (exit status
+ * 1)"}, then the same shutdown as above and exit status 1. {@link #boot} prepares that way out
+ * before the application starts (a heap reserve it drops first, so that the exit and a SIGTERM
+ * have room; the message as bytes; a watchdog thread) and halts the JVM if the orderly exit has
+ * not ended the process 10 s after the error. An {@link Exception} thrown on the loop is logged
+ * and counted, and the kernel goes on ({@link KernelLoop#failures()}).
+ *
  * Shutting down stops the loop (its current turn finishes; nothing else runs on it), waits for
  * the loop thread, then closes everything registered with the {@link Lifecycle}, last first,
  * logging each.
@@ -68,7 +78,8 @@ public final class Kernel {
    * @param factory builds the application
    */
   public static void boot(String name, String[] argv, List<? extends BootKey<?>> keys, KernelFactory<?> factory) {
-    System.exit(run(name, argv, keys, factory));
+    FatalExit fatal = FatalExit.arm(name);
+    System.exit(run(name, argv, keys, factory, System.out, System.err, fatal));
   }
 
   /**
@@ -79,7 +90,7 @@ public final class Kernel {
    *     #STANDARD_KEYS}
    */
   public static int run(String name, String[] argv, List<? extends BootKey<?>> keys, KernelFactory<?> factory) {
-    return run(name, argv, keys, factory, System.out, System.err);
+    return run(name, argv, keys, factory, System.out, System.err, null);
   }
 
   static int run(
@@ -89,6 +100,18 @@ public final class Kernel {
       KernelFactory<?> factory,
       PrintStream out,
       PrintStream err) {
+    return run(name, argv, keys, factory, out, err, null);
+  }
+
+  /** As {@link #run}; with {@code fatal} (from {@link #boot}) a fatal error takes its way out. */
+  private static int run(
+      String name,
+      String[] argv,
+      List<? extends BootKey<?>> keys,
+      KernelFactory<?> factory,
+      PrintStream out,
+      PrintStream err,
+      FatalExit fatal) {
     List<BootKey<?>> all = new ArrayList<>(keys);
     all.addAll(STANDARD_KEYS);
     BootArguments arguments;
@@ -129,6 +152,18 @@ public final class Kernel {
     Runtime.getRuntime().addShutdownHook(hook);
 
     CompletableFuture<Integer> exit = new CompletableFuture<>();
+    // An Error on the loop: say so at once and wake main to shut down; nothing else runs on it.
+    loop.onFatal(
+        failure -> {
+          if (fatal != null && failure instanceof Error) {
+            fatal.trigger(failure, null);
+          }
+          exit.complete(EXIT_FAILURE);
+        });
+    if (fatal != null) {
+      // A VirtualMachineError on another thread: the same way out.
+      fatal.onTrigger(() -> exit.complete(EXIT_FAILURE));
+    }
     loop.termination()
         .whenComplete(
             (ignored, failure) -> {
@@ -154,7 +189,7 @@ public final class Kernel {
                     exit.complete(EXIT_OK);
                   }
                 });
-          } catch (Throwable e) {
+          } catch (Exception e) {
             log.error("kernel {} could not start its application", name, e);
             exit.complete(EXIT_FAILURE);
           }

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,11 @@ import org.slf4j.LoggerFactory;
  * only when the loop is, or is about to be, asleep: when it is awake they cost a volatile write
  * and a volatile read. An idle kernel therefore uses no CPU.
  *
- * <p>A task, timer or pollable that throws is logged and counted ({@link #failures()}); the loop
- * goes on. A pollable whose descriptor is not open ({@code POLLNVAL}) is warned about and its
+ * <p>A task, timer or pollable that throws an {@link Exception} is logged and counted ({@link
+ * #failures()}); the loop goes on. One that throws an {@link Error} — {@link OutOfMemoryError},
+ * {@link StackOverflowError}, a class that cannot be loaded — ends the loop: a kernel without
+ * memory or stack is not one to keep running, and {@link #termination()} completes exceptionally
+ * with that error ({@link Kernel} then exits the process with one clear message). A pollable whose descriptor is not open ({@code POLLNVAL}) is warned about and its
  * descriptor left out of later waits. A pollable whose descriptor stays readable (end of file,
  * {@code POLLHUP}) must stop reporting it or unregister, or the loop polls it continuously.
  *
@@ -91,6 +95,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong signals = new AtomicLong();
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
+  // Called on the loop thread with what ended it, before anything else (logging may fail then).
+  private volatile Consumer<Throwable> fatalHandler;
 
   /**
    * A loop whose thread is called {@code name}; {@link #start()} starts it.
@@ -156,7 +162,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
 
   /**
    * Completes when the loop thread has ended: normally after {@link #stop()}, exceptionally if
-   * the loop failed in a way it cannot survive (the {@code ppoll(2)} call itself failing).
+   * the loop failed in a way it cannot survive (an {@link Error} thrown by a task, timer or
+   * pollable; the {@code ppoll(2)} call itself failing).
    */
   public CompletionStage<Void> termination() {
     return termination.minimalCompletionStage();
@@ -205,6 +212,15 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   /** Writes to the eventfd so far: wakeups that found the loop asleep (tests). */
   long eventfdSignals() {
     return signals.get();
+  }
+
+  /**
+   * Runs {@code handler} on the loop thread when the loop ends with a failure (an {@link Error}
+   * from a task, timer or pollable, or the loop's own failure), first, before the failure is
+   * logged and {@link #termination()} completes. Set before {@link #start()}. For {@link Kernel}.
+   */
+  void onFatal(Consumer<Throwable> handler) {
+    this.fatalHandler = handler;
   }
 
   /** Exceptions thrown by tasks, timers and pollables so far, each logged. */
@@ -301,7 +317,20 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
       }
     } catch (Throwable t) {
       fatal = t;
-      log.error("kernel loop {} failed and stopped", name, t);
+      running = false;
+      Consumer<Throwable> handler = fatalHandler;
+      if (handler != null) {
+        try {
+          handler.accept(t);
+        } catch (Throwable ignored) {
+          // The handler is the last word on a failure; nothing to add if it fails too.
+        }
+      }
+      try {
+        log.error("kernel loop {} failed and stopped", name, t);
+      } catch (Throwable ignored) {
+        // Out of memory even for the log line: termination() still says why.
+      }
     } finally {
       state.set(TERMINATED);
       running = false;
@@ -349,6 +378,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
       ran++;
       try {
         task.run();
+      } catch (Error e) {
+        throw e; // fatal: ends the loop
       } catch (Throwable t) {
         failed("task " + task, t);
       }
@@ -370,6 +401,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
       worked = true;
       try {
         head.task.run();
+      } catch (Error e) {
+        throw e;
       } catch (Throwable t) {
         failed("timer " + head.task, t);
       }
@@ -382,6 +415,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     for (Pollable p : pollables) {
       try {
         worked |= p.poll(now);
+      } catch (Error e) {
+        throw e;
       } catch (Throwable t) {
         failed("pollable " + p, t);
       }
@@ -404,6 +439,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     for (Pollable p : pollables) {
       try {
         next = Math.min(next, p.nextDeadlineNanos());
+      } catch (Error e) {
+        throw e;
       } catch (Throwable t) {
         failed("nextDeadlineNanos of " + p, t);
       }
@@ -414,10 +451,6 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   private void failed(String what, Throwable t) {
     long n = failures.incrementAndGet();
     log.error("kernel loop {}: {} threw (failure #{}); the loop goes on", name, what, n, t);
-    if (t instanceof VirtualMachineError) {
-      // Out of memory, stack overflow: logged and counted like the rest, but worth a second line.
-      log.error("kernel loop {}: that was a {}; the kernel may be unhealthy", name, t.getClass().getName());
-    }
   }
 
   /**
@@ -503,6 +536,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
         int fd;
         try {
           fd = p.readinessFd();
+        } catch (Error e) {
+          throw e;
         } catch (Throwable t) {
           failed("readinessFd of " + p, t);
           continue;

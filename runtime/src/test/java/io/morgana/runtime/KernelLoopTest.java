@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -462,6 +463,25 @@ class KernelLoopTest {
     Thread.sleep(IDLE);
     long turns = loop.turns() - before;
     assertTrue(turns < 5, "the loop made " + turns + " turns in " + IDLE + " with a closed descriptor");
+  }
+
+  @Test
+  void anErrorOnTheLoopEndsIt_handlerFirst_thenTerminationWithThatError() throws Exception {
+    AtomicReference<Throwable> handled = new AtomicReference<>();
+    loop.onFatal(t -> handled.set(t));
+    StackOverflowError error = new StackOverflowError("thrown by the test");
+    AtomicBoolean ranAfter = new AtomicBoolean();
+    loop.start();
+    loop.execute(() -> { throw error; });
+    loop.execute(() -> ranAfter.set(true));
+    CompletableFuture<Void> ended = loop.termination().toCompletableFuture();
+    java.util.concurrent.ExecutionException e =
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> ended.get(TIMEOUT_S, TimeUnit.SECONDS));
+    assertEquals(error, e.getCause());
+    assertEquals(error, handled.get());
+    assertFalse(ranAfter.get(), "a task after the error ran");
+    assertTrue(loop.awaitTermination(Duration.ofSeconds(TIMEOUT_S)));
+    assertEquals(0, loop.failures(), "an Error is not a counted failure");
   }
 
   @Test
