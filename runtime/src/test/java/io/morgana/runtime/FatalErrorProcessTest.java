@@ -72,36 +72,31 @@ class FatalErrorProcessTest {
     assertEquals(Kernel.EXIT_FAILURE, child.process().exitValue(), child.log());
   }
 
-  @Test
-  void stackOverflowOnTheLoopEndsTheKernelWithOneClearMessage() throws Exception {
-    Child child = start("stack-overflow");
+  /** Runs MODE to its fatal error; returns standard error after checking the exit and the line. */
+  private String failFatally(String mode, String error, String where) throws Exception {
+    Child child = start(mode);
     fail(child);
     assertEndsNonZero(child);
     String log = child.log();
-    assertTrue(
-        log.contains("fatal-test: fatal java.lang.StackOverflowError on the kernel loop; the kernel stops (exit status 1)"),
-        log);
+    assertTrue(log.contains("fatal-test: fatal " + error), log);
+    assertTrue(log.contains(" on " + where + "; the kernel stops (exit status 1)"), log);
+    return log;
+  }
+
+  @Test
+  void stackOverflowOnTheLoopEndsTheKernelWithOneClearMessage() throws Exception {
+    String log = failFatally("stack-overflow", "java.lang.StackOverflowError", "the kernel loop");
     assertTrue(log.contains("kernel fatal-test shut down"), "the orderly exit ran:\n" + log);
   }
 
   @Test
   void outOfMemoryOnTheLoopEndsTheKernelWithOneClearMessage() throws Exception {
-    Child child = start("oom");
-    fail(child);
-    assertEndsNonZero(child);
-    String log = child.log();
-    assertTrue(log.contains("fatal-test: fatal java.lang.OutOfMemoryError"), log);
-    assertTrue(log.contains("on the kernel loop; the kernel stops (exit status 1)"), log);
+    failFatally("oom", "java.lang.OutOfMemoryError", "the kernel loop");
   }
 
   @Test
   void uncaughtOutOfMemoryOnAnotherThreadEndsTheKernelToo() throws Exception {
-    Child child = start("oom-elsewhere");
-    fail(child);
-    assertEndsNonZero(child);
-    String log = child.log();
-    assertTrue(log.contains("fatal-test: fatal java.lang.OutOfMemoryError"), log);
-    assertTrue(log.contains("on thread leaker; the kernel stops (exit status 1)"), log);
+    failFatally("oom-elsewhere", "java.lang.OutOfMemoryError", "thread leaker");
   }
 
   @Test
