@@ -39,6 +39,16 @@ import org.slf4j.LoggerFactory;
  *       JVM exits with the signal's status (130, 143).
  * </ol>
  *
+ * <p><b>Fatal errors fail fast.</b> An {@link Error} on the loop thread ({@link
+ * OutOfMemoryError}, {@link StackOverflowError}, ...), or a {@link VirtualMachineError} no other
+ * thread caught, ends the kernel: one line on standard error, {@code "hello: fatal
+ * java.lang.OutOfMemoryError: Java heap space on the kernel loop; the kernel stops (exit status
+ * 1)"}, then the same shutdown as above and exit status 1. {@link #boot} prepares that way out
+ * before the application starts (a heap reserve it drops first, so that the exit and a SIGTERM
+ * have room; the message as bytes; a watchdog thread) and halts the JVM if the orderly exit has
+ * not ended the process 10 s after the error. An {@link Exception} thrown on the loop is logged
+ * and counted, and the kernel goes on ({@link KernelLoop#failures()}).
+ *
  * Shutting down stops the loop (its current turn finishes; nothing else runs on it), waits for
  * the loop thread, then closes everything registered with the {@link Lifecycle}, last first,
  * logging each.
@@ -73,7 +83,8 @@ public final class Kernel {
    * @param factory creates the kernel's component, usually {@code DaggerXxxKernel.factory()::create}
    */
   public static void boot(String name, String[] argv, KernelFactory<?> factory) {
-    System.exit(run(name, argv, factory));
+    FatalExit fatal = FatalExit.arm(name);
+    System.exit(run(name, argv, factory, System.out, System.err, fatal));
   }
 
   /**
@@ -84,10 +95,16 @@ public final class Kernel {
    *     standard key, have the same name (a programming error)
    */
   public static int run(String name, String[] argv, KernelFactory<?> factory) {
-    return run(name, argv, factory, System.out, System.err);
+    return run(name, argv, factory, System.out, System.err, null);
   }
 
   static int run(String name, String[] argv, KernelFactory<?> factory, PrintStream out, PrintStream err) {
+    return run(name, argv, factory, out, err, null);
+  }
+
+  /** As {@link #run}; with {@code fatal} (from {@link #boot}) a fatal error takes its way out. */
+  private static int run(
+      String name, String[] argv, KernelFactory<?> factory, PrintStream out, PrintStream err, FatalExit fatal) {
     // Before the first logger exists (the loop has one): slf4j-simple reads these once.
     Logging.configure(logSpec(argv));
     Logger log = LoggerFactory.getLogger(Kernel.class);
@@ -138,6 +155,18 @@ public final class Kernel {
     Runtime.getRuntime().addShutdownHook(hook);
 
     CompletableFuture<Integer> exit = new CompletableFuture<>();
+    // An Error on the loop: say so at once and wake main to shut down; nothing else runs on it.
+    loop.onFatal(
+        failure -> {
+          if (fatal != null && failure instanceof Error) {
+            fatal.trigger(failure, null);
+          }
+          exit.complete(EXIT_FAILURE);
+        });
+    if (fatal != null) {
+      // A VirtualMachineError on another thread: the same way out.
+      fatal.onTrigger(() -> exit.complete(EXIT_FAILURE));
+    }
     loop.termination()
         .whenComplete(
             (ignored, failure) -> {

@@ -1,7 +1,8 @@
 package io.morgana.runtime;
 
 import io.morgana.runtime.internal.EventFd;
-import io.morgana.runtime.internal.Posix;
+import io.morgana.runtime.nativeio.Errno;
+import io.morgana.runtime.nativeio.Libc;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +31,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each turn reads {@link System#nanoTime()} once and, with that time, runs the tasks submitted
  * with {@link #execute}, the timers of {@link #schedule} that are due, and {@link Pollable#poll}
- * of every registered pollable. When a turn did no work the thread sleeps in {@code poll(2)} (Java
- * FFM, no JNI) on every pollable's {@link Pollable#readinessFd()} and on an {@code eventfd(2)},
- * for no longer than the earliest timer or {@link Pollable#nextDeadlineNanos()}, rounded
- * <em>up</em> to the millisecond so it never wakes early and spins. {@link #wakeup()}, and {@link
+ * of every registered pollable. When a turn did no work the thread sleeps in {@code ppoll(2)}
+ * (Java FFM, no JNI) on every pollable's {@link Pollable#readinessFd()} and on an {@code
+ * eventfd(2)}, until the earliest timer or {@link Pollable#nextDeadlineNanos()} to the
+ * nanosecond: a timer is not rounded up to the next millisecond, and a deadline already past is
+ * a turn, not a sleep, so the loop never spins. The loop thread's timer slack is {@value
+ * #TIMER_SLACK_NANOS} ns ({@code PR_SET_TIMERSLACK}): with Linux's default of 50 µs a timed
+ * wake-up may come that much later than asked, which would be most of a sub-millisecond timer's
+ * lateness. {@link #wakeup()}, and {@link
  * #execute}, {@link #schedule} and {@link #register} from another thread, write to the eventfd —
  * only when the loop is, or is about to be, asleep: when it is awake they cost a volatile write
  * and a volatile read. An idle kernel therefore uses no CPU.
  *
- * <p>A task, timer or pollable that throws is logged and counted ({@link #failures()}); the loop
- * goes on. A pollable whose descriptor is not open ({@code POLLNVAL}) is warned about and its
+ * <p>A task, timer or pollable that throws an {@link Exception} is logged and counted ({@link
+ * #failures()}); the loop goes on. One that throws an {@link Error} — {@link OutOfMemoryError},
+ * {@link StackOverflowError}, a class that cannot be loaded — ends the loop: a kernel without
+ * memory or stack is not one to keep running, and {@link #termination()} completes exceptionally
+ * with that error ({@link Kernel} then exits the process with one clear message). A pollable whose descriptor is not open ({@code POLLNVAL}) is warned about and its
  * descriptor left out of later waits. A pollable whose descriptor stays readable (end of file,
  * {@code POLLHUP}) must stop reporting it or unregister, or the loop polls it continuously.
  *
@@ -57,6 +66,9 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
 
   /** Tasks run per turn at most, so that a task that resubmits itself cannot starve devices. */
   private static final int MAX_TASKS_PER_TURN = 4096;
+
+  /** The loop thread's timer slack: how much later than its timeout ppoll may wake it. */
+  static final long TIMER_SLACK_NANOS = 1_000;
 
   /** Heap size above which idle turns sweep cancelled timers out (every 64th idle turn). */
   private static final int TIMER_SWEEP_SIZE = 1024;
@@ -86,6 +98,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   private final AtomicLong signals = new AtomicLong();
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
   private final java.util.concurrent.ThreadFactory offloadThreads;
+  // Called on the loop thread with what ended it, before anything else (logging may fail then).
+  private volatile Consumer<Throwable> fatalHandler;
 
   /**
    * A loop whose thread is called {@code name}; {@link #start()} starts it.
@@ -102,12 +116,12 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     this.offloadThreads = Thread.ofVirtual().name(name + "-offload-", 1).factory();
   }
 
-  // Here rather than in Posix, whose loading starts FFM: nothing native before the first sleep.
+  // Here rather than in Libc, whose first call starts FFM: nothing native before the first sleep.
   private static void requireLinux() {
     String os = System.getProperty("os.name", "?");
     if (!os.toLowerCase(java.util.Locale.ROOT).contains("linux")) {
       throw new UnsupportedOperationException(
-          "Morgana's kernel loop needs Linux (poll(2), eventfd(2)); this is " + os);
+          "Morgana's kernel loop needs Linux (ppoll(2), eventfd(2)); this is " + os);
     }
   }
 
@@ -152,7 +166,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
 
   /**
    * Completes when the loop thread has ended: normally after {@link #stop()}, exceptionally if
-   * the loop failed in a way it cannot survive (the {@code poll(2)} call itself failing).
+   * the loop failed in a way it cannot survive (an {@link Error} thrown by a task, timer or
+   * pollable; the {@code ppoll(2)} call itself failing).
    */
   public CompletionStage<Void> termination() {
     return termination.minimalCompletionStage();
@@ -198,7 +213,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     return timers.size();
   }
 
-  /** Whether the loop is asleep in poll(2), or committed to it (tests). */
+  /** Whether the loop is asleep in ppoll(2), or committed to it (tests). */
   boolean isSleeping() {
     return state.get() == SLEEPING;
   }
@@ -206,6 +221,15 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   /** Writes to the eventfd so far: wakeups that found the loop asleep (tests). */
   long eventfdSignals() {
     return signals.get();
+  }
+
+  /**
+   * Runs {@code handler} on the loop thread when the loop ends with a failure (an {@link Error}
+   * from a task, timer or pollable, or the loop's own failure), first, before the failure is
+   * logged and {@link #termination()} completes. Set before {@link #start()}. For {@link Kernel}.
+   */
+  void onFatal(Consumer<Throwable> handler) {
+    this.fatalHandler = handler;
   }
 
   /** Exceptions thrown by tasks, timers and pollables so far, each logged. */
@@ -327,7 +351,20 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
       }
     } catch (Throwable t) {
       fatal = t;
-      log.error("kernel loop {} failed and stopped", name, t);
+      running = false;
+      Consumer<Throwable> handler = fatalHandler;
+      if (handler != null) {
+        try {
+          handler.accept(t);
+        } catch (Throwable ignored) {
+          // The handler is the last word on a failure; nothing to add if it fails too.
+        }
+      }
+      try {
+        log.error("kernel loop {} failed and stopped", name, t);
+      } catch (Throwable ignored) {
+        // Out of memory even for the log line: termination() still says why.
+      }
     } finally {
       state.set(TERMINATED);
       running = false;
@@ -375,6 +412,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
       ran++;
       try {
         task.run();
+      } catch (Error e) {
+        throw e; // fatal: ends the loop
       } catch (Throwable t) {
         failed("task " + task, t);
       }
@@ -396,6 +435,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
       worked = true;
       try {
         head.task.run();
+      } catch (Error e) {
+        throw e;
       } catch (Throwable t) {
         failed("timer " + head.task, t);
       }
@@ -408,6 +449,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     for (Pollable p : pollables) {
       try {
         worked |= p.poll(now);
+      } catch (Error e) {
+        throw e;
       } catch (Throwable t) {
         failed("pollable " + p, t);
       }
@@ -430,6 +473,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     for (Pollable p : pollables) {
       try {
         next = Math.min(next, p.nextDeadlineNanos());
+      } catch (Error e) {
+        throw e;
       } catch (Throwable t) {
         failed("nextDeadlineNanos of " + p, t);
       }
@@ -440,29 +485,23 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   private void failed(String what, Throwable t) {
     long n = failures.incrementAndGet();
     log.error("kernel loop {}: {} threw (failure #{}); the loop goes on", name, what, n, t);
-    if (t instanceof VirtualMachineError) {
-      // Out of memory, stack overflow: logged and counted like the rest, but worth a second line.
-      log.error("kernel loop {}: that was a {}; the kernel may be unhealthy", name, t.getClass().getName());
-    }
   }
 
   /**
-   * Timeout of {@code poll(2)} for a deadline {@code remainingNanos} ahead: whole milliseconds,
-   * rounded up so that the loop wakes at or after the deadline, never before it.
+   * Writes a {@code ppoll(2)} timeout of {@code remainingNanos} ({@code > 0}) into {@code
+   * timespec}: seconds and nanoseconds, exact — the kernel wakes the thread at or after it.
    */
-  static int pollTimeoutMillis(long remainingNanos) {
-    if (remainingNanos <= 0) {
-      return 0;
-    }
-    long millis = remainingNanos / 1_000_000L + (remainingNanos % 1_000_000L == 0 ? 0 : 1);
-    return millis >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) millis;
+  static void toTimespec(long remainingNanos, MemorySegment timespec) {
+    timespec.set(ValueLayout.JAVA_LONG, Libc.TIMESPEC_SEC_OFFSET, remainingNanos / 1_000_000_000L);
+    timespec.set(ValueLayout.JAVA_LONG, Libc.TIMESPEC_NSEC_OFFSET, remainingNanos % 1_000_000_000L);
   }
 
-  /** The loop thread's {@code poll(2)} state: the pollfd array and its errno capture. */
+  /** The loop thread's {@code ppoll(2)} state: the pollfd array, its timeout and errno capture. */
   private final class Sleeper {
     private final Arena arena;
-    private final MemorySegment errno;
-    // Pollables whose descriptor poll(2) reported not open, with that descriptor: left out of the
+    private final Errno errno;
+    private final MemorySegment timeout; // struct timespec
+    // Pollables whose descriptor ppoll(2) reported not open, with that descriptor: left out of the
     // wait until the pollable reports another one (or is unregistered).
     private final Map<Pollable, Integer> invalidFds = new IdentityHashMap<>();
     private MemorySegment fds;
@@ -471,8 +510,13 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
 
     Sleeper(Arena arena) {
       this.arena = arena;
-      this.errno = Posix.newErrnoSegment(arena);
+      this.errno = new Errno(arena);
+      this.timeout = arena.allocate(Libc.TIMESPEC);
       grow(8);
+      if (Libc.prctl(errno, Libc.PR_SET_TIMERSLACK, TIMER_SLACK_NANOS) < 0) {
+        log.debug("kernel loop {}: timer slack not set ({}); timers may run up to 50 µs late",
+            name, Libc.errnoName(errno.value()));
+      }
       if (eventFd == null) {
         eventFd = new EventFd(); // fails the loop with errno, or how to enable native access
       }
@@ -480,7 +524,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
 
     private void grow(int slots) {
       capacity = Math.max(slots, capacity * 2);
-      fds = arena.allocate(Posix.POLLFD, capacity);
+      fds = arena.allocate(Libc.POLLFD, capacity);
       owners = new Pollable[capacity];
     }
 
@@ -491,22 +535,23 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
         state.set(AWAKE);
         return;
       }
-      int timeout = -1;
+      MemorySegment wait = MemorySegment.NULL; // for ever
       if (deadline != Pollable.NO_DEADLINE) {
-        timeout = pollTimeoutMillis(deadline - System.nanoTime());
-        if (timeout == 0) {
-          state.set(AWAKE);
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          state.set(AWAKE); // due already: the next turn runs it
           return;
         }
+        toTimespec(remaining, timeout);
+        wait = timeout;
       }
-      int ready = Posix.poll(errno, fds, n, timeout);
+      int ready = Libc.ppoll(errno, fds, n, wait, MemorySegment.NULL);
       state.set(AWAKE);
       if (ready < 0) {
-        int e = Posix.errno(errno);
-        if (e == Posix.EINTR) {
+        if (errno.value() == Libc.EINTR) {
           return; // a signal: go round again, recomputing the deadline
         }
-        throw new IllegalStateException("poll(2) failed: errno " + e);
+        throw new IllegalStateException(errno.exception("ppoll").getMessage());
       }
       if (ready > 0) {
         afterPoll(n);
@@ -525,6 +570,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
         int fd;
         try {
           fd = p.readinessFd();
+        } catch (Error e) {
+          throw e;
         } catch (Throwable t) {
           failed("readinessFd of " + p, t);
           continue;
@@ -550,10 +597,10 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     }
 
     private void put(int slot, int fd) {
-      long base = slot * Posix.POLLFD.byteSize();
-      fds.set(ValueLayout.JAVA_INT, base + Posix.POLLFD_FD_OFFSET, fd);
-      fds.set(ValueLayout.JAVA_SHORT, base + Posix.POLLFD_EVENTS_OFFSET, Posix.POLLIN);
-      fds.set(ValueLayout.JAVA_SHORT, base + Posix.POLLFD_REVENTS_OFFSET, (short) 0);
+      long base = slot * Libc.POLLFD.byteSize();
+      fds.set(ValueLayout.JAVA_INT, base + Libc.POLLFD_FD_OFFSET, fd);
+      fds.set(ValueLayout.JAVA_SHORT, base + Libc.POLLFD_EVENTS_OFFSET, Libc.POLLIN);
+      fds.set(ValueLayout.JAVA_SHORT, base + Libc.POLLFD_REVENTS_OFFSET, (short) 0);
     }
 
     private void afterPoll(int n) {
@@ -561,8 +608,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
         eventFd.drain();
       }
       for (int slot = 1; slot < n; slot++) {
-        if ((revents(slot) & Posix.POLLNVAL) != 0) {
-          int fd = fds.get(ValueLayout.JAVA_INT, slot * Posix.POLLFD.byteSize());
+        if ((revents(slot) & Libc.POLLNVAL) != 0) {
+          int fd = fds.get(ValueLayout.JAVA_INT, slot * Libc.POLLFD.byteSize());
           invalidFds.put(owners[slot - 1], fd);
           if (invalidFds.size() > pollables.length) {
             Pollable[] registered = pollables; // forget unregistered ones
@@ -577,7 +624,7 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     }
 
     private short revents(int slot) {
-      return fds.get(ValueLayout.JAVA_SHORT, slot * Posix.POLLFD.byteSize() + Posix.POLLFD_REVENTS_OFFSET);
+      return fds.get(ValueLayout.JAVA_SHORT, slot * Libc.POLLFD.byteSize() + Libc.POLLFD_REVENTS_OFFSET);
     }
   }
 

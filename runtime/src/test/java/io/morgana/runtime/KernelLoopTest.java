@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.morgana.runtime.internal.Posix;
+import io.morgana.runtime.nativeio.Errno;
+import io.morgana.runtime.nativeio.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +158,38 @@ class KernelLoopTest {
   }
 
   @Test
+  void subMillisecondTimersSleepUntilTheirDeadline_withoutSpinning() throws Exception {
+    loop.start();
+    awaitSleeping();
+    // Chains of timers 100-900 µs ahead: each waits in one ppoll, not in turns that find it not
+    // yet due (poll(2)'s millisecond would round them up; a zero timeout would spin).
+    int timers = 20;
+    CountDownLatch done = new CountDownLatch(timers);
+    AtomicLong early = new AtomicLong();
+    long turnsBefore = loop.turns();
+    loop.execute(new Runnable() {
+      @Override
+      public void run() {
+        long deadline = loop.nowNanos() + 100_000 + 40_000 * done.getCount();
+        loop.schedule(deadline, () -> {
+          if (loop.nowNanos() < deadline) {
+            early.incrementAndGet();
+          }
+          done.countDown();
+          if (done.getCount() > 0) {
+            run();
+          }
+        });
+      }
+    });
+    assertTrue(done.await(TIMEOUT_S, TimeUnit.SECONDS));
+    assertEquals(0, early.get(), "timers that ran before their deadline");
+    long turns = loop.turns() - turnsBefore;
+    // A timer costs a turn to schedule it and one after the wake-up; a few spare for wakeups.
+    assertTrue(turns <= 3L * timers + 5, turns + " turns for " + timers + " timers");
+  }
+
+  @Test
   void pollableDeadlineIsHonoured_withoutEarlyWakeups() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
     AtomicInteger earlyPolls = new AtomicInteger();
@@ -195,13 +229,13 @@ class KernelLoopTest {
     int[] pipe = pipe();
     try {
       MemorySegment buf = arena.allocate(64);
-      MemorySegment errno = Posix.newErrnoSegment(arena);
+      Errno errno = new Errno(arena);
       CompletableFuture<Long> received = new CompletableFuture<>();
       loop.register(
           new Pollable() {
             @Override
             public boolean poll(long now) {
-              long n = Posix.read(errno, pipe[0], buf, 64);
+              long n = Libc.read(errno, pipe[0], buf, 64);
               if (n > 0) {
                 received.complete(n);
                 return true;
@@ -224,7 +258,7 @@ class KernelLoopTest {
       // No wakeup(): only the descriptor becoming readable can wake the sleeping loop.
       MemorySegment data = arena.allocate(3);
       data.setString(0, "hi");
-      assertEquals(3, Posix.write(errno, pipe[1], data, 3));
+      assertEquals(3, Libc.write(errno, pipe[1], data, 3));
       assertEquals(3L, received.get(TIMEOUT_S, TimeUnit.SECONDS));
     } finally {
       closeFds(pipe);
@@ -432,6 +466,25 @@ class KernelLoopTest {
   }
 
   @Test
+  void anErrorOnTheLoopEndsIt_handlerFirst_thenTerminationWithThatError() throws Exception {
+    AtomicReference<Throwable> handled = new AtomicReference<>();
+    loop.onFatal(t -> handled.set(t));
+    StackOverflowError error = new StackOverflowError("thrown by the test");
+    AtomicBoolean ranAfter = new AtomicBoolean();
+    loop.start();
+    loop.execute(() -> { throw error; });
+    loop.execute(() -> ranAfter.set(true));
+    CompletableFuture<Void> ended = loop.termination().toCompletableFuture();
+    java.util.concurrent.ExecutionException e =
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> ended.get(TIMEOUT_S, TimeUnit.SECONDS));
+    assertEquals(error, e.getCause());
+    assertEquals(error, handled.get());
+    assertFalse(ranAfter.get(), "a task after the error ran");
+    assertTrue(loop.awaitTermination(Duration.ofSeconds(TIMEOUT_S)));
+    assertEquals(0, loop.failures(), "an Error is not a counted failure");
+  }
+
+  @Test
   void throwingTaskTimerAndPollableAreCountedAndTheLoopGoesOn() throws Exception {
     AtomicBoolean pollableThrew = new AtomicBoolean();
     loop.register(
@@ -533,14 +586,17 @@ class KernelLoopTest {
   }
 
   @Test
-  void pollTimeoutRoundsUpToTheMillisecond() {
-    assertEquals(0, KernelLoop.pollTimeoutMillis(0));
-    assertEquals(0, KernelLoop.pollTimeoutMillis(-5));
-    assertEquals(1, KernelLoop.pollTimeoutMillis(1));
-    assertEquals(1, KernelLoop.pollTimeoutMillis(1_000_000));
-    assertEquals(2, KernelLoop.pollTimeoutMillis(1_000_001));
-    assertEquals(21, KernelLoop.pollTimeoutMillis(20_500_000));
-    assertEquals(Integer.MAX_VALUE, KernelLoop.pollTimeoutMillis(Long.MAX_VALUE));
+  void ppollTimeoutIsTheRemainingTimeToTheNanosecond() {
+    MemorySegment ts = arena.allocate(Libc.TIMESPEC);
+    long[][] cases = {
+      {1, 0, 1}, {999_999, 0, 999_999}, {1_000_000_000L, 1, 0}, {2_500_000_001L, 2, 500_000_001},
+      {Long.MAX_VALUE, Long.MAX_VALUE / 1_000_000_000L, Long.MAX_VALUE % 1_000_000_000L},
+    };
+    for (long[] c : cases) {
+      KernelLoop.toTimespec(c[0], ts);
+      assertEquals(c[1], ts.get(ValueLayout.JAVA_LONG, Libc.TIMESPEC_SEC_OFFSET), "seconds of " + c[0]);
+      assertEquals(c[2], ts.get(ValueLayout.JAVA_LONG, Libc.TIMESPEC_NSEC_OFFSET), "nanoseconds of " + c[0]);
+    }
   }
 
   /** Waits until the loop has run everything submitted so far (a task round trip). */
@@ -581,15 +637,14 @@ class KernelLoopTest {
 
   private int[] pipe() {
     MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
-    MemorySegment errno = Posix.newErrnoSegment(arena);
-    assertEquals(0, Posix.pipe2(errno, fds, Posix.O_NONBLOCK | Posix.O_CLOEXEC), "pipe2 errno " + Posix.errno(errno));
+    Errno errno = new Errno(arena);
+    assertEquals(0, Libc.pipe2(errno, fds, Libc.O_NONBLOCK | Libc.O_CLOEXEC), "pipe2 errno " + errno.value());
     return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
   }
 
   private void closeFds(int[] fds) {
-    MemorySegment errno = Posix.newErrnoSegment(arena);
     for (int fd : fds) {
-      Posix.close(errno, fd);
+      Libc.closeQuietly(fd);
     }
   }
 }

@@ -5,11 +5,12 @@ import io.morgana.api.Netif;
 import io.morgana.api.NetifStats;
 import io.morgana.api.Offloads;
 import io.morgana.net.tap.internal.Ifreq;
-import io.morgana.net.tap.internal.Libc;
 import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.KernelLoop;
 import io.morgana.runtime.LoopBridge;
 import io.morgana.runtime.Pollable;
+import io.morgana.runtime.nativeio.Errno;
+import io.morgana.runtime.nativeio.Libc;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.foreign.Arena;
@@ -78,7 +79,7 @@ public final class TapNetif implements Netif, Pollable {
   private final MacAddress mac;
   private final int mtu;
   private final int fd;
-  private final Libc.Errno errno;
+  private final Errno errno;
   private MemorySegment rxSegment;
   private ByteBuf rxFrame;
   private final MemorySegment txSegment;
@@ -105,7 +106,7 @@ public final class TapNetif implements Netif, Pollable {
     this.mtu = mtu;
     this.fd = fd;
     Arena arena = Arena.ofAuto();
-    this.errno = new Libc.Errno(arena);
+    this.errno = new Errno(arena);
     newReceiveBuffer();
     this.txSegment = arena.allocate(MAX_FRAME, 64);
   }
@@ -119,19 +120,20 @@ public final class TapNetif implements Netif, Pollable {
    */
   public static TapNetif open(TapConfig config, EventLoop loop) {
     try (Arena arena = Arena.ofConfined()) {
-      Libc.Errno err = new Libc.Errno(arena);
+      Errno err = new Errno(arena);
       String requested = config.device();
       int fd =
           Libc.open(
               err,
               arena.allocateFrom(CLONE_DEVICE),
-              Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
+              Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC,
+              0);
       if (fd < 0) {
         throw openFailure(requested, err.value(), "open " + CLONE_DEVICE);
       }
       try {
         Ifreq ifr = Ifreq.named(arena, requested).flags(Ifreq.IFF_TAP | Ifreq.IFF_NO_PI);
-        if (Libc.ioctl(err, fd, Libc.TUNSETIFF, ifr.segment()) < 0) {
+        if (Libc.ioctl(err, fd, Ifreq.TUNSETIFF, ifr.segment()) < 0) {
           throw openFailure(requested, err.value(), "ioctl(TUNSETIFF)");
         }
         String actual = ifr.name();
@@ -159,7 +161,7 @@ public final class TapNetif implements Netif, Pollable {
 
   /** Reads the MTU and the up flag of {@code name} through an {@code AF_INET} datagram socket. */
   private static DeviceInfo deviceInfo(Arena arena, String name) {
-    Libc.Errno err = new Libc.Errno(arena);
+    Errno err = new Errno(arena);
     int sock = Libc.socket(err, Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
     if (sock < 0) {
       throw new TapUnavailableException(
@@ -170,7 +172,7 @@ public final class TapNetif implements Netif, Pollable {
     }
     try {
       Ifreq mtuReq = Ifreq.named(arena, name);
-      if (Libc.ioctl(err, sock, Libc.SIOCGIFMTU, mtuReq.segment()) < 0) {
+      if (Libc.ioctl(err, sock, Ifreq.SIOCGIFMTU, mtuReq.segment()) < 0) {
         throw new TapUnavailableException(
             name,
             err.value(),
@@ -179,7 +181,7 @@ public final class TapNetif implements Netif, Pollable {
       }
       Ifreq flagsReq = Ifreq.named(arena, name);
       boolean up =
-          Libc.ioctl(err, sock, Libc.SIOCGIFFLAGS, flagsReq.segment()) >= 0
+          Libc.ioctl(err, sock, Ifreq.SIOCGIFFLAGS, flagsReq.segment()) >= 0
               && (flagsReq.flags() & Ifreq.IFF_UP) != 0;
       return new DeviceInfo(mtuReq.intValue(), up);
     } finally {
@@ -431,9 +433,7 @@ public final class TapNetif implements Netif, Pollable {
     }
     synchronized (io) {
       closed = true;
-      try (Arena arena = Arena.ofConfined()) {
-        Libc.close(new Libc.Errno(arena), fd);
-      }
+      Libc.closeQuietly(fd);
       if (rxFrame.refCnt() > 0) {
         rxFrame.release(); // our reference; the buffer is never read into again
       }

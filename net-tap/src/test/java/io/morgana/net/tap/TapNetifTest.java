@@ -9,7 +9,7 @@ import io.morgana.api.Ipv4Address;
 import io.morgana.api.MacAddress;
 import io.morgana.api.Netif;
 import io.morgana.api.NetifStats;
-import io.morgana.net.tap.internal.Libc;
+import io.morgana.runtime.nativeio.Libc;
 import io.morgana.runtime.DeterministicLoop;
 import io.morgana.runtime.KernelLoop;
 import io.morgana.testkit.interop.NetworkNamespace;

@@ -3,7 +3,7 @@ package io.morgana.net.tap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.morgana.net.tap.internal.Libc;
+import io.morgana.runtime.nativeio.Libc;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -2,6 +2,8 @@ package io.morgana.runtime.internal;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.morgana.runtime.nativeio.Errno;
+import io.morgana.runtime.nativeio.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -18,10 +20,10 @@ public final class EventFd implements AutoCloseable {
   private final int fd;
   // Guarded by this: the value written by signal() and its errno capture.
   private final MemorySegment one;
-  private final MemorySegment signalErrno;
+  private final Errno signalErrno;
   // Owner thread only: drain()'s buffer and errno capture.
   private final MemorySegment counter;
-  private final MemorySegment drainErrno;
+  private final Errno drainErrno;
   private boolean closed;
 
   /**
@@ -30,19 +32,20 @@ public final class EventFd implements AutoCloseable {
    * @throws IllegalStateException with errno when the kernel refuses (descriptor limit)
    */
   public EventFd() {
-    MemorySegment capture = Posix.newErrnoSegment(arena);
-    int created = Posix.eventfd(capture, 0, Posix.EFD_NONBLOCK | Posix.EFD_CLOEXEC);
+    Errno errno = new Errno(arena);
+    int created = Libc.eventfd(errno, 0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
     if (created < 0) {
-      int errno = Posix.errno(capture);
+      IllegalStateException e =
+          new IllegalStateException(errno.exception("eventfd(0, EFD_NONBLOCK|EFD_CLOEXEC)").getMessage());
       arena.close();
-      throw new IllegalStateException("eventfd(0, EFD_NONBLOCK|EFD_CLOEXEC) failed: errno " + errno);
+      throw e;
     }
     fd = created;
     one = arena.allocate(JAVA_LONG);
     one.set(JAVA_LONG, 0, 1L);
-    signalErrno = Posix.newErrnoSegment(arena);
+    signalErrno = errno;
     counter = arena.allocate(JAVA_LONG);
-    drainErrno = Posix.newErrnoSegment(arena);
+    drainErrno = new Errno(arena);
   }
 
   /** The descriptor to poll for {@code POLLIN}. */
@@ -58,7 +61,7 @@ public final class EventFd implements AutoCloseable {
     if (closed) {
       return;
     }
-    Posix.write(signalErrno, fd, one, 8);
+    Libc.write(signalErrno, fd, one, 8);
   }
 
   /**
@@ -67,7 +70,7 @@ public final class EventFd implements AutoCloseable {
    * @return whether it had been signalled
    */
   public boolean drain() {
-    return Posix.read(drainErrno, fd, counter, 8) == 8;
+    return Libc.read(drainErrno, fd, counter, 8) == 8;
   }
 
   /** Closes the descriptor. Idempotent; later signals do nothing. */
@@ -77,7 +80,7 @@ public final class EventFd implements AutoCloseable {
       return;
     }
     closed = true;
-    Posix.close(signalErrno, fd);
+    Libc.close(signalErrno, fd);
     arena.close();
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Internals of the runtime, not API: the Linux system calls the kernel loop makes through Java
- * FFM ({@code poll(2)}, {@code eventfd(2)}, {@code read(2)}, {@code write(2)}, {@code close(2)}).
- * Other modules must not depend on anything here.
+ * Internals of the runtime, not API: the kernel loop's {@code eventfd(2)} wake-up counter. Other
+ * modules must not depend on anything here (the C library binding they share is {@link
+ * io.morgana.runtime.nativeio}).
  */
 package io.morgana.runtime.internal;

@@ -1,5 +1,6 @@
 package io.morgana.testkit.interop;
 
+import io.morgana.runtime.nativeio.Libc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,7 +110,7 @@ public final class HostTools {
   public static void requireRoot() {
     if (!isRoot()) {
       unavailable("needs root (effective uid 0) to create network namespaces and devices; running as uid "
-          + Linux.geteuid());
+          + Libc.geteuid());
     }
   }
 
@@ -140,7 +141,7 @@ public final class HostTools {
 
   /** Whether this process runs with effective uid 0. */
   public static boolean isRoot() {
-    return Linux.geteuid() == 0;
+    return Libc.geteuid() == 0;
   }
 
   /** Whether {@value #INTEROP_PROPERTY} is {@code required}: unmet preconditions fail tests. */

@@ -1,8 +1,11 @@
 package io.morgana.testkit.interop;
 
+import io.morgana.runtime.nativeio.Errno;
+import io.morgana.runtime.nativeio.Libc;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,11 +167,14 @@ public final class NetworkNamespace implements AutoCloseable {
     String mount = path().toString();
     Thread t = Thread.ofPlatform().name("netns-" + name).start(() -> {
       try {
-        int fd = Linux.openReadOnly(mount);
-        try {
-          Linux.setns(fd, Linux.CLONE_NEWNET, mount);
+        int fd = Libc.open(mount, Libc.O_RDONLY | Libc.O_CLOEXEC);
+        try (Arena arena = Arena.ofConfined()) {
+          Errno errno = new Errno(arena);
+          if (Libc.setns(errno, fd, Libc.CLONE_NEWNET) != 0) {
+            throw errno.exception("setns(" + mount + ", CLONE_NEWNET)");
+          }
         } finally {
-          Linux.close(fd);
+          Libc.closeQuietly(fd);
         }
         result.set(task.call());
       } catch (Throwable e) {

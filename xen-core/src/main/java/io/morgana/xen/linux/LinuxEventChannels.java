@@ -4,6 +4,10 @@ import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.Pollable;
 import io.morgana.xen.evtchn.EventChannelException;
 import io.morgana.xen.evtchn.EventChannels;
+import io.morgana.runtime.nativeio.Errno;
+import io.morgana.runtime.nativeio.ErrnoException;
+import io.morgana.runtime.nativeio.Libc;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -30,7 +34,7 @@ public final class LinuxEventChannels implements EventChannels, Pollable, AutoCl
   private final Arena arena = Arena.ofAuto();
   private final MemorySegment readBuf = arena.allocate(4096, 4);
   private final MemorySegment writeBuf = arena.allocate(4, 4);
-  private final MemorySegment errno = LibC.errnoSlot(arena);
+  private final Errno errno = new Errno(arena); // loop thread: poll and unmask
   private final Map<Integer, IntConsumer> handlers = new ConcurrentHashMap<>();
   private final Set<Integer> bound = ConcurrentHashMap.newKeySet();
   private final Set<Integer> masked = ConcurrentHashMap.newKeySet();
@@ -39,9 +43,13 @@ public final class LinuxEventChannels implements EventChannels, Pollable, AutoCl
   private final EventLoop.Cancellable registration;
   private volatile boolean closed;
 
-  /** Opens {@link #DEVICE} and registers on {@code loop}. */
-  public static LinuxEventChannels open(EventLoop loop) {
-    return new LinuxEventChannels(LibC.open(DEVICE, LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC), loop);
+  /**
+   * Opens {@link #DEVICE} and registers on {@code loop}.
+   *
+   * @throws ErrnoException when the device cannot be opened
+   */
+  public static LinuxEventChannels open(EventLoop loop) throws ErrnoException {
+    return new LinuxEventChannels(Libc.open(DEVICE, Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC), loop);
   }
 
   /** Over an open {@code /dev/xen/evtchn} descriptor (non-blocking). */
@@ -132,20 +140,21 @@ public final class LinuxEventChannels implements EventChannels, Pollable, AutoCl
     if (closed) {
       return false;
     }
-    long n = LibC.read(fd, readBuf, readBuf.byteSize(), errno);
-    if (n == -LibC.EAGAIN || n == -LibC.EINTR || n == 0) {
+    long n = Libc.read(errno, fd, readBuf, readBuf.byteSize());
+    int e = n < 0 ? errno.value() : 0;
+    if (n == 0 || e == Libc.EAGAIN || e == Libc.EINTR) {
       return false;
     }
-    if (n == -LibC.EFBIG) {
+    if (e == Libc.EFBIG) {
       // The kernel's pending queue overflowed: events were lost. Reset, then tell everyone.
-      LibC.ioctl(fd, XenIoctls.IOCTL_EVTCHN_RESET, MemorySegment.NULL, "IOCTL_EVTCHN_RESET");
+      ioctl(XenIoctls.IOCTL_EVTCHN_RESET, MemorySegment.NULL, "IOCTL_EVTCHN_RESET");
       for (Integer port : bound) {
         deliver(port);
       }
       return true;
     }
     if (n < 0) {
-      throw new LinuxException("read(" + DEVICE + ")", (int) -n);
+      throw new UncheckedIOException(errno.exception("read(" + DEVICE + ")"));
     }
     for (long off = 0; off + 4 <= n; off += 4) {
       deliver(readBuf.get(ValueLayout.JAVA_INT, off));
@@ -171,9 +180,8 @@ public final class LinuxEventChannels implements EventChannels, Pollable, AutoCl
       return;
     }
     writeBuf.set(ValueLayout.JAVA_INT, 0, port);
-    long n = LibC.write(fd, writeBuf, 4, errno);
-    if (n < 0) {
-      throw new LinuxException("write(" + DEVICE + ") to unmask port " + port, (int) -n);
+    if (Libc.write(errno, fd, writeBuf, 4) < 0) {
+      throw new UncheckedIOException(errno.exception("write(" + DEVICE + ") to unmask port " + port));
     }
   }
 
@@ -187,11 +195,15 @@ public final class LinuxEventChannels implements EventChannels, Pollable, AutoCl
     return fd;
   }
 
+  /** {@code ioctl} on the device; a refusal is an {@link EventChannelException} with the errno. */
   private int ioctl(long request, MemorySegment arg, String what) {
-    try {
-      return LibC.ioctl(fd, request, arg, what);
-    } catch (LinuxException e) {
-      throw new EventChannelException(e.getMessage());
+    try (Arena a = Arena.ofConfined()) {
+      Errno e = new Errno(a);
+      int r = Libc.ioctl(e, fd, request, arg);
+      if (r < 0) {
+        throw new EventChannelException(e.exception(what).getMessage());
+      }
+      return r;
     }
   }
 
@@ -203,7 +215,7 @@ public final class LinuxEventChannels implements EventChannels, Pollable, AutoCl
     }
     closed = true;
     registration.cancel();
-    LibC.close(fd);
+    Libc.closeQuietly(fd);
     bound.clear();
     handlers.clear();
   }

@@ -4,6 +4,10 @@ import io.morgana.xen.grant.GrantTable;
 import io.morgana.xen.grant.MappedGrants;
 import io.morgana.xen.grant.SharedPages;
 import io.morgana.xen.platform.Pages;
+import io.morgana.runtime.nativeio.Errno;
+import io.morgana.runtime.nativeio.ErrnoException;
+import io.morgana.runtime.nativeio.Libc;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,7 +18,8 @@ import java.lang.foreign.ValueLayout;
  * a domain ({@code IOCTL_GNTALLOC_ALLOC_GREF}: {@code domid}, {@code flags}, {@code count} in;
  * {@code index} and one grant ref per page out), then maps them with {@code mmap(MAP_SHARED)} at
  * {@code index}; closing unmaps and {@code IOCTL_GNTALLOC_DEALLOC_GREF}s (the kernel ends the
- * grants once the peer unmapped). Granting arbitrary memory, mapping or copying a peer's grants
+ * grants once the peer unmapped). A call the kernel refuses is an {@link UncheckedIOException}
+ * around the {@link ErrnoException}. Granting arbitrary memory, mapping or copying a peer's grants
  * (a backend's job, {@code /dev/xen/gntdev}) are not available.
  */
 public final class LinuxGrantTable implements GrantTable, AutoCloseable {
@@ -25,9 +30,13 @@ public final class LinuxGrantTable implements GrantTable, AutoCloseable {
   private final int fd;
   private volatile boolean closed;
 
-  /** Opens {@link #DEVICE}. */
-  public static LinuxGrantTable open() {
-    return new LinuxGrantTable(LibC.open(DEVICE, LibC.O_RDWR | LibC.O_CLOEXEC));
+  /**
+   * Opens {@link #DEVICE}.
+   *
+   * @throws ErrnoException when it cannot be opened
+   */
+  public static LinuxGrantTable open() throws ErrnoException {
+    return new LinuxGrantTable(Libc.open(DEVICE, Libc.O_RDWR | Libc.O_CLOEXEC));
   }
 
   private LinuxGrantTable(int fd) {
@@ -49,7 +58,7 @@ public final class LinuxGrantTable implements GrantTable, AutoCloseable {
       arg.set(ValueLayout.JAVA_SHORT, XenIoctls.offsetOf(l, "flags"),
           (short) (readOnly ? 0 : XenIoctls.GNTALLOC_FLAG_WRITABLE));
       arg.set(ValueLayout.JAVA_INT, XenIoctls.offsetOf(l, "count"), count);
-      LibC.ioctl(fd, XenIoctls.IOCTL_GNTALLOC_ALLOC_GREF, arg, "IOCTL_GNTALLOC_ALLOC_GREF");
+      ioctl(XenIoctls.IOCTL_GNTALLOC_ALLOC_GREF, arg, "IOCTL_GNTALLOC_ALLOC_GREF");
       index = arg.get(ValueLayout.JAVA_LONG, XenIoctls.offsetOf(l, "index"));
       long refsAt = XenIoctls.offsetOf(l, "gref_ids");
       for (int i = 0; i < count; i++) {
@@ -57,15 +66,24 @@ public final class LinuxGrantTable implements GrantTable, AutoCloseable {
       }
     }
     MemorySegment mapped;
-    try {
-      mapped = LibC.mmapShared(fd, (long) count * Pages.PAGE_SIZE, index);
-    } catch (LinuxException e) {
-      dealloc(index, count);
-      throw e;
+    try (Arena a = Arena.ofConfined()) {
+      Errno errno = new Errno(a);
+      mapped = Libc.mmap(errno, MemorySegment.NULL, (long) count * Pages.PAGE_SIZE,
+          Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, index);
+      if (mapped == null) {
+        UncheckedIOException e = new UncheckedIOException(errno.exception("mmap(" + DEVICE + ")"));
+        dealloc(index, count);
+        throw e;
+      }
     }
     long idx = index;
     LinuxPages pages = new LinuxPages(mapped, count, () -> {
-      LibC.munmap(mapped);
+      try (Arena a = Arena.ofConfined()) {
+        Errno errno = new Errno(a);
+        if (Libc.munmap(errno, mapped) < 0) {
+          throw new UncheckedIOException(errno.exception("munmap"));
+        }
+      }
       dealloc(idx, count);
     });
     return new Shared(pages, refs, domid, index);
@@ -87,7 +105,7 @@ public final class LinuxGrantTable implements GrantTable, AutoCloseable {
       arg.set(ValueLayout.JAVA_LONG, XenIoctls.offsetOf(l, "index"), s.index + offset);
       arg.set(ValueLayout.JAVA_INT, XenIoctls.offsetOf(l, "action"), action);
       arg.set(ValueLayout.JAVA_INT, XenIoctls.offsetOf(l, "event_channel_port"), port);
-      LibC.ioctl(fd, XenIoctls.IOCTL_GNTALLOC_SET_UNMAP_NOTIFY, arg, "IOCTL_GNTALLOC_SET_UNMAP_NOTIFY");
+      ioctl(XenIoctls.IOCTL_GNTALLOC_SET_UNMAP_NOTIFY, arg, "IOCTL_GNTALLOC_SET_UNMAP_NOTIFY");
     }
   }
 
@@ -100,7 +118,16 @@ public final class LinuxGrantTable implements GrantTable, AutoCloseable {
       MemorySegment arg = a.allocate(l);
       arg.set(ValueLayout.JAVA_LONG, XenIoctls.offsetOf(l, "index"), index);
       arg.set(ValueLayout.JAVA_INT, XenIoctls.offsetOf(l, "count"), count);
-      LibC.ioctl(fd, XenIoctls.IOCTL_GNTALLOC_DEALLOC_GREF, arg, "IOCTL_GNTALLOC_DEALLOC_GREF");
+      ioctl(XenIoctls.IOCTL_GNTALLOC_DEALLOC_GREF, arg, "IOCTL_GNTALLOC_DEALLOC_GREF");
+    }
+  }
+
+  private void ioctl(long request, MemorySegment arg, String what) {
+    try (Arena a = Arena.ofConfined()) {
+      Errno errno = new Errno(a);
+      if (Libc.ioctl(errno, fd, request, arg) < 0) {
+        throw new UncheckedIOException(errno.exception(what));
+      }
     }
   }
 
@@ -140,7 +167,7 @@ public final class LinuxGrantTable implements GrantTable, AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      LibC.close(fd);
+      Libc.closeQuietly(fd);
     }
   }
 

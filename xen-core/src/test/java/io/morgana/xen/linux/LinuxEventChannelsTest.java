@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.runtime.DeterministicLoop;
+import io.morgana.runtime.nativeio.Errno;
+import io.morgana.runtime.nativeio.Libc;
 import io.morgana.xen.evtchn.EventChannelException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -23,29 +22,20 @@ import org.junit.jupiter.api.Test;
  * a non-blocking socket pair plays the device (the test writes "pending ports" into the other
  * end as native u32s and reads back the ports written to unmask them). No Xen needed.
  */
-@SuppressWarnings("restricted")
 class LinuxEventChannelsTest {
-
-  private static final int AF_UNIX = 1;
-  private static final int SOCK_STREAM = 1;
-  private static final int SOCK_NONBLOCK = 0x800;
 
   private final DeterministicLoop loop = new DeterministicLoop();
   private final Arena arena = Arena.ofConfined();
+  private final Errno errno = new Errno(arena);
   private int device;
   private int peer;
   private LinuxEventChannels events;
   private final List<Integer> fired = new ArrayList<>();
 
   @BeforeEach
-  void setUp() throws Throwable {
-    MethodHandle socketpair = Linker.nativeLinker().downcallHandle(
-        Linker.nativeLinker().defaultLookup().find("socketpair").orElseThrow(),
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS));
+  void setUp() {
     MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
-    int r = (int) socketpair.invokeExact(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds);
-    assertEquals(0, r);
+    assertEquals(0, Libc.socketpair(errno, Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK, 0, fds));
     device = fds.getAtIndex(ValueLayout.JAVA_INT, 0);
     peer = fds.getAtIndex(ValueLayout.JAVA_INT, 1);
     events = new LinuxEventChannels(device, loop);
@@ -56,7 +46,7 @@ class LinuxEventChannelsTest {
   @AfterEach
   void tearDown() {
     events.close();
-    LibC.close(peer);
+    Libc.closeQuietly(peer);
     arena.close();
   }
 
@@ -65,12 +55,12 @@ class LinuxEventChannelsTest {
     for (int i = 0; i < ports.length; i++) {
       b.setAtIndex(ValueLayout.JAVA_INT, i, ports[i]);
     }
-    assertEquals(4L * ports.length, LibC.write(peer, b, b.byteSize(), LibC.errnoSlot(arena)));
+    assertEquals(4L * ports.length, Libc.write(errno, peer, b, b.byteSize()));
   }
 
   private List<Integer> unmasked() {
     MemorySegment b = arena.allocate(256, 4);
-    long n = LibC.read(peer, b, b.byteSize(), LibC.errnoSlot(arena));
+    long n = Libc.read(errno, peer, b, b.byteSize());
     List<Integer> out = new ArrayList<>();
     for (long i = 0; i + 4 <= Math.max(n, 0); i += 4) {
       out.add(b.get(ValueLayout.JAVA_INT, i));

@@ -33,6 +33,15 @@ public final class Ifreq {
   /** Offset of the union ({@code ifr_flags}, {@code ifr_mtu}, {@code ifr_ifindex}). */
   public static final int UNION_OFFSET = 16;
 
+  /** {@code TUNSETIFF = _IOW('T', 202, int)} of {@code <linux/if_tun.h>}: attach to or create a TUN/TAP. */
+  public static final long TUNSETIFF = 0x400454caL;
+  /** {@code SIOCGIFFLAGS} of {@code <linux/sockios.h>}: read {@code ifr_flags}. */
+  public static final long SIOCGIFFLAGS = 0x8913L;
+  /** {@code SIOCGIFMTU}: read {@code ifr_mtu}. */
+  public static final long SIOCGIFMTU = 0x8921L;
+  /** {@code SIOCGIFINDEX}: read {@code ifr_ifindex}. */
+  public static final long SIOCGIFINDEX = 0x8933L;
+
   /** {@code IFF_UP} in {@code ifr_flags} of {@code SIOCGIFFLAGS}. */
   public static final int IFF_UP = 0x1;
   /** {@code IFF_TAP} for {@code TUNSETIFF}: an Ethernet (layer 2) device. */
