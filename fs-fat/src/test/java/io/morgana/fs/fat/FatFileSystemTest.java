@@ -36,7 +36,7 @@ class FatFileSystemTest {
   /** Morgana's checker on the device, after the pending write-back. */
   static FatChecker.Report checked(FatFileSystem fs) throws IOException {
     fs.flush();
-    return FatChecker.check(fs.volume.block());
+    return FatChecker.check(fs.block());
   }
 
   static byte[] random(int n, long seed) {
@@ -259,7 +259,7 @@ class FatFileSystemTest {
       fs.delete("/a");
       fs.flush();
       byte[] sector = new byte[512];
-      fs.volume.block().read(fs.bootSector().fsInfoSector(), Unpooled.wrappedBuffer(sector).clear());
+      fs.block().read(fs.bootSector().fsInfoSector(), Unpooled.wrappedBuffer(sector).clear());
       FsInfo info = FsInfo.parse(Unpooled.wrappedBuffer(sector), 0);
       assertEquals(fs.freeClusters(), info.freeCount());
       assertTrue(info.nextFree() >= 2 && info.nextFree() <= fs.clusterCount() + 1);
