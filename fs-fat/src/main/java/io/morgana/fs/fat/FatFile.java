@@ -215,16 +215,30 @@ public final class FatFile implements AutoCloseable {
       long keepClusters = clustersFor(newSize);
       if (shared) {
         reserve(newSize, keepClusters);
-      } else if (keepClusters < chainLength) {
-        long[] tail = Arrays.copyOfRange(chain, (int) keepClusters, chainLength);
-        if (keepClusters > 0) {
-          fat.set(chain[(int) keepClusters - 1], fat.eocMark());
-        }
-        fat.free(tail);
-        chainLength = (int) keepClusters;
+      } else {
+        cut(keepClusters);
       }
       size = newSize;
       dirty = true;
+    }
+  }
+
+  /**
+   * Reserves clusters for a file of {@code bytes} bytes, as one contiguous run where the volume
+   * has one, so that writes up to that size allocate nothing more and each buffer moves in one
+   * device request. The size does not change; clusters still past the end at {@link #flush()} or
+   * {@link #close()} are freed. All or nothing, as a write ({@link FatDiskFullException}).
+   */
+  public void preallocate(long bytes) throws IOException {
+    synchronized (fs) {
+      checkOpen();
+      if (bytes < 0 || bytes > FatFileSystem.MAX_FILE_SIZE) {
+        throw new FileSystemException(path, null, "size " + bytes + " out of range");
+      }
+      if (clustersFor(bytes) > chainLength) {
+        reserve(size, Math.max(clustersFor(bytes), clustersFor(size)));
+        dirty = true;
+      }
     }
   }
 
@@ -275,7 +289,7 @@ public final class FatFile implements AutoCloseable {
       dirty = true;
     }
     if (grow > 0) {
-      long[] more = fat.allocate((int) grow);
+      long[] more = fat.allocate((int) grow, chainLength > 0 ? chain[chainLength - 1] : 0);
       if (more == null) {
         throw new FatDiskFullException(path, "disk full");
       }
@@ -309,6 +323,7 @@ public final class FatFile implements AutoCloseable {
     if (!dirty) {
       return;
     }
+    trimToSize();
     long[] now = live();
     entries.commit(node, now.length == 0 ? 0 : now[0], size);
     if (committed != chain && committed.length > 0) {
@@ -321,6 +336,26 @@ public final class FatFile implements AutoCloseable {
     shared = now.length > 0;
     dirty = false;
     order.checkpoint();
+  }
+
+  /** Frees the private chain's clusters past the size (left over from {@link #preallocate}). */
+  private void trimToSize() {
+    if (!shared) {
+      cut(clustersFor(size));
+    }
+  }
+
+  /** Ends the private chain after {@code keep} clusters, freeing the rest. */
+  private void cut(long keep) {
+    if (keep >= chainLength) {
+      return;
+    }
+    long[] tail = Arrays.copyOfRange(chain, (int) keep, chainLength);
+    if (keep > 0) {
+      fat.set(chain[(int) keep - 1], fat.eocMark());
+    }
+    fat.free(tail);
+    chainLength = (int) keep;
   }
 
   /**

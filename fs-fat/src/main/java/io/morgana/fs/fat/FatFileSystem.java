@@ -329,6 +329,7 @@ public final class FatFileSystem implements AutoCloseable {
     FatFile f = created ? create(path) : open(path);
     try {
       f.truncate(0);
+      f.preallocate(data.length);
       f.write(0, data, 0, data.length);
       f.close();
     } catch (IOException | RuntimeException e) {
