@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,26 +19,30 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A loaded directory (fatgen103 §6–7): the sectors it occupies, its live entries indexed by
- * case-folded long and short name, and which 32-byte slots are in use. Changes go through the
- * sector cache as {@link SectorCache#DIRECTORY} writes.
+ * A loaded directory (fatgen103 §6 "FAT Directory Structure", §7 "FAT Long Directory Entries"):
+ * the sectors it occupies, its live entries indexed by case-folded long and short name, and which
+ * 32-byte slots are in use. Changes go through the sector cache as {@link SectorCache#DIRECTORY}
+ * writes.
  */
 final class Dir {
 
+  /** A directory holds at most 65,536 32-byte slots, 2 MiB (fatgen103 §6). */
+  static final int MAX_SLOTS = 65536;
+
   /** First cluster, or 0 for the fixed FAT12/16 root directory. */
-  final long firstCluster;
-  final boolean root;
-  long[] sectors;
-  long[] clusters;
-  int slots;
-  final List<Node> nodes = new ArrayList<>();
-  final Map<String, Node> byName = new HashMap<>();
-  final Set<String> shortNames = new HashSet<>();
-  final BitSet used = new BitSet();
+  private final long firstCluster;
+  private final boolean root;
+  private long[] sectors;
+  private long[] clusters;
+  private int slots;
+  private final List<Node> nodes = new ArrayList<>();
+  private final Map<String, Node> byName = new HashMap<>();
+  private final Set<String> shortNames = new HashSet<>();
+  private final BitSet used = new BitSet();
   /** Next numeric tail to try per basis name (a hint; tails are still checked). */
-  final Map<String, Integer> tailHints = new HashMap<>();
+  private final Map<String, Integer> tailHints = new HashMap<>();
   /** Index of the first slot of the free tail (the 0x00 end marker), slots if none. */
-  int end;
+  private int end;
 
   private final int sectorSize;
 
@@ -48,6 +53,84 @@ final class Dir {
     this.sectors = sectors;
     this.sectorSize = sectorSize;
     this.slots = sectors.length * (sectorSize / DirectoryEntry.LENGTH);
+  }
+
+  long firstCluster() {
+    return firstCluster;
+  }
+
+  /** The cluster a child's ".." names: 0 for the root (fatgen103 §6.3, also on FAT32). */
+  long clusterForDotDot() {
+    return root ? 0 : firstCluster;
+  }
+
+  boolean isRoot() {
+    return root;
+  }
+
+  long firstSector() {
+    return sectors[0];
+  }
+
+  int slots() {
+    return slots;
+  }
+
+  /** The live entries, in slot order (a view: copy before changing the directory). */
+  List<Node> nodes() {
+    return java.util.Collections.unmodifiableList(nodes);
+  }
+
+  boolean hasOpenFiles() {
+    for (Node n : nodes) {
+      if (n.isOpen()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A free short name for {@code name} (fatgen103 §7.4 "The numeric-tail generation algorithm"),
+   * remembering the tail used so that the next alias of the same basis starts after it.
+   */
+  byte[] aliasFor(String name) {
+    byte[] basis = ShortNames.alias(name, x -> false, 1);
+    String hintKey = ShortNames.latin1(basis);
+    byte[] sfn = ShortNames.alias(name, shortNames::contains, tailHints.getOrDefault(hintKey, 1));
+    int tail = ShortNames.tailOf(sfn);
+    if (tail > 0) {
+      tailHints.put(hintKey, tail + 1);
+    }
+    return sfn;
+  }
+
+  /** Free slots at the end of the directory (after the last used one). */
+  int freeTailSlots() {
+    int freeTail = 0;
+    for (int i = slots - 1; i >= 0 && (i >= end || !used.get(i)); i--) {
+      freeTail++;
+    }
+    return freeTail;
+  }
+
+  long lastCluster() {
+    return clusters[clusters.length - 1];
+  }
+
+  /**
+   * Appends {@code added} (zeroed clusters already linked after {@link #lastCluster()}) whose
+   * sectors are {@code addedSectors}. The end marker stays: the new slots lie after it and are
+   * free.
+   */
+  void grow(long[] added, long[] addedSectors) {
+    long[] all = Arrays.copyOf(clusters, clusters.length + added.length);
+    System.arraycopy(added, 0, all, clusters.length, added.length);
+    long[] sec = Arrays.copyOf(sectors, sectors.length + addedSectors.length);
+    System.arraycopy(addedSectors, 0, sec, sectors.length, addedSectors.length);
+    clusters = all;
+    sectors = sec;
+    slots = sectors.length * slotsPerSector();
   }
 
   int slotsPerSector() {
@@ -145,23 +228,23 @@ final class Dir {
 
   void add(Node n) {
     nodes.add(n);
-    if (n.longName != null) {
-      byName.putIfAbsent(fold(n.longName), n);
+    if (n.longName() != null) {
+      byName.putIfAbsent(fold(n.longName()), n);
     }
     byName.putIfAbsent(fold(n.shortDisplay()), n);
-    shortNames.add(ShortNames.latin1(n.entry.name()));
+    shortNames.add(ShortNames.latin1(n.entry().name()));
   }
 
   void remove(Node n) {
     nodes.remove(n);
-    if (n.longName != null && byName.get(fold(n.longName)) == n) {
-      byName.remove(fold(n.longName));
+    if (n.longName() != null && byName.get(fold(n.longName())) == n) {
+      byName.remove(fold(n.longName()));
     }
     String s = fold(n.shortDisplay());
     if (byName.get(s) == n) {
       byName.remove(s);
     }
-    shortNames.remove(ShortNames.latin1(n.entry.name()));
+    shortNames.remove(ShortNames.latin1(n.entry().name()));
   }
 
   /** The first run of {@code count} free slots, or -1. */

@@ -1,5 +1,8 @@
 package io.morgana.fs.fat;
 
+import io.morgana.fs.fat.internal.ClusterIo;
+import io.morgana.fs.fat.internal.FatTable;
+import io.morgana.fs.fat.internal.WriteBack;
 import io.morgana.fs.fat.wire.FatFormatException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -20,6 +23,10 @@ import java.util.Arrays;
 public final class FatFile implements AutoCloseable {
 
   private final FatFileSystem fs;
+  private final FatTable fat;
+  private final ClusterIo io;
+  private final WriteBack order;
+  private final Entries entries;
   private final Node node;
   private final String path;
   /** The chain the directory entry points at on disk. */
@@ -32,17 +39,22 @@ public final class FatFile implements AutoCloseable {
   private boolean dirty;
   private boolean closed;
 
-  FatFile(FatFileSystem fs, Node node, String path) throws IOException {
-    if (node.openHandles > 0) {
+  FatFile(FatFileSystem fs, FatTable fat, ClusterIo io, WriteBack order, Entries entries, Node node,
+      String path) throws IOException {
+    if (node.isOpen()) {
       throw new FileSystemException(path, null, "file is already open");
     }
     this.fs = fs;
+    this.fat = fat;
+    this.io = io;
+    this.order = order;
+    this.entries = entries;
     this.node = node;
     this.path = path;
-    long first = node.entry.firstCluster();
-    long[] c = fs.fat.chain(first);
-    long sz = node.entry.size();
-    long needed = (sz + fs.clusterBytes - 1) / fs.clusterBytes;
+    long first = node.entry().firstCluster();
+    long[] c = fat.chain(first);
+    long sz = node.entry().size();
+    long needed = io.clustersFor(sz);
     if (c.length < needed) {
       throw new FatFormatException(path + ": cluster chain of " + c.length
           + " clusters is shorter than the file size " + sz);
@@ -55,8 +67,8 @@ public final class FatFile implements AutoCloseable {
     this.chainLength = c.length;
     this.size = sz;
     this.shared = c.length > 0;
-    node.openHandles++;
-    fs.openFiles.add(this);
+    node.opened();
+    fs.opened(this);
   }
 
   /** The path this file was opened with. */
@@ -78,7 +90,7 @@ public final class FatFile implements AutoCloseable {
   }
 
   private long clustersFor(long bytes) {
-    return (bytes + fs.clusterBytes - 1) / fs.clusterBytes;
+    return io.clustersFor(bytes);
   }
 
   private long[] live() {
@@ -99,7 +111,7 @@ public final class FatFile implements AutoCloseable {
         return 0;
       }
       int n = (int) Math.min(len, size - pos);
-      fs.readData(chain, pos, dst, off, n);
+      io.read(chain, pos, dst, off, n);
       return n;
     }
   }
@@ -121,7 +133,7 @@ public final class FatFile implements AutoCloseable {
         return 0;
       }
       int n = (int) Math.min(len, size - pos);
-      fs.readData(chain, pos, dst, dst.writerIndex(), n);
+      io.read(chain, pos, dst, dst.writerIndex(), n);
       dst.writerIndex(dst.writerIndex() + n);
       return n;
     }
@@ -169,10 +181,10 @@ public final class FatFile implements AutoCloseable {
       if (pos > size) {
         zeroFill(size, pos);
       }
-      fs.writeData(chain, pos, src, off, len, size);
+      io.write(chain, pos, src, off, len, size);
       size = Math.max(size, end);
       dirty = true;
-      fs.checkpoint();
+      order.checkpoint();
     }
   }
 
@@ -203,16 +215,30 @@ public final class FatFile implements AutoCloseable {
       long keepClusters = clustersFor(newSize);
       if (shared) {
         reserve(newSize, keepClusters);
-      } else if (keepClusters < chainLength) {
-        long[] tail = Arrays.copyOfRange(chain, (int) keepClusters, chainLength);
-        if (keepClusters > 0) {
-          fs.fat.set(chain[(int) keepClusters - 1], fs.fat.eocMark());
-        }
-        fs.fat.free(tail);
-        chainLength = (int) keepClusters;
+      } else {
+        cut(keepClusters);
       }
       size = newSize;
       dirty = true;
+    }
+  }
+
+  /**
+   * Reserves clusters for a file of {@code bytes} bytes, as one contiguous run where the volume
+   * has one, so that writes up to that size allocate nothing more and each buffer moves in one
+   * device request. The size does not change; clusters still past the end at {@link #flush()} or
+   * {@link #close()} are freed. All or nothing, as a write ({@link FatDiskFullException}).
+   */
+  public void preallocate(long bytes) throws IOException {
+    synchronized (fs) {
+      checkOpen();
+      if (bytes < 0 || bytes > FatFileSystem.MAX_FILE_SIZE) {
+        throw new FileSystemException(path, null, "size " + bytes + " out of range");
+      }
+      if (clustersFor(bytes) > chainLength) {
+        reserve(size, Math.max(clustersFor(bytes), clustersFor(size)));
+        dirty = true;
+      }
     }
   }
 
@@ -221,7 +247,7 @@ public final class FatFile implements AutoCloseable {
     long p = from;
     while (p < to) {
       int n = (int) Math.min(zero.length, to - p);
-      fs.writeData(chain, p, zero, 0, n, p);
+      io.write(chain, p, zero, 0, n, p);
       p += n;
     }
   }
@@ -236,22 +262,22 @@ public final class FatFile implements AutoCloseable {
     long base = shared ? keepClusters : chainLength;
     long grow = Math.max(0, clusters - base);
     long needed = (shared ? keepClusters : 0) + grow;
-    if (needed > fs.fat.freeCount()) {
+    if (needed > fat.freeCount()) {
       throw new FatDiskFullException(path, "disk full: " + needed + " clusters needed, "
-          + fs.fat.freeCount() + " free");
+          + fat.freeCount() + " free");
     }
     if (shared) {
-      long[] copy = fs.fat.allocate((int) keepClusters);
+      long[] copy = fat.allocate((int) keepClusters);
       if (copy == null) {
         throw new FatDiskFullException(path, "disk full");
       }
-      byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(fs.clusterBytes, keepClusters * fs.clusterBytes))];
+      byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(io.clusterBytes(), keepClusters * io.clusterBytes()))];
       long bytes = Math.min(keepBytes, size);
       long p = 0;
       while (p < bytes) {
         int n = (int) Math.min(buf.length, bytes - p);
-        fs.readData(committed, p, buf, 0, n);
-        fs.writeData(copy, p, buf, 0, n, p);
+        io.read(committed, p, buf, 0, n);
+        io.write(copy, p, buf, 0, n, p);
         p += n;
       }
       chain = copy;
@@ -263,12 +289,12 @@ public final class FatFile implements AutoCloseable {
       dirty = true;
     }
     if (grow > 0) {
-      long[] more = fs.fat.allocate((int) grow);
+      long[] more = fat.allocate((int) grow, chainLength > 0 ? chain[chainLength - 1] : 0);
       if (more == null) {
         throw new FatDiskFullException(path, "disk full");
       }
       if (chainLength > 0) {
-        fs.fat.set(chain[chainLength - 1], more[0]);
+        fat.set(chain[chainLength - 1], more[0]);
       }
       long[] all = chain;
       if (chain == committed || chainLength + more.length > chain.length) {
@@ -297,18 +323,39 @@ public final class FatFile implements AutoCloseable {
     if (!dirty) {
       return;
     }
+    trimToSize();
     long[] now = live();
-    fs.commitEntry(node, now.length == 0 ? 0 : now[0], size);
+    entries.commit(node, now.length == 0 ? 0 : now[0], size);
     if (committed != chain && committed.length > 0) {
-      fs.sync(); // the entry points at the new chain on disk before the old one is freed
-      fs.fat.free(committed);
+      order.sync(); // the entry points at the new chain on disk before the old one is freed
+      fat.free(committed);
     }
     committed = now;
     chain = now;
     chainLength = now.length;
     shared = now.length > 0;
     dirty = false;
-    fs.checkpoint();
+    order.checkpoint();
+  }
+
+  /** Frees the private chain's clusters past the size (left over from {@link #preallocate}). */
+  private void trimToSize() {
+    if (!shared) {
+      cut(clustersFor(size));
+    }
+  }
+
+  /** Ends the private chain after {@code keep} clusters, freeing the rest. */
+  private void cut(long keep) {
+    if (keep >= chainLength) {
+      return;
+    }
+    long[] tail = Arrays.copyOfRange(chain, (int) keep, chainLength);
+    if (keep > 0) {
+      fat.set(chain[(int) keep - 1], fat.eocMark());
+    }
+    fat.free(tail);
+    chainLength = (int) keep;
   }
 
   /**
@@ -337,12 +384,12 @@ public final class FatFile implements AutoCloseable {
           for (int i = 0; i < d.length; i++) {
             d[i] = drop.get(i);
           }
-          fs.fat.free(d);
+          fat.free(d);
         }
       } finally {
         closed = true;
-        node.openHandles--;
-        fs.openFiles.remove(this);
+        node.closed();
+        fs.closed(this);
       }
     }
   }
@@ -360,8 +407,8 @@ public final class FatFile implements AutoCloseable {
         }
       } finally {
         closed = true;
-        node.openHandles--;
-        fs.openFiles.remove(this);
+        node.closed();
+        fs.closed(this);
       }
     }
   }

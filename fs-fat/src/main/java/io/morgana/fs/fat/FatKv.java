@@ -49,7 +49,7 @@ final class FatKv implements Kv {
       byte[] data = ByteBufUtil.getBytes(value);
       String p = path(key);
       synchronized (fs) {
-        List<String> parts = FatFileSystem.split(p);
+        List<String> parts = Namespace.split(p);
         if (parts.isEmpty()) {
           throw new FileSystemException(key, null, "the root is a dictionary");
         }
@@ -74,7 +74,7 @@ final class FatKv implements Kv {
   @Override
   public void remove(String key) throws IOException {
     synchronized (fs) {
-      if (FatFileSystem.split(path(key)).isEmpty()) {
+      if (Namespace.split(path(key)).isEmpty()) {
         for (FatEntry e : fs.list("/")) {
           fs.deleteRecursively("/" + e.name());
         }
@@ -112,16 +112,16 @@ final class FatKv implements Kv {
   @Override
   public Instant lastModified(String key) throws IOException {
     synchronized (fs) {
-      if (FatFileSystem.split(path(key)).isEmpty()) {
+      if (Namespace.split(path(key)).isEmpty()) {
         LocalDateTime latest = null;
         for (FatEntry e : fs.list("/")) {
           if (latest == null || e.modified().isAfter(latest)) {
             latest = e.modified();
           }
         }
-        return latest == null ? Instant.EPOCH : latest.atZone(fs.clock.getZone()).toInstant();
+        return latest == null ? Instant.EPOCH : latest.atZone(fs.clock().getZone()).toInstant();
       }
-      return fs.stat(path(key)).modified().atZone(fs.clock.getZone()).toInstant();
+      return fs.stat(path(key)).modified().atZone(fs.clock().getZone()).toInstant();
     }
   }
 

@@ -3,15 +3,18 @@ package io.morgana.fs.fat;
 import io.morgana.fs.fat.wire.ShortEntry;
 import io.morgana.fs.fat.wire.ShortNames;
 
-/** A live entry of a loaded directory: its names, short entry and where its slots are. */
+/**
+ * A live entry of a loaded directory: its names, short entry (fatgen103 §6), where its slots are
+ * (the long-name slots of §7 precede the short one), and whether a {@link FatFile} has it open.
+ */
 final class Node {
 
-  final Dir parent;
-  final String longName;
-  ShortEntry entry;
-  final int firstSlot;
-  final int shortSlot;
-  int openHandles;
+  private final Dir parent;
+  private final String longName;
+  private ShortEntry entry;
+  private final int firstSlot;
+  private final int shortSlot;
+  private int openHandles;
 
   Node(Dir parent, String longName, ShortEntry entry, int firstSlot, int shortSlot) {
     this.parent = parent;
@@ -19,6 +22,45 @@ final class Node {
     this.entry = entry;
     this.firstSlot = firstSlot;
     this.shortSlot = shortSlot;
+  }
+
+  Dir parent() {
+    return parent;
+  }
+
+  /** The long name, or null when the short name is the only one. */
+  String longName() {
+    return longName;
+  }
+
+  ShortEntry entry() {
+    return entry;
+  }
+
+  /** Replaces the in-memory short entry (the caller writes it to the directory). */
+  void entry(ShortEntry e) {
+    this.entry = e;
+  }
+
+  /** First slot: the first long-name slot, or the short entry's. */
+  int firstSlot() {
+    return firstSlot;
+  }
+
+  int shortSlot() {
+    return shortSlot;
+  }
+
+  boolean isOpen() {
+    return openHandles > 0;
+  }
+
+  void opened() {
+    openHandles++;
+  }
+
+  void closed() {
+    openHandles--;
   }
 
   String shortDisplay() {

@@ -36,13 +36,73 @@ class FatFileSystemTest {
   /** Morgana's checker on the device, after the pending write-back. */
   static FatChecker.Report checked(FatFileSystem fs) throws IOException {
     fs.flush();
-    return FatChecker.check(fs.volume.block());
+    return FatChecker.check(fs.block());
   }
 
   static byte[] random(int n, long seed) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
     return b;
+  }
+
+  /** The cluster chain of {@code path}, read from the FAT on the device. */
+  static long[] chainOnDisk(FatFileSystem fs, String path) throws IOException {
+    fs.flush();
+    var bpb = fs.bootSector();
+    int fatSectors = (int) Math.min(bpb.fatSectors(),
+        (((bpb.clusterCount() + 2) * bpb.fatBits() + 7) / 8 + bpb.bytesPerSector() - 1) / bpb.bytesPerSector());
+    byte[] bytes = new byte[fatSectors * bpb.bytesPerSector() + 4];
+    fs.block().read(bpb.fatStart() * (bpb.bytesPerSector() / 512),
+        Unpooled.wrappedBuffer(bytes, 0, fatSectors * bpb.bytesPerSector()).clear());
+    var fat = new io.morgana.fs.fat.internal.FatTable(bytes, bpb.fatBits(), bpb.bytesPerSector(),
+        bpb.clusterCount());
+    return fat.chain(fs.stat(path).firstCluster());
+  }
+
+  /**
+   * A file written with its size known up front gets one extent even where the volume is
+   * fragmented, and keeps no cluster past its end: preallocate more than is written, and the
+   * rest is freed at close.
+   */
+  @ParameterizedTest
+  @EnumSource(FatType.class)
+  void preallocate_givesOneExtent_onAFragmentedVolume_andFreesWhatIsNotWritten(FatType type)
+      throws IOException {
+    try (FatFileSystem fs = fresh(type)) {
+      for (int i = 0; i < 20; i++) {
+        fs.write("/f" + i, random(fs.clusterSize(), i));
+      }
+      for (int i = 0; i < 20; i += 2) {
+        fs.delete("/f" + i); // one-cluster holes
+      }
+      long free = fs.freeClusters();
+      byte[] data = random(6 * fs.clusterSize() - 10, 99);
+      try (FatFile f = fs.create("/big")) {
+        f.preallocate(9L * fs.clusterSize());
+        assertEquals(0, f.size());
+        assertEquals(free - 9, fs.freeClusters());
+        f.write(0, data, 0, data.length);
+      }
+      assertEquals(free - 6, fs.freeClusters());
+      long[] chain = chainOnDisk(fs, "/big");
+      assertEquals(6, chain.length);
+      for (int i = 1; i < chain.length; i++) {
+        assertEquals(chain[0] + i, chain[i], "one extent");
+      }
+      assertArrayEquals(data, fs.readAllBytes("/big"));
+      try (FatFile f = fs.open("/big")) {
+        f.preallocate(20L * fs.clusterSize());
+        f.discard(); // nothing published: the reserved clusters go back
+      }
+      assertEquals(free - 6, fs.freeClusters());
+      assertThrows(FatDiskFullException.class, () -> {
+        try (FatFile f = fs.open("/big")) {
+          f.preallocate(fs.freeBytes() + 7L * fs.clusterSize());
+        }
+      });
+      assertEquals(free - 6, fs.freeClusters());
+      assertEquals(List.of(), checked(fs).problems());
+    }
   }
 
   /**
@@ -259,7 +319,7 @@ class FatFileSystemTest {
       fs.delete("/a");
       fs.flush();
       byte[] sector = new byte[512];
-      fs.volume.block().read(fs.bootSector().fsInfoSector(), Unpooled.wrappedBuffer(sector).clear());
+      fs.block().read(fs.bootSector().fsInfoSector(), Unpooled.wrappedBuffer(sector).clear());
       FsInfo info = FsInfo.parse(Unpooled.wrappedBuffer(sector), 0);
       assertEquals(fs.freeClusters(), info.freeCount());
       assertTrue(info.nextFree() >= 2 && info.nextFree() <= fs.clusterCount() + 1);

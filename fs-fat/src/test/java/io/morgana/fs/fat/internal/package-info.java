@@ -1,0 +1,2 @@
+/** Tests of the FAT internals: allocation and chain walks of the in-memory table. */
+package io.morgana.fs.fat.internal;
