@@ -1,5 +1,6 @@
 package io.morgana.fs.fat;
 
+import io.morgana.runtime.LoopBridge;
 import io.morgana.api.Kv;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -35,6 +36,7 @@ final class FatKv implements Kv {
 
   @Override
   public Optional<ByteBuf> get(String key) throws IOException {
+    LoopBridge.checkBlockingAllowed("Kv.get");
     synchronized (fs) {
       if (!fs.exists(path(key)) || fs.isDirectory(path(key))) {
         return Optional.empty();
@@ -45,6 +47,7 @@ final class FatKv implements Kv {
 
   @Override
   public void set(String key, ByteBuf value) throws IOException {
+    LoopBridge.checkBlockingAllowed("Kv.set");
     try {
       byte[] data = ByteBufUtil.getBytes(value);
       String p = path(key);
@@ -73,6 +76,7 @@ final class FatKv implements Kv {
 
   @Override
   public void remove(String key) throws IOException {
+    LoopBridge.checkBlockingAllowed("Kv.remove");
     synchronized (fs) {
       if (Namespace.split(path(key)).isEmpty()) {
         for (FatEntry e : fs.list("/")) {
@@ -89,6 +93,7 @@ final class FatKv implements Kv {
 
   @Override
   public Optional<EntryKind> exists(String key) throws IOException {
+    LoopBridge.checkBlockingAllowed("Kv.exists");
     synchronized (fs) {
       if (!fs.exists(path(key))) {
         return Optional.empty();
@@ -99,6 +104,7 @@ final class FatKv implements Kv {
 
   @Override
   public List<Entry> list(String key) throws IOException {
+    LoopBridge.checkBlockingAllowed("Kv.list");
     synchronized (fs) {
       List<Entry> out = new ArrayList<>();
       for (FatEntry e : fs.list(path(key))) {
@@ -111,6 +117,7 @@ final class FatKv implements Kv {
 
   @Override
   public Instant lastModified(String key) throws IOException {
+    LoopBridge.checkBlockingAllowed("Kv.lastModified");
     synchronized (fs) {
       if (Namespace.split(path(key)).isEmpty()) {
         LocalDateTime latest = null;
@@ -127,6 +134,7 @@ final class FatKv implements Kv {
 
   @Override
   public long size(String key) throws IOException {
+    LoopBridge.checkBlockingAllowed("Kv.size");
     synchronized (fs) {
       FatEntry e = fs.stat(path(key));
       if (e.directory()) {

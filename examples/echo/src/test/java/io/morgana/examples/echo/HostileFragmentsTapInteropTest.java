@@ -17,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,15 +27,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * over TAP ({@link EchoTapInteropTest#bootEcho}), judged only by what Linux sees (ping's output,
  * {@code /proc/net/snmp}) so that the class runs on any branch of the stack.
  *
- * <p><b>Needs branch {@code reasm}</b> (reassembly within a 4 MiB budget evicting the oldest
- * incomplete datagrams, 8,192-fragment trains, per-destination ICMP error buckets of burst 6 and
- * 1/s as Linux has). Without it, incomplete trains lock reassembly out for 60 s, trains over 64
- * pieces are dropped and one global bucket lets 10 port unreachables through: these tests fail.
- * Remove {@link Disabled} when {@code reasm} is merged; until then run them with {@code
- * -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}.
+ * <p>What they hold the stack to: reassembly within a 4 MiB budget evicting the oldest
+ * incomplete datagrams, 8,190-fragment trains, per-destination ICMP error buckets of burst 6 and
+ * 1/s as Linux has. Before those (issue 8), incomplete trains locked reassembly out for 60 s,
+ * trains over 64 pieces were dropped and one global bucket let 10 port unreachables through.
  */
-@Tag("needs-reasm")
-@Disabled("issue 8: needs branch reasm (reassembly budget and eviction, per-peer ICMP error limiter); enable when merged")
 @ExtendWith(NetworkNamespaceExtension.class)
 class HostileFragmentsTapInteropTest {
 

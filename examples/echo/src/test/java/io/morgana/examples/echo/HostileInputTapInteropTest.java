@@ -9,7 +9,6 @@ import io.morgana.net.tcpip.TcpipStats;
 import io.morgana.net.tcpip.icmp.IcmpCounter;
 import io.morgana.net.tcpip.ipv4.Ipv4Counter;
 import io.morgana.net.tcpip.udp.UdpCounter;
-import io.morgana.runtime.BootArguments;
 import io.morgana.testkit.interop.ExecResult;
 import io.morgana.testkit.interop.HostTools;
 import io.morgana.testkit.interop.NetworkNamespace;
@@ -73,18 +72,16 @@ class HostileInputTapInteropTest {
     ns.execOk("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
     ns.execOk("ip", "addr", "add", LINUX + "/24", "dev", TAP);
     ns.execOk("ip", "link", "set", TAP, "up");
-    BootArguments args =
-        BootArguments.parse(EchoTap.KEYS, "--net=tap:" + TAP, "--ipv4=" + MORGANA + "/24", "--mac=" + MAC);
     AtomicReference<StackTapKernel> component = new AtomicReference<>();
     kernel =
         InProcessKernel.boot(
             ns,
-            args,
             (a, loop, lifecycle) -> {
               StackTapKernel k = DaggerStackTapKernel.factory().create(a, loop, lifecycle);
               component.set(k);
-              return k.echo();
-            });
+              return k;
+            },
+            "--net=tap:" + TAP, "--ipv4=" + MORGANA + "/24", "--mac=" + MAC);
     stack = component.get().stack();
     EchoTapInteropTest.awaitLinkUp(ns, TAP);
     // Both sides learn each other's MAC before the attack starts.

@@ -48,16 +48,22 @@ final class InProcessKernel<A extends Application> implements AutoCloseable {
             });
     Lifecycle lifecycle = new Lifecycle();
     CompletableFuture<A> started = new CompletableFuture<>();
-    loop.execute(
-        () -> {
-          try {
-            A app = (A) factory.create(arguments, loop, lifecycle).application();
-            app.start();
-            started.complete(app);
-          } catch (Throwable e) {
-            started.completeExceptionally(e);
-          }
-        });
+    try {
+      // Built as Kernel builds it: off the loop, here on a thread inside the namespace (the TAP
+      // device must be created there); only start() runs on the loop.
+      A app = ns.callInside(() -> (A) factory.create(arguments, loop, lifecycle).application());
+      loop.execute(
+          () -> {
+            try {
+              app.start();
+              started.complete(app);
+            } catch (Throwable e) {
+              started.completeExceptionally(e);
+            }
+          });
+    } catch (Throwable e) {
+      started.completeExceptionally(e);
+    }
     try {
       return new InProcessKernel<>(loop, lifecycle, started.get(60, TimeUnit.SECONDS));
     } catch (Exception e) {

@@ -8,6 +8,7 @@ import io.morgana.net.tcpip.TcpipStack;
 import io.morgana.net.tcpip.TcpipStackModule;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.KernelComponent;
 import io.morgana.runtime.Lifecycle;
 import jakarta.inject.Singleton;
 
@@ -16,10 +17,8 @@ import jakarta.inject.Singleton;
  * its counters ({@link TcpipStack#stats()}) while Linux talks to it over the TAP device.
  */
 @Singleton
-@Component(modules = {TapNetifModule.class, TcpipStackModule.class, StaticIpv4Module.class})
-interface StackTapKernel {
-
-  EchoServer echo();
+@Component(modules = {EchoModule.class, TapNetifModule.class, TcpipStackModule.class, StaticIpv4Module.class})
+interface StackTapKernel extends KernelComponent {
 
   TcpipStack stack();
 
