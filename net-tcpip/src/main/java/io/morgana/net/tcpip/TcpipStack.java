@@ -16,8 +16,6 @@ import io.morgana.runtime.Pollable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,7 +40,6 @@ import java.util.Optional;
  * #allocate(int)} gives applications a buffer with {@link #HEADROOM} reserved so that every
  * header is written in place.
  */
-@Singleton
 public final class TcpipStack implements Pollable, AutoCloseable {
 
   /** Bytes reserved in front of a payload for the UDP, IPv4 and Ethernet headers. */
@@ -64,7 +61,6 @@ public final class TcpipStack implements Pollable, AutoCloseable {
   }
 
   /** A stack with the given reassembly limits, or Linux's when empty. */
-  @Inject
   public TcpipStack(Netif netif, EventLoop loop, Ipv4Config config, Optional<ReassemblyLimits> reassembly) {
     this(netif, loop, config, reassembly.orElse(ReassemblyLimits.LINUX_DEFAULTS), PooledByteBufAllocator.DEFAULT);
   }

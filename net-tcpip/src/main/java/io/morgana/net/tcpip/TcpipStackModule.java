@@ -2,13 +2,18 @@ package io.morgana.net.tcpip;
 
 import dagger.BindsOptionalOf;
 import dagger.Module;
-import io.morgana.net.tcpip.ipv4.ReassemblyLimits;
 import dagger.Provides;
 import io.morgana.api.Arp;
 import io.morgana.api.Ethernet;
 import io.morgana.api.Icmp;
 import io.morgana.api.Ip;
+import io.morgana.api.Netif;
 import io.morgana.api.Udp;
+import io.morgana.net.tcpip.ipv4.ReassemblyLimits;
+import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.Lifecycle;
+import jakarta.inject.Singleton;
+import java.util.Optional;
 
 /**
  * Binds {@link Ethernet}, {@link Arp}, {@link Ip}, {@link Icmp} and {@link Udp} to one
@@ -49,6 +54,24 @@ public abstract class TcpipStackModule {
 
   @BindsOptionalOf
   abstract ReassemblyLimits reassemblyLimits();
+
+  @BindsOptionalOf
+  abstract Lifecycle lifecycle();
+
+  /**
+   * The stack, closed with the kernel when the component has a {@link Lifecycle} (after the loop
+   * has stopped, before the interface it runs over: queued packets and reassembly buffers go back
+   * to the pool).
+   */
+  @Provides
+  @Singleton
+  static TcpipStack stack(
+      Netif netif, EventLoop loop, Ipv4Config config, Optional<ReassemblyLimits> reassembly,
+      Optional<Lifecycle> lifecycle) {
+    TcpipStack stack = new TcpipStack(netif, loop, config, reassembly);
+    lifecycle.ifPresent(l -> l.onShutdown(stack));
+    return stack;
+  }
 
   @Provides
   static Ethernet ethernet(TcpipStack stack) {

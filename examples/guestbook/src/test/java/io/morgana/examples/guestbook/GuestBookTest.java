@@ -43,9 +43,10 @@ class GuestBookTest {
     server = new TcpipStack(ethernet.newPort(), loop, Ipv4Config.of("192.0.2.2/24", null));
     client = new TcpipStack(ethernet.newPort(), loop, Ipv4Config.of("192.0.2.1/24", null));
     kernel = DaggerTestKernel.factory().create(server.udp(), loop, disk);
+    GuestBook guestBook = kernel.guestBook(); // built off the loop, as Kernel builds it: it mounts the disk
     loop.execute(() -> {
       try {
-        kernel.guestBook().start();
+        guestBook.start();
       } catch (Exception e) {
         throw new AssertionError(e);
       }
