@@ -115,8 +115,14 @@ class HostileFragmentsTapInteropTest {
           return null;
         });
     // The TAP queue drops part of the flood, and Morgana works through the rest: once a small
-    // ping is answered the backlog is gone, and what remains are the incomplete trains.
-    ns.execOk("ping", "-c", "1", "-W", "15", MORGANA);
+    // ping is answered the backlog is gone, and what remains are the incomplete trains. On a
+    // loaded machine working through 18,000 reply fragments takes a while, and a ping sent while
+    // the TAP queue is full is lost: ask again (bounded), assert no time.
+    ExecResult small = null;
+    for (int attempt = 0; attempt < 12 && (small == null || !small.ok()); attempt++) {
+      small = ns.exec("ping", "-c", "1", "-W", "5", MORGANA);
+    }
+    assertTrue(small.ok(), "a small ping after the flood: " + small);
     assertLargePingsAnswered();
   }
 
