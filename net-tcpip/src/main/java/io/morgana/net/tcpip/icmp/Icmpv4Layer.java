@@ -118,8 +118,8 @@ public final class Icmpv4Layer implements Icmp, Transport {
     int n = request.readableBytes();
     int headroom = ip.headroom();
     ByteBuf out = alloc.directBuffer(headroom + n);
-    out.setIndex(headroom, headroom);
-    out.writeBytes(request, request.readerIndex(), n);
+    Buffers.copy(request, request.readerIndex(), out, headroom, n);
+    out.setIndex(headroom, headroom + n);
     // RFC 792: type 0, everything else as received; RFC 1624 incremental checksum update when
     // we verified the request's checksum ourselves, a full one when only the device said so.
     int oldWord = (IcmpPacket.TYPE_ECHO_REQUEST << 8) | rx.code();

@@ -40,8 +40,8 @@ public final class Buffers {
     int room = header + below;
     ByteBuf copy = alloc.directBuffer(room + len);
     try {
-      copy.setIndex(room, room);
-      copy.writeBytes(payload, reader, len);
+      copy(payload, reader, copy, room, len);
+      copy.setIndex(room, room + len);
     } catch (RuntimeException e) {
       copy.release();
       throw e;
@@ -50,6 +50,24 @@ public final class Buffers {
     }
     copy.readerIndex(below);
     return copy;
+  }
+
+  /**
+   * Copies {@code length} bytes from {@code src} at absolute {@code srcIndex} to {@code dst} at
+   * {@code dstIndex}, leaving both buffers' indices alone. Between two direct buffers it goes
+   * through their cached internal NIO views: Netty's own {@code setBytes(int, ByteBuf, int, int)}
+   * makes a fresh {@code ByteBuffer} view per call when it cannot use {@code sun.misc.Unsafe}
+   * (JDK 25), which would cost every copied packet about 128 bytes of garbage.
+   */
+  public static void copy(ByteBuf src, int srcIndex, ByteBuf dst, int dstIndex, int length) {
+    if (length == 0) {
+      return;
+    }
+    if (src.nioBufferCount() == 1 && dst.nioBufferCount() == 1 && src.isDirect() && dst.isDirect()) {
+      dst.internalNioBuffer(dstIndex, length).put(src.internalNioBuffer(srcIndex, length));
+    } else {
+      dst.setBytes(dstIndex, src, srcIndex, length);
+    }
   }
 
   /**

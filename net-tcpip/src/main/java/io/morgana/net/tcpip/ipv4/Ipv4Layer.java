@@ -425,8 +425,8 @@ public final class Ipv4Layer implements Ip, IpLayer {
         int n = Math.min(maxData, len - off);
         boolean more = off + n < len;
         ByteBuf f = alloc.directBuffer(HEADROOM + n);
-        f.setIndex(HEADROOM, HEADROOM);
-        f.writeBytes(payload, reader + off, n);
+        Buffers.copy(payload, reader + off, f, HEADROOM, n);
+        f.setIndex(HEADROOM, HEADROOM + n);
         f.readerIndex(EthernetFrame.HEADER_LENGTH);
         Ipv4Packet.emitHeader(f, EthernetFrame.HEADER_LENGTH, 0, n + Ipv4Packet.MIN_HEADER_LENGTH, id,
             (more ? Ipv4Packet.FLAG_MF : 0) | (off / 8), DEFAULT_TTL, protocol, src, dst);

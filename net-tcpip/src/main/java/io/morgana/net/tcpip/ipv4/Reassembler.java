@@ -1,5 +1,6 @@
 package io.morgana.net.tcpip.ipv4;
 
+import io.morgana.net.tcpip.internal.Buffers;
 import io.morgana.net.tcpip.internal.ProtocolCounters;
 import io.morgana.net.tcpip.wire.EthernetFrame;
 import io.morgana.net.tcpip.wire.Ipv4Packet;
@@ -177,7 +178,8 @@ final class Reassembler {
     ByteBuf piece = null;
     if (length > 0) {
       piece = alloc.directBuffer(length, length);
-      piece.writeBytes(f.buffer(), off == 0 ? f.offset() : f.payloadOffset(), length);
+      Buffers.copy(f.buffer(), off == 0 ? f.offset() : f.payloadOffset(), piece, 0, length);
+      piece.writerIndex(length);
     }
     long charge = (piece == null ? 0 : piece.capacity()) + FRAGMENT_OVERHEAD;
     d.bytes += charge;
@@ -278,12 +280,12 @@ final class Reassembler {
     int start = DATA_START - hl;
     ByteBuf out = alloc.directBuffer(DATA_START + d.total);
     try {
-      out.setBytes(start, d.pieces[0], 0, hl);
+      Buffers.copy(d.pieces[0], 0, out, start, hl);
       for (int i = 0; i < d.fragments; i++) {
         ByteBuf piece = d.pieces[i];
         if (piece != null) {
           int from = i == 0 ? hl : 0;
-          out.setBytes(DATA_START + start(d.bounds[i]), piece, from, piece.writerIndex() - from);
+          Buffers.copy(piece, from, out, DATA_START + start(d.bounds[i]), piece.writerIndex() - from);
         }
       }
       out.setIndex(start, DATA_START + d.total);
