@@ -9,6 +9,7 @@ import io.morgana.testkit.interop.NetworkNamespace;
 import io.morgana.testkit.interop.NetworkNamespaceExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,12 +40,16 @@ class GuestBookTapInteropTest {
     ns.execOk("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
     ns.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", TAP);
     ns.execOk("ip", "link", "set", TAP, "up");
-    Process kernel = ns.start(command("--net=tap:" + TAP, "--ipv4=192.0.2.2/24", "--disk=" + image));
+    Path log = dir.resolve("kernel.log");
+    Process kernel = ns.start(new ProcessBuilder(command("--net=tap:" + TAP, "--ipv4=192.0.2.2/24", "--disk=" + image))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile()));
     try {
       awaitLinkUp(ns);
+      awaitLine(log, "guestbook: storing UDP datagrams"); // started: the UDP port is open
       ExecResult first = ns.execOk(Duration.ofSeconds(30), "sh", "-c",
           "printf 'hello from linux' | socat -t 10 - UDP:192.0.2.2:" + GuestBook.PORT);
-      assertEquals("stored guestbook/0.txt", first.stdout().strip(), first.toString());
+      assertEquals("stored guestbook/0.txt", first.stdout().strip(), first + "\n" + Files.readString(log));
       ExecResult second = ns.execOk(Duration.ofSeconds(30), "sh", "-c",
           "printf 'second' | socat -t 10 - UDP:192.0.2.2:" + GuestBook.PORT);
       assertEquals("stored guestbook/1.txt", second.stdout().strip(), second.toString());
@@ -52,7 +57,7 @@ class GuestBookTapInteropTest {
       kernel.destroy(); // SIGTERM: the kernel shuts down and closes the disk
       assertTrue(kernel.waitFor(30, TimeUnit.SECONDS), "the kernel did not stop on SIGTERM");
     }
-    assertEquals(143, kernel.exitValue(), "exit status after SIGTERM");
+    assertEquals(143, kernel.exitValue(), "exit status after SIGTERM\n" + Files.readString(log));
     assertEquals("hello from linux", exec(List.of("mtype", "-i", image.toString(), "::/guestbook/0.txt")));
     assertEquals("second", exec(List.of("mtype", "-i", image.toString(), "::/guestbook/1.txt")));
     String fsck = exec(List.of("fsck.fat", "-n", image.toString()));
@@ -81,6 +86,17 @@ class GuestBookTapInteropTest {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
     throw new AssertionError("link " + TAP + " did not come up: " + show);
+  }
+
+  private static void awaitLine(Path log, String text) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() - deadline < 0) {
+      if (Files.exists(log) && Files.readString(log).contains(text)) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    throw new AssertionError("the kernel never logged '" + text + "':\n" + Files.readString(log));
   }
 
   /** Runs a host tool (no network involved) and returns its standard output. */
