@@ -63,10 +63,28 @@ public final class Buffers {
     if (length == 0) {
       return;
     }
-    if (src.nioBufferCount() == 1 && dst.nioBufferCount() == 1 && src.isDirect() && dst.isDirect()) {
+    src = sameIndexRoot(src);
+    dst = sameIndexRoot(dst);
+    if (src != dst && src.nioBufferCount() == 1 && dst.nioBufferCount() == 1 && src.isDirect() && dst.isDirect()) {
       dst.internalNioBuffer(dstIndex, length).put(src.internalNioBuffer(srcIndex, length));
     } else {
       dst.setBytes(dstIndex, src, srcIndex, length);
+    }
+  }
+
+  /**
+   * The buffer whose indices are {@code b}'s own and that holds its memory: through leak-detector
+   * wrappers and duplicates (a derived buffer as large as its parent maps every index to the same
+   * index of the parent; a smaller slice does not, and stays). Reading a derived buffer through
+   * its root avoids the {@code ByteBuffer} view Netty makes per call for a derived buffer.
+   */
+  private static ByteBuf sameIndexRoot(ByteBuf b) {
+    while (true) {
+      ByteBuf parent = b.unwrap();
+      if (parent == null || (!(b instanceof WrappedByteBuf) && parent.capacity() != b.capacity())) {
+        return b;
+      }
+      b = parent;
     }
   }
 
