@@ -3,6 +3,7 @@ package io.morgana.benchmarks.fuzz;
 import io.morgana.api.Icmp;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.MacAddress;
+import io.morgana.benchmarks.net.SyncLoop;
 import io.morgana.net.tcpip.Ipv4Config;
 import io.morgana.net.tcpip.TcpipStack;
 import io.morgana.net.tcpip.TcpipStats;
@@ -47,7 +48,7 @@ public final class StackFuzz {
   static final int PEER_PORT = 5000;
   static final long NANOS_PER_FRAME = TimeUnit.MICROSECONDS.toNanos(100);
 
-  private final FuzzLoop loop = new FuzzLoop();
+  private final SyncLoop loop = new SyncLoop();
   private final WireNetif targetNetif = new WireNetif(TARGET_MAC, loop);
   private final WireNetif peerNetif = new WireNetif(PEER_MAC, loop);
   private final TcpipStack target;
@@ -99,7 +100,7 @@ public final class StackFuzz {
   /** Carries frames both ways until both sides are quiet, recording them while {@link #recording}. */
   private void pump() {
     for (int guard = 0; guard < 1_000_000; guard++) {
-      loop.pollAll();
+      loop.pollUntilIdle();
       byte[] f = peerNetif.written.poll();
       if (f != null) {
         record(f);
@@ -263,7 +264,7 @@ public final class StackFuzz {
         targetNetif.inject(f);
         if ((i & 63) == 0) {
           loop.advance(64 * NANOS_PER_FRAME);
-          loop.pollAll();
+          loop.pollUntilIdle();
         }
       } catch (Throwable e) {
         escaped++;
@@ -285,7 +286,7 @@ public final class StackFuzz {
     boolean healthyLater = true;
     if (!healthy) {
       loop.advance(TimeUnit.SECONDS.toNanos(61));
-      loop.pollAll();
+      loop.pollUntilIdle();
       healthyLater = healthChecks("after 61 s more");
     }
     peer.close();

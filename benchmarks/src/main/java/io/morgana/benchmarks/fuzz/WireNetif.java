@@ -4,6 +4,7 @@ import io.morgana.api.MacAddress;
 import io.morgana.api.Netif;
 import io.morgana.api.NetifStats;
 import io.morgana.api.Offloads;
+import io.morgana.benchmarks.net.SyncLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayDeque;
@@ -19,7 +20,7 @@ final class WireNetif implements Netif {
   private static final int MAX_FRAME = 65_535 + 14;
 
   private final MacAddress mac;
-  private final FuzzLoop loop;
+  private final SyncLoop loop;
   private FrameHandler handler = (frame, arrivalNanos, flags) -> {};
   private ByteBuf rx = newBuffer();
   final ArrayDeque<byte[]> written = new ArrayDeque<>();
@@ -29,7 +30,7 @@ final class WireNetif implements Netif {
   long txFrames;
   long txBytes;
 
-  WireNetif(MacAddress mac, FuzzLoop loop) {
+  WireNetif(MacAddress mac, SyncLoop loop) {
     this.mac = mac;
     this.loop = loop;
   }

@@ -8,9 +8,10 @@ import java.util.List;
 /**
  * An {@link EventLoop} for single-threaded benchmarks: the benchmark thread is the loop thread,
  * {@link #execute} runs the task at once, time stands still unless set. Lets a benchmark push a
- * frame into a stack and measure exactly the work that frame causes.
+ * frame into a stack and measure exactly the work that frame causes, or a fuzzer push a million
+ * frames through one in virtual time.
  */
-final class SyncLoop implements EventLoop {
+public final class SyncLoop implements EventLoop {
 
   private final List<Pollable> pollables = new ArrayList<>();
   private long now = 1_000_000_000L;
@@ -20,7 +21,8 @@ final class SyncLoop implements EventLoop {
     return now;
   }
 
-  void advance(long nanos) {
+  /** Moves the clock forward by {@code nanos}. */
+  public void advance(long nanos) {
     now += nanos;
   }
 
@@ -56,6 +58,22 @@ final class SyncLoop implements EventLoop {
   @Override
   public <T> T join(String call, java.util.concurrent.CompletableFuture<T> stage) {
     throw new UnsupportedOperationException(call + ": benchmarks make no blocking calls");
+  }
+
+  /** Polls every registered pollable until none has work (at most 64 rounds); returns whether any had. */
+  public boolean pollUntilIdle() {
+    boolean any = false;
+    for (int round = 0; round < 64; round++) {
+      boolean worked = false;
+      for (Pollable p : List.copyOf(pollables)) {
+        worked |= p.poll(now);
+      }
+      if (!worked) {
+        return any;
+      }
+      any = true;
+    }
+    return any;
   }
 
   /** Polls every registered pollable once. */
