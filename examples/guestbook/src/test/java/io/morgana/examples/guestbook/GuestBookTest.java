@@ -43,12 +43,9 @@ class GuestBookTest {
     server = new TcpipStack(ethernet.newPort(), loop, Ipv4Config.of("192.0.2.2/24", null));
     client = new TcpipStack(ethernet.newPort(), loop, Ipv4Config.of("192.0.2.1/24", null));
     kernel = DaggerTestKernel.factory().create(server.udp(), loop, disk);
+    GuestBook guestBook = kernel.guestBook(); // built off the loop, as Kernel does: mounting FAT reads the disk
     loop.execute(() -> {
-      try {
-        kernel.guestBook().start();
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
+      guestBook.start();
       client.udp().listen(5555, (src, sport, dst, dport, payload) -> replies.add(payload.toString(StandardCharsets.UTF_8)));
     });
     loop.runUntilIdle();
