@@ -30,7 +30,7 @@ class GeneratedApplicationBuildTest {
     String[] args = Stream.concat(
             Stream.of(plugin, "-DinteractiveMode=false",
                 "-DarchetypeGroupId=io.morgana", "-DarchetypeArtifactId=morgana-archetype",
-                "-DarchetypeVersion=" + version, "-DmorganaVersion=" + version,
+                "-DarchetypeVersion=" + version, // morganaVersion: the archetype's own, by default
                 "-DgroupId=com.example", "-DartifactId=" + artifactId, "-Dversion=1.0-SNAPSHOT"),
             Stream.of(more))
         .toArray(String[]::new);
