@@ -13,6 +13,13 @@ import java.util.Optional;
  * leading {@code /} is ignored. A key names either a value or a dictionary (the parent of other
  * keys). Backed by a file system ({@code fs-fat}) or memory.
  *
+ * <p><b>What keys a store accepts, and how it compares them, is the backing store's.</b> A
+ * FAT-backed store ({@code FatFsModule}) accepts VFAT long names as segments (up to 255
+ * characters; not {@code " * : < > ? \ |} or control characters; no trailing space or period) and
+ * compares keys <em>case-insensitively</em>: {@code "notes/todo"} and {@code "NOTES/TODO"} are one
+ * entry. Portable applications use lower-case ASCII keys, or keys that do not differ by case
+ * alone.
+ *
  * <p><b>Threads:</b> calls block; application threads only (made on a kernel loop thread, a call
  * fails at once with an {@link IllegalStateException} naming it; a loop callback hands blocking
  * work to {@code EventLoop.offload}). Failures are {@link IOException}s

@@ -32,11 +32,12 @@ public final class BootArguments {
   private final String[] argv;
   private volatile Checked checked;
 
-  private record Checked(List<BootKey<?>> keys, Map<BootKey<?>, Object> given, boolean help) {}
+  /** {@code asGiven}: the accepted arguments' text, in command-line order, for {@link #toString}. */
+  private record Checked(List<BootKey<?>> keys, Map<BootKey<?>, Object> given, List<String> asGiven, boolean help) {}
 
-  private BootArguments(List<BootKey<?>> keys, Map<BootKey<?>, Object> given, boolean help) {
+  private BootArguments(List<BootKey<?>> keys, Map<BootKey<?>, Object> given, List<String> asGiven, boolean help) {
     this.argv = null;
-    this.checked = new Checked(keys, given, help);
+    this.checked = new Checked(keys, given, asGiven, help);
   }
 
   private BootArguments(String[] argv) {
@@ -91,10 +92,11 @@ public final class BootArguments {
     }
     for (String arg : argv) {
       if (HELP.equals(arg)) {
-        return new BootArguments(keyList, Map.of(), true);
+        return new BootArguments(keyList, Map.of(), List.of(), true);
       }
     }
     Map<BootKey<?>, Object> given = new IdentityHashMap<>();
+    List<String> asGiven = new ArrayList<>();
     for (String arg : argv) {
       if (arg == null) {
         throw new BootArgumentException("a boot argument is null");
@@ -124,6 +126,7 @@ public final class BootArguments {
       if (given.put(key, value) != null) {
         throw new BootArgumentException("--" + name + " is given more than once (again in '" + arg + "')");
       }
+      asGiven.add(arg);
     }
     for (BootKey<?> key : keyList) {
       if (key.isRequired() && !given.containsKey(key)) {
@@ -131,7 +134,7 @@ public final class BootArguments {
             "missing required boot argument --" + key.name() + "=VALUE (" + key.help() + ")");
       }
     }
-    return new BootArguments(keyList, Collections.unmodifiableMap(given), false);
+    return new BootArguments(keyList, Collections.unmodifiableMap(given), List.copyOf(asGiven), false);
   }
 
   /**
@@ -204,23 +207,21 @@ public final class BootArguments {
     return out.toString();
   }
 
+  /**
+   * The arguments as they were given on the command line, in its order — {@code
+   * BootArguments[--net=tap:mtap0 --ipv4=192.0.2.2/24]} — which is what the boot log shows; keys
+   * left at their defaults do not appear.
+   */
   @Override
   public String toString() {
     Checked c = checked;
     if (c == null) {
       return "BootArguments[unchecked " + String.join(" ", argv) + "]";
     }
-    List<BootKey<?>> keys = c.keys;
-    Map<BootKey<?>, Object> given = c.given;
-    boolean help = c.help;
-    StringBuilder out = new StringBuilder("BootArguments[");
-    String sep = "";
-    for (BootKey<?> key : keys) {
-      if (given.containsKey(key)) {
-        out.append(sep).append("--").append(key.name()).append('=').append(given.get(key));
-        sep = " ";
-      }
+    List<String> shown = new ArrayList<>(c.asGiven);
+    if (c.help) {
+      shown.add(HELP);
     }
-    return out.append(help ? (sep + HELP) : "").append(']').toString();
+    return "BootArguments[" + String.join(" ", shown) + "]";
   }
 }

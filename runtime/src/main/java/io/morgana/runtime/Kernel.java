@@ -184,7 +184,14 @@ public final class Kernel {
     try {
       application = component.application();
     } catch (Throwable e) {
-      log.error("kernel {} could not build its application", name, e);
+      if (isEnvironmentFailure(e)) {
+        // A device or file the command line named cannot be used: say so in one line, with the
+        // next step when the failure names one; the stack trace is for --logs=debug.
+        log.error("kernel {} could not build its application: {}", name, describe(e));
+        log.debug("kernel {}: what failed", name, e);
+      } else {
+        log.error("kernel {} could not build its application", name, e);
+      }
       application = null;
       exit.complete(EXIT_FAILURE);
     }
@@ -248,6 +255,42 @@ public final class Kernel {
     keys.sort(Comparator.comparing(BootKey::name));
     keys.addAll(STANDARD_KEYS);
     return keys;
+  }
+
+  /**
+   * Whether building failed on the environment — an {@link java.io.IOException} anywhere in the
+   * chain (a disk that cannot be opened or mounted; Dagger providers wrap them in {@link
+   * java.io.UncheckedIOException}) — rather than on a programming error, whose stack trace matters.
+   */
+  static boolean isEnvironmentFailure(Throwable e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
+      if (t instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The messages of {@code e} and its causes, outermost first, joined by {@code ": "}; a wrapper
+   * whose message only repeats its cause is left out.
+   */
+  static String describe(Throwable e) {
+    StringBuilder out = new StringBuilder();
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
+      String message = t.getMessage();
+      Throwable cause = t.getCause();
+      if (message == null || (cause != null && message.equals(cause.toString()))) {
+        continue;
+      }
+      if (!out.isEmpty()) {
+        out.append(": ");
+      }
+      out.append(message);
+    }
+    return out.isEmpty() ? e.toString() : out.toString();
   }
 
   /** The {@code --logs} value of {@code argv}, or the default when absent or malformed (the check reports it). */

@@ -30,6 +30,18 @@ class BootArgumentsTest {
   }
 
   @Test
+  void toStringShowsTheArgumentsAsGivenNotTheParsedValues() throws Exception {
+    BootKey<String> net = BootKey.of("net", "tap:NAME", "tap0", text -> text.substring("tap:".length()));
+    List<BootKey<?>> keys = List.of(net, MTU, DHCP, NAME);
+    BootArguments args = BootArguments.parse(keys, "--net=tap:ntap0", "--mtu=1500", "--dhcp");
+    assertEquals("ntap0", args.get(net));
+    assertEquals("BootArguments[--net=tap:ntap0 --mtu=1500 --dhcp]", args.toString()); // no Optional[...], prefix kept
+    assertEquals("BootArguments[--dhcp --mtu=9000]", BootArguments.parse(keys, "--dhcp", "--mtu=9000").toString());
+    assertEquals("BootArguments[]", BootArguments.parse(keys).toString());
+    assertEquals("BootArguments[--help]", BootArguments.parse(keys, "--mtu=x", "--help").toString());
+  }
+
+  @Test
   void givenKeysTakeTheirValues() throws Exception {
     BootArguments args = BootArguments.parse(KEYS, "--name=a=b", "--port=8080", "--dhcp", "--mtu=1500", "--count=-3");
     assertEquals("a=b", args.get(NAME));

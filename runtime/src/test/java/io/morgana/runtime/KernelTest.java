@@ -197,6 +197,39 @@ class KernelTest {
   }
 
   @Test
+  void aDeviceThatCannotBeUsed_isOneLineWithItsNextStep_noStackTrace() {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream saved = System.err;
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    int status;
+    try {
+      status = run(
+          (arguments, loop, lifecycle) -> {
+            throw new java.io.UncheckedIOException("cannot mount FAT volume on RamBlock[8 MiB]",
+                new java.io.IOException("not a FAT volume: boot sector starts with 0x0; to format it, run: fat mkfs IMAGE SIZE"));
+          },
+          "--logs=error");
+    } finally {
+      System.setErr(saved);
+    }
+    assertEquals(1, status);
+    String text = log.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("kernel test-kernel could not build its application: cannot mount FAT volume on RamBlock[8 MiB]:"
+        + " not a FAT volume: boot sector starts with 0x0; to format it, run: fat mkfs IMAGE SIZE"), text);
+    assertTrue(!text.contains("\tat "), "no stack trace at the default level:\n" + text);
+  }
+
+  @Test
+  void describeJoinsTheCauseChain_skippingWrappersThatRepeatTheirCause() {
+    java.io.IOException cause = new java.io.IOException("no such file");
+    assertEquals("no such file", Kernel.describe(new java.io.UncheckedIOException(cause)));
+    assertEquals("opening disk.img: no such file", Kernel.describe(new RuntimeException("opening disk.img", cause)));
+    assertEquals("java.lang.IllegalStateException", Kernel.describe(new IllegalStateException()));
+    assertTrue(Kernel.isEnvironmentFailure(new RuntimeException(cause)));
+    assertTrue(!Kernel.isEnvironmentFailure(new NullPointerException("a bug")));
+  }
+
+  @Test
   void startThatThrowsExitsOne() {
     int status =
         run(

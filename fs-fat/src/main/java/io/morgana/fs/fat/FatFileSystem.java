@@ -77,6 +77,13 @@ public final class FatFileSystem implements AutoCloseable {
   /** Largest file FAT can describe: 4 GiB − 1. */
   public static final long MAX_FILE_SIZE = 0xFFFFFFFFL;
 
+  /**
+   * The next step {@link #open} names when a device holds no FAT volume (a new, zeroed image):
+   * format it.
+   */
+  static final String FORMAT_HINT = "to format it (erasing what it holds), run: fat mkfs IMAGE SIZE"
+      + " (e.g. fs-fat/fat mkfs disk.img 64M), or call FatFileSystem.format(block, FormatOptions.defaults())";
+
   private final Volume volume;
   private final BiosParameterBlock bpb;
   private final FatTable fat;
@@ -116,12 +123,16 @@ public final class FatFileSystem implements AutoCloseable {
   public static FatFileSystem open(Block block, Options options) throws IOException {
     int devSector = block.info().sectorSize();
     if (block.info().sectorCount() == 0) {
-      throw new FatFormatException("not a FAT volume: the device is empty");
+      throw new FatFormatException("not a FAT volume: the device is empty; " + FORMAT_HINT);
     }
     byte[] first = new byte[devSector];
     block.read(0, Unpooled.wrappedBuffer(first).clear());
-    BiosParameterBlock bpb = BiosParameterBlock.parse(Unpooled.wrappedBuffer(first), 0,
-        block.info().sizeBytes());
+    BiosParameterBlock bpb;
+    try {
+      bpb = BiosParameterBlock.parse(Unpooled.wrappedBuffer(first), 0, block.info().sizeBytes());
+    } catch (FatFormatException e) {
+      throw new FatFormatException(e.getMessage() + "; " + FORMAT_HINT);
+    }
     if (bpb.bytesPerSector() < devSector) {
       throw new FatFormatException("FAT sectors of " + bpb.bytesPerSector()
           + " bytes are smaller than the device's " + devSector);

@@ -20,6 +20,18 @@ import java.util.Optional;
  * directories. {@link #set} replaces a file through one copy-on-write commit, so a reader (or a
  * power cut) sees the old or the new value; {@link #set} and {@link #remove} are durable when they
  * return (the file system is flushed).
+ *
+ * <p><b>Keys a FAT volume accepts.</b> Each segment of a key is a VFAT long name: 1 to 255 UTF-16
+ * code units, none of them a control character (below U+0020, or U+007F) or one of {@code " * / :
+ * < > ? \ |}, not ending in a space or a period, and not {@code .} or {@code ..}; empty segments
+ * and {@code .} are skipped, {@code ..} is refused. Any other segment fails with a {@link
+ * FileSystemException} naming the key. Keys are stored with the case they were first written in.
+ *
+ * <p><b>How keys compare: case-insensitively.</b> As on Windows, two keys that differ only in
+ * case ({@code Character.toUpperCase} per character) are the same entry: {@code "todo"}, {@code
+ * "/TODO"} and {@code "ToDo"} read, replace and remove one value, and {@link #list} shows it under
+ * the name it was created with. An application that needs case-sensitive keys encodes them
+ * (hex, or a prefix per upper-case letter) before storing.
  */
 final class FatKv implements Kv {
 

@@ -72,4 +72,35 @@ class FatFsModuleTest {
     assertTrue(kv.exists("readme").isPresent());
     k.fs().close();
   }
+
+  @Test
+  void keysCompareCaseInsensitively_asTheKvJavadocSays() throws Exception {
+    RamBlock disk = RamBlock.create((8L << 20) / 512);
+    FatFileSystem.format(disk, FormatOptions.defaults(), CLOCK);
+    Kernel k = DaggerFatFsModuleTest_Kernel.factory().create(disk, CLOCK);
+    Kv kv = k.kv();
+    kv.set("/todo", Unpooled.copiedBuffer("one", StandardCharsets.UTF_8));
+    kv.set("/TODO", Unpooled.copiedBuffer("two", StandardCharsets.UTF_8)); // the same entry
+    assertEquals(List.of(new Kv.Entry("todo", Kv.EntryKind.VALUE)), kv.list(""), "the first spelling stays");
+    ByteBuf v = kv.get("ToDo").orElseThrow();
+    try {
+      assertEquals("two", v.toString(StandardCharsets.UTF_8));
+    } finally {
+      v.release();
+    }
+    java.nio.file.FileSystemException bad = org.junit.jupiter.api.Assertions.assertThrows(
+        java.nio.file.FileSystemException.class, () -> kv.set("a:b", Unpooled.copiedBuffer("x", StandardCharsets.UTF_8)));
+    assertTrue(bad.getMessage().contains("a:b"), bad.getMessage());
+    k.fs().close();
+  }
+
+  @Test
+  void anUnformattedDiskSaysHowToFormatIt() {
+    RamBlock zeroed = RamBlock.create((8L << 20) / 512);
+    java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+        java.io.UncheckedIOException.class, () -> DaggerFatFsModuleTest_Kernel.factory().create(zeroed, CLOCK).kv());
+    String message = e.getCause().getMessage();
+    assertTrue(message.startsWith("not a FAT volume: boot sector starts with 0x0"), message);
+    assertTrue(message.contains("fat mkfs IMAGE SIZE"), message);
+  }
 }
