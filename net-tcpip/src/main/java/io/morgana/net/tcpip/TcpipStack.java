@@ -99,6 +99,15 @@ public final class TcpipStack implements Pollable, AutoCloseable {
     }
   }
 
+  /**
+   * Called by Dagger after construction: hands the stack to the component's {@link DynamicIpv4}
+   * (a DHCP client), if it binds one.
+   */
+  @Inject
+  void attachDynamicIpv4(Optional<DynamicIpv4> dynamic) {
+    dynamic.ifPresent(d -> d.attach(this));
+  }
+
   public EthernetLayer ethernet() {
     return ethernet;
   }

@@ -50,6 +50,10 @@ public abstract class TcpipStackModule {
   @BindsOptionalOf
   abstract ReassemblyLimits reassemblyLimits();
 
+  /** A DHCP client module binds one; {@link TcpipStack} attaches it after construction. */
+  @BindsOptionalOf
+  abstract DynamicIpv4 dynamicIpv4();
+
   @Provides
   static Ethernet ethernet(TcpipStack stack) {
     return stack.ethernet();
