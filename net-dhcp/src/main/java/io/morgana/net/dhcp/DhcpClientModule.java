@@ -6,6 +6,7 @@ import dagger.multibindings.ElementsIntoSet;
 import io.morgana.api.Ipv4Address;
 import io.morgana.net.dhcp.client.DhcpClient;
 import io.morgana.net.tcpip.DynamicIpv4;
+import io.morgana.net.tcpip.TcpipStack;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
 import io.morgana.runtime.BootKeysModule;
@@ -72,8 +73,12 @@ public final class DhcpClientModule {
     return client;
   }
 
+  /**
+   * The client's leases. Depends on the stack so that an application asking only for its leases
+   * still gets a stack (which attaches the client) built.
+   */
   @Provides
-  static DhcpLeases leases(StackDhcpClient client) {
+  static DhcpLeases leases(StackDhcpClient client, TcpipStack stack) {
     return client;
   }
 
