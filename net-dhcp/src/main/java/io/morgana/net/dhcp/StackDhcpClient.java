@@ -36,6 +36,7 @@ public final class StackDhcpClient implements DhcpLeases, Pollable, AutoCloseabl
   private volatile DhcpClient client;
   private volatile DhcpLease current;
   private EventLoop.Cancellable registration;
+  private long startedAt;
 
   /**
    * A client to attach to a stack later.
@@ -75,13 +76,14 @@ public final class StackDhcpClient implements DhcpLeases, Pollable, AutoCloseabl
             LOG.info(
                 "dhcp: {}",
                 lease.map(l -> "bound " + l.address() + l.gateway().map(g -> " via " + g).orElse("") + " from " + l.server()
-                        + " for " + l.leaseSeconds() + " s")
+                        + " for " + l.leaseSeconds() + " s, " + (loop.nowNanos() - startedAt) / 1_000_000 + " ms after the client started")
                     .orElse("lease lost; the interface is unconfigured")));
     client = c;
     new LoopBridge(loop).post(
         now -> {
           stack.udp().listen(DhcpPacket.CLIENT_PORT, (src, sport, dst, dport, payload) -> onDatagram(payload));
           registration = loop.register(this);
+          startedAt = now;
           c.start(remembered, now);
         });
   }
