@@ -90,6 +90,7 @@ public final class DhcpServer {
       if (l.expiresAtNanos() > now && pool.leasable(l.address()) && !byAddress.containsKey(l.address())
           && !byMac.containsKey(l.mac()) && reservationAllows(l.mac(), l.address())) {
         put(new Binding(l.mac(), l.address(), Kind.BOUND, l.expiresAtNanos()));
+        arm(l.expiresAtNanos());
       }
     }
   }

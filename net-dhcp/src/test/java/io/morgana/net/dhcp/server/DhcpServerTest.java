@@ -262,5 +262,9 @@ class DhcpServerTest {
     assertEquals(1, s.leases().size());
     s.receive(discover(A), now);
     assertEquals(a, host.last().message().yourAddress());
+    // A restored binding expires on time like any other.
+    assertEquals(now + 10 * SECOND, s.nextDeadlineNanos());
+    s.poll(now + 10 * SECOND);
+    assertTrue(s.leases().isEmpty());
   }
 }
