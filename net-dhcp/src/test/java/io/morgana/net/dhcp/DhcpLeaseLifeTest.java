@@ -183,10 +183,30 @@ class DhcpLeaseLifeTest {
   @Test
   void initReboot_rememberedAddress_ackedWithoutDiscover() throws Exception {
     StackDhcpServer server = net.server(net.stack("192.0.2.1/24"), DhcpNet.pool(LEASE), null);
-    StackDhcpClient c = net.client(net.clientStack(CLIENT_MAC), Optional.of(Ipv4Address.parse("192.0.2.150")), 7);
+    TcpipStack first = net.clientStack(CLIENT_MAC);
+    StackDhcpClient before = net.client(first, Optional.empty(), 7);
+    Ipv4Address held = bound(before).address().address();
+    // The client "reboots": a new client on a new stack with the same MAC, remembering the address.
+    before.close(); // the old kernel stops without a RELEASE, its stack and port go away
+    first.close();
+    first.netif().close();
+    net.run();
+    long discovers = server.server().counters().get(DhcpServerCounter.RX_DISCOVERS);
+    StackDhcpClient c = net.client(net.clientStack(CLIENT_MAC), Optional.of(held), 12);
     DhcpLease lease = bound(c);
-    assertEquals(Ipv4Address.parse("192.0.2.150"), lease.address().address());
-    assertEquals(0, server.server().counters().get(DhcpServerCounter.RX_DISCOVERS));
+    assertEquals(held, lease.address().address());
+    assertEquals(discovers, server.server().counters().get(DhcpServerCounter.RX_DISCOVERS));
+  }
+
+  @Test
+  void initReboot_serverWithoutRecord_staysSilent_clientFallsBackToDiscover() throws Exception {
+    StackDhcpServer server = net.server(net.stack("192.0.2.1/24"), DhcpNet.pool(LEASE), null);
+    StackDhcpClient c = net.client(net.clientStack(CLIENT_MAC), Optional.of(Ipv4Address.parse("192.0.2.150")), 13);
+    assertEquals(DhcpClientState.REBOOTING, c.client().state());
+    assertEquals(0, server.server().counters().get(DhcpServerCounter.TX_ACKS) + server.server().counters().get(DhcpServerCounter.TX_NAKS));
+    net.advanceUntil(Duration.ofSeconds(200), () -> c.client().state() == DhcpClientState.BOUND);
+    assertEquals(Ipv4Address.parse("192.0.2.100"), c.lease().orElseThrow().address().address());
+    assertEquals(0, server.server().counters().get(DhcpServerCounter.TX_NAKS));
   }
 
   @Test

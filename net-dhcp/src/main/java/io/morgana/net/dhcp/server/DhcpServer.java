@@ -26,9 +26,10 @@ import java.util.Optional;
  *   <li>DISCOVER: the client's reservation, else the address it holds or held, else the address it
  *       asks for if free, else the lowest free one; held as an offer for {@link #OFFER_HOLD}.
  *   <li>REQUEST, in the four situations of §4.3.2: SELECTING (server identifier present: ours
- *       binds the offer, another server's frees it), INIT-REBOOT (requested address, no ciaddr),
- *       RENEWING and REBINDING (ciaddr). An address not on our network, or bound to another
- *       client, is NAKed.
+ *       binds the offer, another server's frees it), INIT-REBOOT (requested address, no ciaddr;
+ *       silence for a client we have no record of), RENEWING and REBINDING (ciaddr; a free
+ *       address is kept by a client we have no record of). An address not on our network, or
+ *       bound to another client, is NAKed.
  *   <li>DECLINE marks the address unusable for the default lease time; RELEASE frees it; INFORM is
  *       answered with the options and no lease.
  *   <li>Relayed messages (giaddr set) are served when giaddr is on the pool's network, and
@@ -236,9 +237,15 @@ public final class DhcpServer {
       bind(holder, m, now);
       return;
     }
+    if (holder == null && m.clientAddress().isAny()) {
+      // INIT-REBOOT from a client we have no record of: RFC 2131 §4.3.2 says the server MUST
+      // remain silent (another server on the wire may know it).
+      counters.increment(DhcpServerCounter.RX_IGNORED);
+      return;
+    }
     if (holder == null && pool.leasable(asked) && reservationAllows(mac, asked)) {
-      // A client we have no record of (a lost database, another server's lease): if the
-      // address is free for it, it may keep it.
+      // RENEWING or REBINDING from a client we have no record of (a lost database, another
+      // server's lease): if the address is free for it, it may keep it.
       if (b != null) {
         remove(b);
       }

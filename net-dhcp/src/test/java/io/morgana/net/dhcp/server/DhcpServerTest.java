@@ -156,6 +156,11 @@ class DhcpServerTest {
         DhcpOptions.builder().requestedAddress(Ipv4Address.parse("198.51.100.1"))), now);
     assertEquals(MessageType.NAK, host.last().message().type());
     assertEquals(Ipv4Address.BROADCAST, host.last().destination());
+    // RFC 2131 §4.3.2: INIT-REBOOT from a client the server has no record of: silence.
+    int sent = host.sent.size();
+    s.receive(msg(MessageType.REQUEST, B, 5, Ipv4Address.ANY, Ipv4Address.ANY,
+        DhcpOptions.builder().requestedAddress(Ipv4Address.parse("192.0.2.12"))), now);
+    assertEquals(sent, host.sent.size());
   }
 
   @Test
