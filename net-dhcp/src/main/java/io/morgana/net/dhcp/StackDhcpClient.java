@@ -37,6 +37,7 @@ public final class StackDhcpClient implements DhcpLeases, Pollable, AutoCloseabl
   private volatile DhcpLease current;
   private EventLoop.Cancellable registration;
   private long startedAt;
+  private final java.util.List<DhcpClient.Listener> early = new java.util.ArrayList<>(); // loop thread
 
   /**
    * A client to attach to a stack later.
@@ -83,6 +84,8 @@ public final class StackDhcpClient implements DhcpLeases, Pollable, AutoCloseabl
         now -> {
           stack.udp().listen(DhcpPacket.CLIENT_PORT, (src, sport, dst, dport, payload) -> onDatagram(payload));
           registration = loop.register(this);
+          early.forEach(c::addListener);
+          early.clear();
           startedAt = now;
           c.start(remembered, now);
         });
@@ -98,15 +101,19 @@ public final class StackDhcpClient implements DhcpLeases, Pollable, AutoCloseabl
     return Optional.ofNullable(current);
   }
 
-  /** Adds a listener on the loop thread; it hears about later changes. Any thread. */
+  /**
+   * Adds a listener on the loop thread; it hears about later changes (none, if the client is
+   * never attached: a kernel booted with a static address). Any thread.
+   */
   @Override
   public void addListener(DhcpClient.Listener listener) {
     new LoopBridge(loop).post(() -> {
       DhcpClient c = client;
       if (c == null) {
-        throw new IllegalStateException("the DHCP client is not attached to a stack");
+        early.add(listener);
+      } else {
+        c.addListener(listener);
       }
-      c.addListener(listener);
     });
   }
 

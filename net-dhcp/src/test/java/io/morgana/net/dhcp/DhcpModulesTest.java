@@ -82,10 +82,13 @@ class DhcpModulesTest {
   @Test
   void staticAddress_noClient() throws Exception {
     TestKernel k = kernel("--ipv4=192.0.2.9/24");
+    List<Optional<DhcpLease>> heard = new ArrayList<>();
+    k.leases().addListener(heard::add);
     net.run();
     net.advance(Duration.ofSeconds(10));
     assertEquals(Optional.of(Ipv4Cidr.parse("192.0.2.9/24")), k.stack().ip().address());
     assertTrue(k.leases().lease().isEmpty());
+    assertTrue(heard.isEmpty());
   }
 
   @Test
