@@ -61,17 +61,23 @@ public abstract class TcpipStackModule {
   /**
    * The stack, closed with the kernel when the component has a {@link Lifecycle} (after the loop
    * has stopped, before the interface it runs over: queued packets and reassembly buffers go back
-   * to the pool).
+   * to the pool), and handed to the component's {@link DynamicIpv4} (a DHCP client) if it binds
+   * one.
    */
   @Provides
   @Singleton
   static TcpipStack stack(
       Netif netif, EventLoop loop, Ipv4Config config, Optional<ReassemblyLimits> reassembly,
-      Optional<Lifecycle> lifecycle) {
+      Optional<Lifecycle> lifecycle, Optional<DynamicIpv4> dynamic) {
     TcpipStack stack = new TcpipStack(netif, loop, config, reassembly);
     lifecycle.ifPresent(l -> l.onShutdown(stack));
+    dynamic.ifPresent(d -> d.attach(stack)); // a DHCP client configures the stack it is given
     return stack;
   }
+
+  /** A DHCP client module binds one; {@link #stack} hands it the stack. */
+  @BindsOptionalOf
+  abstract DynamicIpv4 dynamicIpv4();
 
   @Provides
   static Ethernet ethernet(TcpipStack stack) {

@@ -124,4 +124,42 @@ class ArpTest {
     assertEquals(0, stack.arp().entryCount());
     assertEquals(2, stack.stats().get(ArpCounter.RX_DROP_BOGUS_SENDER));
   }
+
+  @Test
+  void rfc5227_2_1_replyToOurProbeFromZero_completesTheQuery_replyForAnotherMacDoesNot() throws Exception {
+    // An unconfigured interface (a DHCP client checking an offered address) asks from 0.0.0.0;
+    // the owner answers to 0.0.0.0 at our MAC.
+    CaptureNetif probing = new CaptureNetif(OUR_MAC, 1500);
+    TcpipStack unconfigured = new TcpipStack(probing, loop, Ipv4Config.UNCONFIGURED, alloc);
+    try {
+      loop.runUntilIdle();
+      java.util.concurrent.CompletableFuture<MacAddress> q = unconfigured.arp().query(PEER).toCompletableFuture();
+      loop.runUntilIdle();
+      ArpHeader asked = ArpHeader.parse(Unpooled.wrappedBuffer(probing.written.getLast()).skipBytes(EthernetHeader.LENGTH));
+      assertEquals(Ipv4Address.ANY, asked.senderProtocol());
+      java.util.function.Consumer<ArpHeader> in = arp -> {
+        ByteBuf b = Unpooled.wrappedBuffer(Frames.arp(arp.senderHardware(), OUR_MAC, arp));
+        unconfigured.ethernet().onFrame(b, loop.nowNanos(), 0);
+        b.release();
+        loop.runUntilIdle();
+      };
+      in.accept(new ArpHeader(2, OTHER_MAC, PEER, MacAddress.parse("02:00:00:00:00:42"), Ipv4Address.ANY));
+      assertTrue(!q.isDone(), "a reply to another hardware address answered our query");
+      in.accept(new ArpHeader(2, PEER_MAC, PEER, OUR_MAC, Ipv4Address.ANY));
+      assertEquals(PEER_MAC, q.getNow(null));
+    } finally {
+      unconfigured.close();
+    }
+  }
+
+  @Test
+  void deconfigure_forgetsTheAddress_andArpStopsAnsweringForIt() {
+    stack.ip().deconfigure();
+    loop.runUntilIdle();
+    assertTrue(stack.ip().address().isEmpty());
+    assertTrue(stack.arp().addresses().isEmpty());
+    netif.written.clear();
+    inject(MacAddress.BROADCAST, request(PEER_MAC, PEER, US));
+    assertTrue(netif.written.isEmpty(), "answered ARP for an address no longer ours");
+  }
 }

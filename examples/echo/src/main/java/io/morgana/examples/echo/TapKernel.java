@@ -2,8 +2,8 @@ package io.morgana.examples.echo;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import io.morgana.net.dhcp.Ipv4ConfigModule;
 import io.morgana.net.tap.TapNetifModule;
-import io.morgana.net.tcpip.StaticIpv4Module;
 import io.morgana.net.tcpip.TcpipStackModule;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.EventLoop;
@@ -13,12 +13,12 @@ import jakarta.inject.Singleton;
 
 /**
  * The echo kernel for a Linux TAP device: {@code --net=tap:NAME} ({@link TapNetifModule}), the
- * TCP/IP stack ({@link TcpipStackModule}) and {@code --ipv4=ADDRESS/PREFIX} ({@link
- * StaticIpv4Module}) under the {@link EchoServer} ({@link EchoModule}). Each module contributes its
+ * TCP/IP stack ({@link TcpipStackModule}) and {@code --ipv4=ADDRESS/PREFIX} or {@code --dhcp}
+ * ({@link Ipv4ConfigModule}) under the {@link EchoServer} ({@link EchoModule}). Each module contributes its
  * own boot keys, so {@code --help} lists them all and nothing lists them a second time.
  */
 @Singleton
-@Component(modules = {EchoModule.class, TapNetifModule.class, TcpipStackModule.class, StaticIpv4Module.class})
+@Component(modules = {EchoModule.class, TapNetifModule.class, TcpipStackModule.class, Ipv4ConfigModule.class})
 public interface TapKernel extends KernelComponent {
 
   /** Builds the kernel from what {@link io.morgana.runtime.Kernel} provides. */

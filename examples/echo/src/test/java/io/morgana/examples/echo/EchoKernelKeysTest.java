@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.net.tap.TapNetifModule;
+import io.morgana.net.dhcp.DhcpClientModule;
 import io.morgana.net.tcpip.StaticIpv4Module;
 import io.morgana.runtime.BootArgumentException;
 import io.morgana.runtime.BootArguments;
@@ -15,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The echo kernel's boot keys come from its modules: the TAP module's, the static IPv4 module's
+ * The echo kernel's boot keys come from its modules: the TAP module's, the IPv4 configuration module's (static or DHCP)
  * and the application module's own, with nothing listed in {@code main}.
  */
 class EchoKernelKeysTest {
@@ -24,7 +25,8 @@ class EchoKernelKeysTest {
   void theTapKernelAcceptsTheKeysOfEveryModule_andNothingElse() throws Exception {
     List<BootKey<?>> keys = Kernel.bootKeys(DaggerTapKernel.factory()::create);
     assertEquals(
-        List.of(StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, TapNetifModule.MAC, TapNetifModule.NET,
+        List.of(DhcpClientModule.DHCP, DhcpClientModule.DHCP_ADDRESS, DhcpClientModule.DHCP_HOSTNAME,
+            DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, TapNetifModule.MAC, TapNetifModule.NET,
             EchoModule.PORT, Logging.LOGS),
         keys);
     String usage = BootArguments.usage("echo-tap", keys);

@@ -293,7 +293,11 @@ public final class ArpLayer implements Arp {
       counters.increment(ArpCounter.RX_DROP_BOGUS_SENDER);
     } else {
       Entry e = entries.get(spa);
-      if (forUs || (e != null && spa == tpa)) {
+      // A reply to our own request for an address we are resolving is learned whatever its
+      // target protocol address: an unconfigured interface asks from 0.0.0.0 (a DHCP client's
+      // RFC 5227 probe), and the owner answers to 0.0.0.0 at our MAC.
+      boolean answersOurQuery = e != null && e.mac == null && op == ArpPacket.OPERATION_REPLY && rx.targetHardware() == macBits;
+      if (forUs || (e != null && spa == tpa) || answersOurQuery) {
         learn(e, spa, sha, now);
       } else {
         counters.increment(ArpCounter.RX_IGNORED_NOT_FOR_US);

@@ -175,6 +175,15 @@ public final class Ipv4Layer implements Ip, IpLayer {
     });
   }
 
+  /**
+   * Forgets the interface address and gateway (a DHCP lease ended): the stack is unconfigured
+   * again, as before {@link #configure}. Any thread.
+   */
+  public void deconfigure() {
+    routing = new Routing(null, null);
+    bridge.post(now -> arp.setAddresses(List.of(), now));
+  }
+
   @Override
   public int mtu() {
     return ethernet.mtu() - Ipv4Packet.MIN_HEADER_LENGTH;

@@ -1,0 +1,2 @@
+/** Issue 12 (benchmarks/dhcp): the DHCP server's lease rate. */
+package io.morgana.benchmarks.dhcp;
