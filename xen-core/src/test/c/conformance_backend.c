@@ -22,13 +22,16 @@
  *                                blkif backend over a ring of NREFS pages whose free-running
  *                                indices stand at START (BACK_RING_ATTACH): checks each request's
  *                                fields against the pattern the Java test writes and answers
- *                                BLKIF_RSP_OKAY or BLKIF_RSP_ERROR
+ *                                BLKIF_RSP_OKAY or BLKIF_RSP_ERROR; decides itself, with ring.h's
+ *                                rule, when the frontend owes it a notification (see "due" below)
+ *                                and exits 3 naming over- or under-notification
  *
  * On stdin EOF it unmaps its grants and prints its counters to stderr as "name=value" lines.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -290,6 +293,80 @@ static int console(char **argv) {
   return 0;
 }
 
+/* ------------------------------------------------------------------ notification due-ness */
+
+/*
+ * When does the frontend owe the backend an event? ring.h's rule (RING_PUSH_REQUESTS_AND_CHECK_NOTIFY):
+ * a push from old to new req_prod notifies iff req_event lies in (old, new]. Only the backend writes
+ * req_event (RING_FINAL_CHECK_FOR_REQUESTS: req_event = req_cons + 1), and req_prod crosses each
+ * value at most once, so each distinct req_event value the backend arms justifies at most one event,
+ * and only once req_prod has passed it. We count those ("crossed") independently of the frontend:
+ *
+ *   over-notification:  more events than crossed armings (+1, the event Xen raises at bind);
+ *   under-notification: the backend sleeps having armed E after seeing req_prod == req_cons < E,
+ *                       req_prod then passes E, and no event comes (two poll timeouts in a row).
+ */
+static RING_IDX armed_event;
+static int armed_pending;
+static unsigned long armings, crossed;
+static const RING_IDX *watched_req_prod;
+
+static void observe(RING_IDX rp) {
+  if (armed_pending && (int32_t)(rp - armed_event) >= 0) {
+    armed_pending = 0;
+    crossed++;
+  }
+}
+
+/* After RING_FINAL_CHECK_FOR_REQUESTS: note the req_event the backend (now) asks for. */
+static void note_armed(RING_IDX req_event) {
+  mb();
+  observe(*(volatile const RING_IDX *)watched_req_prod);
+  if (req_event != armed_event || armings == 0) {
+    if (armed_pending) die("req_event moved before req_prod passed the previous one");
+    armed_event = req_event;
+    armed_pending = 1;
+    armings++;
+    observe(*(volatile const RING_IDX *)watched_req_prod);
+  }
+}
+
+/* wait_event with the due-ness checks. */
+static int wait_due_event(void) {
+  int strikes = 0;
+  for (;;) {
+    struct pollfd p = {.fd = 0, .events = POLLIN};
+    int r = poll(&p, 1, 1500);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      die("poll of event pipe failed");
+    }
+    if (r == 0) {
+      mb();
+      RING_IDX rp = *(volatile const RING_IDX *)watched_req_prod;
+      if (armed_pending && (int32_t)(rp - armed_event) >= 0) {
+        if (++strikes >= 2) {
+          fprintf(stderr, "conformance_backend: under-notification: req_prod %u passed req_event %u and no event came\n",
+                  (unsigned)rp, (unsigned)armed_event);
+          exit(3);
+        }
+      } else {
+        strikes = 0;
+      }
+      continue;
+    }
+    if (!wait_event()) return 0;
+    rmb();
+    observe(*(volatile const RING_IDX *)watched_req_prod);
+    if (events_received > crossed + 1) {
+      fprintf(stderr, "conformance_backend: over-notification: event %lu, but req_prod passed only %lu of the %lu "
+              "req_event values armed (+1 at bind)\n", events_received, crossed, armings);
+      exit(3);
+    }
+    return 1;
+  }
+}
+
 /* ------------------------------------------------------------------ blkif */
 
 /* The pattern the Java test writes into request `id`; returns 1 if `req` matches it. */
@@ -324,6 +401,8 @@ static int blkif(int argc, char **argv) {
   blkif_back_ring_t back;
   BACK_RING_ATTACH(&back, sring, start, PAGE * nrefs);
   unsigned long requests = 0, bad = 0, pushes = 0;
+  watched_req_prod = &sring->req_prod;
+  note_armed(sring->req_event); /* as the frontend initialised it */
 
   for (;;) {
     int more;
@@ -353,12 +432,15 @@ static int blkif(int argc, char **argv) {
         if (notify_needed) notify();
       }
       RING_FINAL_CHECK_FOR_REQUESTS(&back, more);
+      note_armed(sring->req_event);
     } while (more);
-    if (!wait_event()) break;
+    if (!wait_due_event()) break;
   }
   for (uint32_t i = 0; i < nrefs; i++) unmap_grant(refs[i]);
-  fprintf(stderr, "requests=%lu\nbad=%lu\npushes=%lu\nevents=%lu\nnotifies=%lu\nring_size=%u\nreq_cons=%u\n",
-          requests, bad, pushes, events_received, notifies_sent, (unsigned)RING_SIZE(&back), (unsigned)back.req_cons);
+  fprintf(stderr, "requests=%lu\nbad=%lu\npushes=%lu\nevents=%lu\nnotifies=%lu\nring_size=%u\nreq_cons=%u\n"
+          "armings=%lu\ncrossed=%lu\n",
+          requests, bad, pushes, events_received, notifies_sent, (unsigned)RING_SIZE(&back), (unsigned)back.req_cons,
+          armings, crossed);
   return 0;
 }
 

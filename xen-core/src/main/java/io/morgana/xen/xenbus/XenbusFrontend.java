@@ -20,9 +20,14 @@ import java.util.concurrent.CompletionStage;
  * <ul>
  *   <li>backend InitWait (or Initialised/Connected seen first) while we are Initialising, or
  *       Closed after a previous connection: {@link FrontendDriver#initialise}, then one
- *       transaction with {@link FrontendDriver#publish} and {@code state = Initialised};
- *   <li>backend Connected while we are Initialised: {@link FrontendDriver#connect}, {@code state
- *       = Connected};
+ *       transaction with {@link FrontendDriver#publish} and {@code state = Connected} — straight
+ *       to Connected, as Linux's {@code xen-netfront.c} ({@code netback_changed}: {@code
+ *       xennet_connect}, then {@code xenbus_switch_state(dev, XenbusStateConnected)}) and
+ *       mirage-net-xen do. Linux netback ignores a frontend in Initialised ({@code
+ *       frontend_changed}: {@code case XenbusStateInitialised: break;}) and connects only at
+ *       Connected; blkback accepts either, so one rule serves every device;
+ *   <li>backend Connected once we published: {@link FrontendDriver#connect} (read the backend's
+ *       keys: {@code mac}, {@code sectors}...), once per connection;
  *   <li>backend Closing, Closed, or gone (Unknown) after we started connecting: {@link
  *       FrontendDriver#disconnect}, {@code state = Closed}; when the backend later returns to
  *       InitWait we initialise again.
@@ -49,6 +54,8 @@ public final class XenbusFrontend implements AutoCloseable {
   private boolean closingByUs;
   /** Whether the driver was initialised and not disconnected since: it has something to release. */
   private boolean initialised;
+  /** Whether {@link FrontendDriver#connect} ran (the backend reached Connected) since {@link #initialised}. */
+  private volatile boolean driverConnected;
   private Watch watch;
 
   /** A frontend for the device directory {@code frontendPath}, driving {@code driver} on {@code loop}. */
@@ -85,6 +92,14 @@ public final class XenbusFrontend implements AutoCloseable {
   /** Our own state, as last written. */
   public XenbusState state() {
     return state;
+  }
+
+  /**
+   * Whether the connection is up: we published (state Connected), the backend is Connected and
+   * {@link FrontendDriver#connect} completed.
+   */
+  public boolean isConnected() {
+    return driverConnected;
   }
 
   /** The backend's state, as last read. */
@@ -150,14 +165,15 @@ public final class XenbusFrontend implements AutoCloseable {
         if (closingByUs) {
           return DONE;
         }
+        if (state == XenbusState.CLOSED) {
+          error(new XenbusException("backend " + backendPath + " is Connected but frontend " + path
+              + " is Closed; waiting for the backend to restart at InitWait"));
+          return DONE;
+        }
         CompletionStage<Void> published = state == XenbusState.INITIALISING ? publish() : DONE; // missed InitWait
         return published.thenCompose(x -> {
-          if (state == XenbusState.INITIALISED) {
-            return connectDriver().thenCompose(y -> setState(XenbusState.CONNECTED));
-          }
-          if (state == XenbusState.CLOSED) {
-            error(new XenbusException("backend " + backendPath + " is Connected but frontend " + path
-                + " is Closed; waiting for the backend to restart at InitWait"));
+          if (state == XenbusState.CONNECTED && initialised && !driverConnected) {
+            return connectDriver();
           }
           return DONE;
         });
@@ -171,7 +187,7 @@ public final class XenbusFrontend implements AutoCloseable {
         return setState(XenbusState.CLOSED);
       }
       case UNKNOWN -> {
-        if (state == XenbusState.INITIALISED || state == XenbusState.CONNECTED || state == XenbusState.CLOSING) {
+        if (state == XenbusState.CONNECTED || state == XenbusState.CLOSING) {
           error(new XenbusException("backend " + backendPath + " disappeared"));
           disconnectDriver();
           closingByUs = false;
@@ -190,6 +206,7 @@ public final class XenbusFrontend implements AutoCloseable {
   private CompletionStage<Void> connectDriver() {
     try {
       return driver.connect(backendPath).handle((v, e) -> {
+        driverConnected = e == null;
         if (e != null) {
           throw new XenbusException("driver of " + path + " failed at backend Connected",
               io.morgana.xen.store.XenStoreException.unwrap(e));
@@ -205,19 +222,20 @@ public final class XenbusFrontend implements AutoCloseable {
     driver.initialise(backendDomid);
     initialised = true;
     return store.<Void>transaction(tx -> driver.publish(tx, path)
-            .thenCompose(x -> tx.write(path + "/state", XenbusState.INITIALISED.wire())))
+            .thenCompose(x -> tx.write(path + "/state", XenbusState.CONNECTED.wire())))
         .handle((v, e) -> {
           if (e != null) {
             disconnectDriver(); // the next attempt initialises afresh
             throw io.morgana.xen.store.XenStoreException.propagate(io.morgana.xen.store.XenStoreException.unwrap(e));
           }
-          state = XenbusState.INITIALISED;
+          state = XenbusState.CONNECTED;
           return null;
         });
   }
 
   /** {@link FrontendDriver#disconnect}, only if the driver has been initialised since the last one. */
   private void disconnectDriver() {
+    driverConnected = false;
     if (initialised) {
       initialised = false;
       driver.disconnect();
