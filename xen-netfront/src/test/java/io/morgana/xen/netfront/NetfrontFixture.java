@@ -25,15 +25,22 @@ final class NetfrontFixture implements AutoCloseable {
   final SimDomain dom0;
   final SimDomain guest;
   final EthernetSwitch sw = new EthernetSwitch(loop);
-  final EthernetSwitch.Port bridgePort = sw.newPort();
+  final EthernetSwitch.Port bridgePort;
+  final int mtu;
   final XenNetback netback;
   XenNetfront netfront;
 
   NetfrontFixture(XenNetback.Features features) {
+    this(features, 1500);
+  }
+
+  NetfrontFixture(XenNetback.Features features, int mtu) {
+    this.mtu = mtu;
+    bridgePort = sw.newPort(MacAddress.parse("02:00:00:00:00:0b"), mtu);
     hv.plugStore(new SimXenStore().inJvmConnector(Duration.ofSeconds(30)));
     dom0 = hv.createDomain(0, loop);
     guest = hv.createDomain(1, loop);
-    await(XenNetback.createVif(dom0.store(), 1, 0, 0, MAC, 1500));
+    await(XenNetback.createVif(dom0.store(), 1, 0, 0, MAC, mtu));
     netback = new XenNetback(dom0, 1, 0, bridgePort, features);
   }
 

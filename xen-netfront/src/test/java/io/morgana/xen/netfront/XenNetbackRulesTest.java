@@ -193,28 +193,42 @@ class XenNetbackRulesTest {
   }
 
   @Test
-  void linuxNetback_moreThanTwentySlotsDisablesTheVif() {
+  void linuxNetback_moreThanTwentySlotsAfterTheFirstDisableTheVif() {
     connectRaw();
-    request(data.ref(0), 0, NETTXF_MORE_DATA, 0, 2100);
-    for (int i = 1; i < 21; i++) {
-      request(data.ref(1), 0, i < 20 ? NETTXF_MORE_DATA : 0, i, 100);
+    request(data.ref(0), 0, NETTXF_MORE_DATA, 0, 2200);
+    for (int i = 1; i <= 21; i++) {
+      request(data.ref(1), 0, i < 21 ? NETTXF_MORE_DATA : 0, i, 100);
     }
     pushAndRun();
-    assertTrue(f.netback.disabledReason().orElse("").contains("Too many slots"));
+    assertTrue(f.netback.disabledReason().orElse("").contains("Malicious frontend"));
   }
 
   @Test
-  void linuxNetback_nineteenSlotsAreDroppedWithErrorsButTheVifStaysUp() {
+  void linuxNetback_nineteenSlotsAfterTheFirstAreDroppedWithErrorsButTheVifStaysUp() {
     connectRaw();
-    request(data.ref(0), 0, NETTXF_MORE_DATA, 0, 1900);
-    for (int i = 1; i < 19; i++) {
-      request(data.ref(1), 0, i < 18 ? NETTXF_MORE_DATA : 0, i, 100);
+    request(data.ref(0), 0, NETTXF_MORE_DATA, 0, 2000);
+    for (int i = 1; i <= 19; i++) {
+      request(data.ref(1), 0, i < 19 ? NETTXF_MORE_DATA : 0, i, 100);
     }
     pushAndRun();
     assertTrue(f.netback.disabledReason().isEmpty());
-    for (int s : statuses(19)) {
+    for (int s : statuses(20)) {
       assertEquals(RSP_ERROR, s);
     }
+  }
+
+  @Test
+  void linuxNetback_eighteenSlotsAfterTheFirstAreAccepted() {
+    connectRaw();
+    request(data.ref(0), 0, NETTXF_MORE_DATA, 0, 1900);
+    for (int i = 1; i <= 18; i++) {
+      request(data.ref(1), 0, i < 18 ? NETTXF_MORE_DATA : 0, i, 100);
+    }
+    pushAndRun();
+    for (int s : statuses(19)) {
+      assertEquals(RSP_OKAY, s);
+    }
+    assertEquals(1, f.netback.txPackets());
   }
 
   @Test

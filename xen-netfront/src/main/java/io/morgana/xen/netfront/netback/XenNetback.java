@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  *   <li>transmit ({@code xenvif_tx_build_gops}, {@code xenvif_count_requests}): a slot crossing its
  *       page ({@code offset + size > 4096}), a fragment larger than what the first slot's {@code
  *       size} leaves, a packet whose slots are not all published, more than {@value #FATAL_SLOTS}
- *       slots, or an extra-info slot of unknown type disable the interface (Linux's {@code
+ *       slots after the first ({@code fatal_skb_slots}), or an extra-info slot of unknown type disable the interface (Linux's {@code
  *       xenvif_fatal_tx_err}: "vif disabled"); a packet shorter than 14 bytes or of more than
- *       {@value io.morgana.xen.netfront.wire.NetifWire#NR_SLOTS_MIN} slots is answered {@code
+ *       {@value io.morgana.xen.netfront.wire.NetifWire#NR_SLOTS_MIN} slots after the first ({@code
+ *       XEN_NETBK_LEGACY_SLOTS_MAX}) is answered {@code
  *       NETIF_RSP_ERROR} and dropped; every slot gets exactly one response, {@code
  *       NETIF_RSP_NULL} for extra-info slots;
  *   <li>receive: copies into the frontend's posted pages ({@code GNTTABOP_copy}), one response in
@@ -420,8 +421,8 @@ public final class XenNetback implements BackendDriver, Pollable, AutoCloseable 
         disable("Asked for " + (slots + 1) + " slots but exceeds this limit");
         return 0;
       }
-      if (frags + 1 >= FATAL_SLOTS) {
-        disable("Too many slots (" + (frags + 2) + ") exceeding limit: " + FATAL_SLOTS);
+      if (frags >= FATAL_SLOTS) { // xenvif_count_requests counts the slots after the first
+        disable("Malicious frontend using " + (frags + 1) + " slots, threshold " + FATAL_SLOTS);
         return 0;
       }
       long at = tx.slotOffset(cons + slots);
@@ -446,7 +447,7 @@ public final class XenNetback implements BackendDriver, Pollable, AutoCloseable 
     }
     // Checks that drop the packet without disabling.
     int status = RSP_OKAY;
-    if (frags + 1 > NR_SLOTS_MIN || total < 14) {
+    if (frags > NR_SLOTS_MIN || total < 14) { // XEN_NETBK_LEGACY_SLOTS_MAX: -E2BIG, dropped
       status = RSP_ERROR;
     }
     ByteBuf packet = null;
