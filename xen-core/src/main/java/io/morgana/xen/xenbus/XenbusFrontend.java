@@ -56,6 +56,7 @@ public final class XenbusFrontend implements AutoCloseable {
   private boolean initialised;
   /** Whether {@link FrontendDriver#connect} ran (the backend reached Connected) since {@link #initialised}. */
   private volatile boolean driverConnected;
+  private volatile boolean claimedElsewhere;
   private Watch watch;
 
   /** A frontend for the device directory {@code frontendPath}, driving {@code driver} on {@code loop}. */
@@ -68,7 +69,12 @@ public final class XenbusFrontend implements AutoCloseable {
         : new XenbusException("frontend " + path + " at " + state + ", backend " + backendState + ": " + e.getMessage(), e)));
   }
 
-  /** Reads {@code backend} and {@code backend-id}, writes {@code state = Initialising}, watches the backend's state. */
+  /**
+   * Reads {@code backend} and {@code backend-id}, writes {@code state = Initialising}, watches the
+   * backend's state. A device already Initialised or Connected is another driver's (in a Linux
+   * guest, the kernel's xen-netfront or xen-blkfront claimed it): the frontend leaves it alone and
+   * reports one error naming how to unbind it ({@link #claimedElsewhere}).
+   */
   public void start() {
     bridge.post(() -> steps.then(() -> store.read(path + "/backend")
         .thenCompose(be -> {
@@ -77,6 +83,25 @@ public final class XenbusFrontend implements AutoCloseable {
         })
         .thenCompose(id -> {
           backendDomid = Integer.parseInt(id);
+          return store.readIfExists(path + "/state");
+        })
+        .thenCompose(own -> {
+          XenbusState was = own.map(v -> {
+            try {
+              return XenbusState.parse(v);
+            } catch (XenbusException e) {
+              return XenbusState.UNKNOWN;
+            }
+          }).orElse(XenbusState.UNKNOWN);
+          if (was == XenbusState.INITIALISED || was == XenbusState.CONNECTED) {
+            claimedElsewhere = true;
+            String type = path.substring(0, path.lastIndexOf('/'));
+            type = type.substring(type.lastIndexOf('/') + 1);
+            String id = path.substring(path.lastIndexOf('/') + 1);
+            throw new XenbusException(path + " is already " + was + ": another driver owns it (in a Linux guest, the"
+                + " kernel's xen-" + (type.equals("vif") ? "netfront" : type.equals("vbd") ? "blkfront" : type + "front")
+                + "); unbind it first: echo " + type + "-" + id + " > /sys/bus/xen/drivers/" + type + "/unbind");
+          }
           return setState(XenbusState.INITIALISING);
         })
         .thenCompose(x -> store.watch(backendPath + "/state", "xenbus-front:" + path,
@@ -84,7 +109,8 @@ public final class XenbusFrontend implements AutoCloseable {
         .thenAccept(w -> watch = w)
         .exceptionally(e -> {
           Throwable c = io.morgana.xen.store.XenStoreException.unwrap(e);
-          error(new XenbusException("frontend " + path + " cannot start: " + c.getMessage(), c));
+          error(c instanceof XenbusException x && claimedElsewhere ? x
+              : new XenbusException("frontend " + path + " cannot start: " + c.getMessage(), c));
           return null;
         })));
   }
@@ -100,6 +126,14 @@ public final class XenbusFrontend implements AutoCloseable {
    */
   public boolean isConnected() {
     return driverConnected;
+  }
+
+  /**
+   * Whether {@link #start} found the device already Initialised or Connected — driven by another
+   * driver (the Linux kernel's own frontend) — and left it alone, reporting how to unbind it.
+   */
+  public boolean claimedElsewhere() {
+    return claimedElsewhere;
   }
 
   /** The backend's state, as last read. */

@@ -348,4 +348,17 @@ class XenbusHandshakeTest {
     assertStates(XenbusState.CONNECTED, XenbusState.CONNECTED);
     assertEquals(List.of(), errors);
   }
+
+  @Test
+  void aDeviceAlreadyConnectedByAnotherDriverIsLeftAloneWithOneMessage() {
+    dom1.write(fe + "/state", XenbusState.CONNECTED.wire()); // the Linux kernel's xen-netfront has it
+    front.start();
+    loop.runUntilIdle();
+    assertTrue(front.claimedElsewhere());
+    assertEquals(1, errors.size());
+    String m = errors.get(0).getMessage();
+    assertTrue(m.contains("xen-netfront") && m.contains("echo vif-0 > /sys/bus/xen/drivers/vif/unbind"), m);
+    assertEquals("4", dom0.read(fe + "/state"), "untouched");
+    assertEquals(List.of(), log);
+  }
 }
