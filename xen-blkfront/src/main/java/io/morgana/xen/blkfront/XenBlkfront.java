@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Requests</b>: read and write of up to 11 segments ({@code 0 ≤ first_sect ≤ last_sect ≤
  * 7}), or {@code BLKIF_OP_INDIRECT} with up to {@value #MAX_INDIRECT_SEGMENTS} segments when the
  * backend offers more than 11; {@code BLKIF_OP_FLUSH_DISKCACHE} (or a {@code WRITE_BARRIER} when
- * only barriers are offered) for {@link #flush()}; {@code BLKIF_OP_DISCARD} when offered. Data
+ * only barriers are offered) for {@link #flush()}; {@code BLKIF_OP_DISCARD} when offered, of the
+ * whole {@code discard-granularity} granules (offset by {@code discard-alignment}) in the range. Data
  * moves through a fixed pool of pages granted writable once per connection (persistent grants: the
  * same grants serve every request, which is what both sides agree to with {@code
  * feature-persistent}); indirect descriptor pages are one per ring slot. Responses complete out of
@@ -116,6 +117,9 @@ public final class XenBlkfront implements Block, FrontendDriver, Pollable {
     boolean discard;
     int maxSegments = MAX_SEGMENTS;
     int sectorSize = 512;
+    /** {@code discard-granularity} and {@code discard-alignment}, in 512-byte sectors. */
+    long discardGranularity = 1;
+    long discardAlignment;
 
     Conn(int backendDomid) {
       port = platform.events().allocUnbound(backendDomid);
@@ -317,7 +321,7 @@ public final class XenBlkfront implements Block, FrontendDriver, Pollable {
     Conn c = conn;
     XenStore store = platform.store();
     String[] keys = {"sectors", "info", "sector-size", "physical-sector-size", "feature-flush-cache", "feature-barrier",
-        "feature-discard", "feature-max-indirect-segments", "mode"};
+        "feature-discard", "feature-max-indirect-segments", "mode", "discard-granularity", "discard-alignment"};
     String[] v = new String[keys.length];
     CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
     for (int i = 0; i < keys.length; i++) {
@@ -345,6 +349,13 @@ public final class XenBlkfront implements Block, FrontendDriver, Pollable {
         throw new XenbusException(backendPath + ": bad geometry: sectors " + sectors512 + ", sector-size " + sectorSize);
       }
       c.sectorSize = sectorSize;
+      try {
+        c.discardGranularity = v[9] == null ? 1 : Math.max(1, Long.parseLong(v[9]) / 512);
+        c.discardAlignment = v[10] == null ? 0 : Long.parseLong(v[10]) / 512 % c.discardGranularity;
+      } catch (NumberFormatException e) {
+        c.discardGranularity = 1; // malformed: discard sector by sector
+        c.discardAlignment = 0;
+      }
       c.flush = "1".equals(v[4]);
       c.barrier = "1".equals(v[5]);
       c.discard = "1".equals(v[6]);
@@ -472,7 +483,22 @@ public final class XenBlkfront implements Block, FrontendDriver, Pollable {
       return;
     }
     int per = info.sectorSize() / 512;
-    bridge.<Void>call("Block.discard", f -> submit(new Io(OP_DISCARD, sector * per, null, 0, 0, count * per, f)));
+    bridge.<Void>call("Block.discard", f -> {
+      // Only whole granules (discard-granularity, offset by discard-alignment): the content of the
+      // range becomes unspecified, so discarding less of it is allowed.
+      Conn c = conn;
+      long g = c == null ? 1 : c.discardGranularity;
+      long a = c == null ? 0 : c.discardAlignment;
+      long from = sector * per;
+      long to = from + count * per;
+      long first = Math.ceilDiv(from - a, g) * g + a;
+      long end = Math.floorDiv(to - a, g) * g + a;
+      if (end <= first) {
+        f.complete(null);
+        return;
+      }
+      submit(new Io(OP_DISCARD, first, null, 0, 0, end - first, f));
+    });
   }
 
   @Override
