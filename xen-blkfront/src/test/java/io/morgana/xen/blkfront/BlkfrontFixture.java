@@ -27,6 +27,10 @@ final class BlkfrontFixture implements AutoCloseable {
   XenBlkfront blkfront;
 
   BlkfrontFixture(Block disk, XenBlkback.Features features) {
+    this(disk, features, b -> b);
+  }
+
+  BlkfrontFixture(Block disk, XenBlkback.Features features, java.util.function.UnaryOperator<XenBlkback> setup) {
     this.disk = disk;
     loop.start();
     hv.plugStore(new SimXenStore().inJvmConnector(Duration.ofSeconds(30)));
@@ -34,7 +38,7 @@ final class BlkfrontFixture implements AutoCloseable {
     guest = hv.createDomain(1, loop);
     dom0.store().blocking().call("createVbd",
         () -> XenBlkback.createVbd(dom0.store(), 1, 0, DEVID, !disk.info().readWrite()));
-    blkback = new XenBlkback(dom0, 1, DEVID, disk, features).start();
+    blkback = setup.apply(new XenBlkback(dom0, 1, DEVID, disk, features)).start();
   }
 
   XenBlkfront connect(int ringOrder, int poolPages) throws IOException {

@@ -182,4 +182,26 @@ class XenBlkfrontTest {
       roundTrip(b, 8, 8);
     }
   }
+
+  @Test
+  void blkfront_discardsOnlyWholeGranulesOfTheBackendsGranularity() throws Exception {
+    RamBlock disk = RamBlock.create(1024);
+    byte[] ones = new byte[1024 * 512];
+    java.util.Arrays.fill(ones, (byte) 1);
+    disk.write(0, Unpooled.wrappedBuffer(ones));
+    try (BlkfrontFixture f = new BlkfrontFixture(disk, XenBlkback.Features.LINUX, b -> b.withDiscardGranularity(4096))) {
+      XenBlkfront b = f.connect(0, 64);
+      assertTrue(b.info().discardSupported());
+      b.discard(3, 20); // sectors 3..22: of the 8-sector granules only 8..15 lies wholly inside
+      b.discard(1, 5); // no whole granule: nothing sent
+      assertEquals(0, f.blkback.errors(), "never a discard the backend must refuse");
+      ByteBuf all = Unpooled.buffer(1024 * 512);
+      disk.read(0, all);
+      byte[] after = ByteBufUtil.getBytes(all);
+      for (int s = 0; s < 32; s++) {
+        boolean zeroed = after[s * 512] == 0;
+        assertEquals(s >= 8 && s < 16, zeroed, "sector " + s);
+      }
+    }
+  }
 }

@@ -93,6 +93,7 @@ public final class XenBlkback implements BackendDriver, Pollable, AutoCloseable 
   private volatile long errors;
   private volatile int inFlight;
   private volatile int maxInFlight;
+  private volatile int discardGranularity;
 
   /** A backend in {@code platform} for {@code backend/vbd/<frontDomid>/<devid>} serving {@code disk}. */
   public XenBlkback(XenPlatform platform, int frontDomid, int devid, Block disk, Features features) {
@@ -113,6 +114,20 @@ public final class XenBlkback implements BackendDriver, Pollable, AutoCloseable 
             .thenCompose(x -> dom0.write(fe + "/device-type", "disk"))
             .thenCompose(x -> dom0.write(be + "/mode", readOnly ? "r" : "w"))
             .thenApply(x -> fe));
+  }
+
+  /**
+   * Advertises {@code discard-granularity} of {@code bytes} (a multiple of the disk's sector size)
+   * instead of one sector; discards that are not whole granules are refused with {@code
+   * BLKIF_RSP_ERROR}, as a device with that granularity cannot honour them. Call before {@link
+   * #start()}.
+   */
+  public XenBlkback withDiscardGranularity(int bytes) {
+    if (bytes < disk.info().sectorSize() || bytes % disk.info().sectorSize() != 0) {
+      throw new IllegalArgumentException("discard granularity must be a multiple of the sector size: " + bytes);
+    }
+    this.discardGranularity = bytes;
+    return this;
   }
 
   /** Registers with the loop and advertises (InitWait). Any thread. */
@@ -222,7 +237,8 @@ public final class XenBlkback implements BackendDriver, Pollable, AutoCloseable 
       return store.<Void>transaction(tx -> tx.write(bePath + "/feature-flush-cache", "1")
           .thenCompose(y -> tx.write(bePath + "/feature-barrier", "0"))
           .thenCompose(y -> tx.write(bePath + "/feature-discard", i.discardSupported() ? "1" : "0"))
-          .thenCompose(y -> tx.write(bePath + "/discard-granularity", Integer.toString(i.sectorSize())))
+          .thenCompose(y -> tx.write(bePath + "/discard-granularity",
+              Integer.toString(discardGranularity == 0 ? i.sectorSize() : discardGranularity)))
           .thenCompose(y -> tx.write(bePath + "/discard-alignment", "0"))
           .thenCompose(y -> tx.write(bePath + "/discard-secure", "0"))
           .thenCompose(y -> tx.write(bePath + "/feature-persistent", persistent ? "1" : "0"))
@@ -402,7 +418,8 @@ public final class XenBlkback implements BackendDriver, Pollable, AutoCloseable 
           respond(id, op, RSP_EOPNOTSUPP);
           return;
         }
-        if (sector512 % per != 0 || count512 % per != 0 || count512 < 0 || sector512 < 0
+        long granule = discardGranularity == 0 ? per : discardGranularity / 512;
+        if (sector512 % granule != 0 || count512 % granule != 0 || count512 < 0 || sector512 < 0
             || sector512 > size512 || count512 > size512 - sector512) {
           respond(id, op, RSP_ERROR);
           return;
