@@ -646,10 +646,4 @@ public final class XenNetfront implements Netif, FrontendDriver, Pollable {
       }
     });
   }
-
-  /** Received frames still being assembled, for tests: whether the device holds no buffer. */
-  boolean idle() {
-    Conn c = conn;
-    return c == null || c.partial == null;
-  }
 }

@@ -24,7 +24,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -519,8 +518,8 @@ public final class XenBlkback implements BackendDriver, Pollable, AutoCloseable 
     });
   }
 
-  /** Whether any request is being served. */
-  public Optional<Integer> inFlight() {
-    return Optional.of(inFlight);
+  /** Requests being served right now. */
+  public int inFlight() {
+    return inFlight;
   }
 }
