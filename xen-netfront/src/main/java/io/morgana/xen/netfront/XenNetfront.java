@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Transmit</b>: one slot per 4 KiB of frame, each in its own pool page at offset 0 (no slot
  * crosses a page); the first slot's {@code size} is the whole frame, later slots carry {@code
- * NETTXF_more_data} on all but the last. The stack computes its own checksums ({@link Offloads}
+ * NETTXF_more_data} on all but the last; frames of more than one slot only when the backend offers
+ * {@code feature-sg} (dropped and counted otherwise). The stack computes its own checksums ({@link Offloads}
  * says no transmit checksum offload), so no slot sets {@code NETTXF_csum_blank}.
  *
  * <p><b>Receive</b>: {@code more_data} fragments are assembled; extra-info slots are checked and
@@ -132,6 +133,8 @@ public final class XenNetfront implements Netif, FrontendDriver, Pollable {
     final int txPort;
     int rxPort;
     boolean split;
+    /** The backend's {@code feature-sg}: without it a frame must fit one slot (Linux netfront caps the MTU). */
+    boolean backendSg;
     /** Free transmit buffer ids (= pool pages), a stack. */
     final int[] txFree;
     int txFreeCount;
@@ -326,6 +329,9 @@ public final class XenNetfront implements Netif, FrontendDriver, Pollable {
       return tx.readIfExists(be + "/feature-split-event-channels");
     }).thenCompose(split -> {
       c.split = "1".equals(split.map(String::trim).orElse("0"));
+      return tx.readIfExists(be + "/feature-sg");
+    }).thenCompose(sg -> {
+      c.backendSg = "1".equals(sg.map(String::trim).orElse("0"));
       return tx.readIfExists(be + "/multi-queue-max-queues");
     }).thenCompose(maxQueues -> {
       List<String[]> keys = new ArrayList<>();
@@ -407,7 +413,7 @@ public final class XenNetfront implements Netif, FrontendDriver, Pollable {
       }
       reapTx(c);
       int slots = (len + PAGE - 1) / PAGE;
-      if (conn != c || c.txFreeCount < slots || c.tx.freeRequests() < slots) {
+      if (conn != c || c.txFreeCount < slots || c.tx.freeRequests() < slots || (slots > 1 && !c.backendSg)) {
         txDropped++;
         return false;
       }

@@ -166,4 +166,17 @@ class XenNetfrontTest {
     f.netfront = null;
     f.close();
   }
+
+  @Test
+  void netfront_sendsMultiSlotFramesOnlyToABackendWithFeatureSg() {
+    try (NetfrontFixture f = new NetfrontFixture(new XenNetback.Features(true, 1, false), 9000)) {
+      f.connect(XenNetfront.DEFAULT_GRANTS);
+      long dropped = f.netfront.stats().txDropped();
+      assertFalse(f.netfront.write(frame(MacAddress.BROADCAST, f.netfront.mac(), 5000, 1)), "two slots, no feature-sg");
+      assertEquals(dropped + 1, f.netfront.stats().txDropped());
+      assertTrue(f.netfront.write(frame(MacAddress.BROADCAST, f.netfront.mac(), 4096, 1)), "one slot is fine");
+      f.loop.runUntilIdle();
+      assertTrue(f.netback.disabledReason().isEmpty());
+    }
+  }
 }
