@@ -27,7 +27,67 @@ public final class LinuxGrantTable implements GrantTable, AutoCloseable {
   /** The device. */
   public static final String DEVICE = "/dev/xen/gntalloc";
 
-  private final int fd;
+  /**
+   * What this class sends to the kernel, so tests can check argument layouts and mmap offsets
+   * against a fake: {@code ioctl}, {@code mmap(MAP_SHARED)}, {@code munmap} and {@code close} on
+   * the gntalloc descriptor.
+   */
+  interface Device {
+    /** {@code ioctl(fd, request, arg)}; throws what the kernel refused. */
+    void ioctl(long request, MemorySegment arg, String what);
+
+    /** {@code mmap(NULL, length, PROT_READ|PROT_WRITE, MAP_SHARED, fd, offset)}. */
+    MemorySegment mmap(long length, long offset);
+
+    /** {@code munmap}. */
+    void munmap(MemorySegment mapped);
+
+    /** {@code close(fd)}. */
+    void close();
+  }
+
+  /** {@link Device} over a real file descriptor, through the one libc binding. */
+  private record FdDevice(int fd) implements Device {
+    @Override
+    public void ioctl(long request, MemorySegment arg, String what) {
+      try (Arena a = Arena.ofConfined()) {
+        Errno errno = new Errno(a);
+        if (Libc.ioctl(errno, fd, request, arg) < 0) {
+          throw new UncheckedIOException(errno.exception(what));
+        }
+      }
+    }
+
+    @Override
+    public MemorySegment mmap(long length, long offset) {
+      try (Arena a = Arena.ofConfined()) {
+        Errno errno = new Errno(a);
+        MemorySegment mapped = Libc.mmap(errno, MemorySegment.NULL, length,
+            Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, offset);
+        if (mapped == null) {
+          throw new UncheckedIOException(errno.exception("mmap(" + DEVICE + ")"));
+        }
+        return mapped;
+      }
+    }
+
+    @Override
+    public void munmap(MemorySegment mapped) {
+      try (Arena a = Arena.ofConfined()) {
+        Errno errno = new Errno(a);
+        if (Libc.munmap(errno, mapped) < 0) {
+          throw new UncheckedIOException(errno.exception("munmap"));
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      Libc.closeQuietly(fd);
+    }
+  }
+
+  private final Device device;
   private volatile boolean closed;
 
   /**
@@ -36,11 +96,12 @@ public final class LinuxGrantTable implements GrantTable, AutoCloseable {
    * @throws ErrnoException when it cannot be opened
    */
   public static LinuxGrantTable open() throws ErrnoException {
-    return new LinuxGrantTable(Libc.open(DEVICE, Libc.O_RDWR | Libc.O_CLOEXEC));
+    return new LinuxGrantTable(new FdDevice(Libc.open(DEVICE, Libc.O_RDWR | Libc.O_CLOEXEC)));
   }
 
-  private LinuxGrantTable(int fd) {
-    this.fd = fd;
+  /** Over {@code device}: the real descriptor, or a test's fake. */
+  LinuxGrantTable(Device device) {
+    this.device = device;
   }
 
   @Override
@@ -66,24 +127,15 @@ public final class LinuxGrantTable implements GrantTable, AutoCloseable {
       }
     }
     MemorySegment mapped;
-    try (Arena a = Arena.ofConfined()) {
-      Errno errno = new Errno(a);
-      mapped = Libc.mmap(errno, MemorySegment.NULL, (long) count * Pages.PAGE_SIZE,
-          Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, index);
-      if (mapped == null) {
-        UncheckedIOException e = new UncheckedIOException(errno.exception("mmap(" + DEVICE + ")"));
-        dealloc(index, count);
-        throw e;
-      }
+    try {
+      mapped = device.mmap((long) count * Pages.PAGE_SIZE, index);
+    } catch (UncheckedIOException e) {
+      dealloc(index, count);
+      throw e;
     }
     long idx = index;
     LinuxPages pages = new LinuxPages(mapped, count, () -> {
-      try (Arena a = Arena.ofConfined()) {
-        Errno errno = new Errno(a);
-        if (Libc.munmap(errno, mapped) < 0) {
-          throw new UncheckedIOException(errno.exception("munmap"));
-        }
-      }
+      device.munmap(mapped);
       dealloc(idx, count);
     });
     return new Shared(pages, refs, domid, index);
@@ -123,12 +175,7 @@ public final class LinuxGrantTable implements GrantTable, AutoCloseable {
   }
 
   private void ioctl(long request, MemorySegment arg, String what) {
-    try (Arena a = Arena.ofConfined()) {
-      Errno errno = new Errno(a);
-      if (Libc.ioctl(errno, fd, request, arg) < 0) {
-        throw new UncheckedIOException(errno.exception(what));
-      }
-    }
+    device.ioctl(request, arg, what);
   }
 
   @Override
@@ -167,7 +214,7 @@ public final class LinuxGrantTable implements GrantTable, AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      Libc.closeQuietly(fd);
+      device.close();
     }
   }
 

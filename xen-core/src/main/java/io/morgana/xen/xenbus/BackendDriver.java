@@ -23,6 +23,16 @@ public interface BackendDriver {
    */
   CompletionStage<Void> connect(String frontendPath, int frontendDomid);
 
+  /**
+   * Whether a frontend in Initialised (3) is ready to connect to. Linux's backends differ: blkback
+   * connects at Initialised or Connected ({@code xen-blkback/xenbus.c frontend_changed}), netback
+   * ignores Initialised and connects only at Connected ({@code xen-netback/xenbus.c
+   * frontend_changed}: {@code case XenbusStateInitialised: break;}). Defaults to blkback's rule.
+   */
+  default boolean connectsOnInitialised() {
+    return true;
+  }
+
   /** The connection ended: unmap, unbind. */
   void disconnect();
 

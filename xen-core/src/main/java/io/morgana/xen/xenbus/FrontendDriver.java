@@ -18,15 +18,17 @@ public interface FrontendDriver {
 
   /**
    * Writes the transport keys ({@code ring-ref}, {@code event-channel}, features...) below {@code
-   * frontendPath} in {@code tx}; the frontend writes {@code state = Initialised} in the same
-   * transaction once the returned stage completes. May run more than once (the transaction is
-   * retried on {@code EAGAIN}): only write.
+   * frontendPath} in {@code tx}; the frontend writes {@code state = Connected} in the same
+   * transaction once the returned stage completes (straight to Connected, as Linux netfront: Linux
+   * netback ignores Initialised). May run more than once (the transaction is retried on {@code
+   * EAGAIN}): only write.
    */
   CompletionStage<Void> publish(XenStoreTransaction tx, String frontendPath);
 
   /**
-   * The backend is Connected: read its keys below {@code backendPath} and start using the rings;
-   * the frontend writes {@code state = Connected} when the stage completes.
+   * The backend is Connected (after our {@link #publish}): read its keys below {@code
+   * backendPath} ({@code sectors}, {@code feature-*} it writes at connect) and start using the
+   * device. Called once per connection; a failed stage is reported to {@link #onError}.
    */
   CompletionStage<Void> connect(String backendPath);
 

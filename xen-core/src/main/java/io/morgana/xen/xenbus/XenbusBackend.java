@@ -19,8 +19,10 @@ import java.util.concurrent.CompletionStage;
  * InitWait}, then, re-reading the frontend's state at each event:
  *
  * <ul>
- *   <li>frontend Initialised or Connected while we are InitWait: {@link BackendDriver#connect},
- *       {@code state = Connected} (a driver that refuses makes us Closing);
+ *   <li>frontend Connected — or Initialised, if {@link BackendDriver#connectsOnInitialised} (as
+ *       blkback; netback ignores Initialised) — while we are InitWait: {@link
+ *       BackendDriver#connect}, {@code state = Connected} (a driver that refuses makes us
+ *       Closing);
  *   <li>frontend Closing: {@code state = Closing}; frontend Closed or gone: {@link
  *       BackendDriver#disconnect}, {@code state = Closed};
  *   <li>frontend Initialising while we are Closed (it re-initialises): InitWait again.
@@ -153,6 +155,9 @@ public final class XenbusBackend implements AutoCloseable {
   private CompletionStage<Void> react(XenbusState fe) {
     switch (fe) {
       case INITIALISED, CONNECTED -> {
+        if (fe == XenbusState.INITIALISED && !driver.connectsOnInitialised()) {
+          return DONE; // Linux netback: "case XenbusStateInitialised: break;"
+        }
         if (state == XenbusState.INIT_WAIT && !closingByUs) {
           CompletionStage<Void> c;
           try {

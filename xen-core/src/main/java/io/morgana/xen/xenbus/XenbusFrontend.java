@@ -20,9 +20,14 @@ import java.util.concurrent.CompletionStage;
  * <ul>
  *   <li>backend InitWait (or Initialised/Connected seen first) while we are Initialising, or
  *       Closed after a previous connection: {@link FrontendDriver#initialise}, then one
- *       transaction with {@link FrontendDriver#publish} and {@code state = Initialised};
- *   <li>backend Connected while we are Initialised: {@link FrontendDriver#connect}, {@code state
- *       = Connected};
+ *       transaction with {@link FrontendDriver#publish} and {@code state = Connected} — straight
+ *       to Connected, as Linux's {@code xen-netfront.c} ({@code netback_changed}: {@code
+ *       xennet_connect}, then {@code xenbus_switch_state(dev, XenbusStateConnected)}) and
+ *       mirage-net-xen do. Linux netback ignores a frontend in Initialised ({@code
+ *       frontend_changed}: {@code case XenbusStateInitialised: break;}) and connects only at
+ *       Connected; blkback accepts either, so one rule serves every device;
+ *   <li>backend Connected once we published: {@link FrontendDriver#connect} (read the backend's
+ *       keys: {@code mac}, {@code sectors}...), once per connection;
  *   <li>backend Closing, Closed, or gone (Unknown) after we started connecting: {@link
  *       FrontendDriver#disconnect}, {@code state = Closed}; when the backend later returns to
  *       InitWait we initialise again.
@@ -49,6 +54,9 @@ public final class XenbusFrontend implements AutoCloseable {
   private boolean closingByUs;
   /** Whether the driver was initialised and not disconnected since: it has something to release. */
   private boolean initialised;
+  /** Whether {@link FrontendDriver#connect} ran (the backend reached Connected) since {@link #initialised}. */
+  private volatile boolean driverConnected;
+  private volatile boolean claimedElsewhere;
   private Watch watch;
 
   /** A frontend for the device directory {@code frontendPath}, driving {@code driver} on {@code loop}. */
@@ -61,7 +69,12 @@ public final class XenbusFrontend implements AutoCloseable {
         : new XenbusException("frontend " + path + " at " + state + ", backend " + backendState + ": " + e.getMessage(), e)));
   }
 
-  /** Reads {@code backend} and {@code backend-id}, writes {@code state = Initialising}, watches the backend's state. */
+  /**
+   * Reads {@code backend} and {@code backend-id}, writes {@code state = Initialising}, watches the
+   * backend's state. A device already Initialised or Connected is another driver's (in a Linux
+   * guest, the kernel's xen-netfront or xen-blkfront claimed it): the frontend leaves it alone and
+   * reports one error naming how to unbind it ({@link #claimedElsewhere}).
+   */
   public void start() {
     bridge.post(() -> steps.then(() -> store.read(path + "/backend")
         .thenCompose(be -> {
@@ -70,6 +83,25 @@ public final class XenbusFrontend implements AutoCloseable {
         })
         .thenCompose(id -> {
           backendDomid = Integer.parseInt(id);
+          return store.readIfExists(path + "/state");
+        })
+        .thenCompose(own -> {
+          XenbusState was = own.map(v -> {
+            try {
+              return XenbusState.parse(v);
+            } catch (XenbusException e) {
+              return XenbusState.UNKNOWN;
+            }
+          }).orElse(XenbusState.UNKNOWN);
+          if (was == XenbusState.INITIALISED || was == XenbusState.CONNECTED) {
+            claimedElsewhere = true;
+            String type = path.substring(0, path.lastIndexOf('/'));
+            type = type.substring(type.lastIndexOf('/') + 1);
+            String id = path.substring(path.lastIndexOf('/') + 1);
+            throw new XenbusException(path + " is already " + was + ": another driver owns it (in a Linux guest, the"
+                + " kernel's xen-" + (type.equals("vif") ? "netfront" : type.equals("vbd") ? "blkfront" : type + "front")
+                + "); unbind it first: echo " + type + "-" + id + " > /sys/bus/xen/drivers/" + type + "/unbind");
+          }
           return setState(XenbusState.INITIALISING);
         })
         .thenCompose(x -> store.watch(backendPath + "/state", "xenbus-front:" + path,
@@ -77,7 +109,8 @@ public final class XenbusFrontend implements AutoCloseable {
         .thenAccept(w -> watch = w)
         .exceptionally(e -> {
           Throwable c = io.morgana.xen.store.XenStoreException.unwrap(e);
-          error(new XenbusException("frontend " + path + " cannot start: " + c.getMessage(), c));
+          error(c instanceof XenbusException x && claimedElsewhere ? x
+              : new XenbusException("frontend " + path + " cannot start: " + c.getMessage(), c));
           return null;
         })));
   }
@@ -85,6 +118,22 @@ public final class XenbusFrontend implements AutoCloseable {
   /** Our own state, as last written. */
   public XenbusState state() {
     return state;
+  }
+
+  /**
+   * Whether the connection is up: we published (state Connected), the backend is Connected and
+   * {@link FrontendDriver#connect} completed.
+   */
+  public boolean isConnected() {
+    return driverConnected;
+  }
+
+  /**
+   * Whether {@link #start} found the device already Initialised or Connected — driven by another
+   * driver (the Linux kernel's own frontend) — and left it alone, reporting how to unbind it.
+   */
+  public boolean claimedElsewhere() {
+    return claimedElsewhere;
   }
 
   /** The backend's state, as last read. */
@@ -150,14 +199,15 @@ public final class XenbusFrontend implements AutoCloseable {
         if (closingByUs) {
           return DONE;
         }
+        if (state == XenbusState.CLOSED) {
+          error(new XenbusException("backend " + backendPath + " is Connected but frontend " + path
+              + " is Closed; waiting for the backend to restart at InitWait"));
+          return DONE;
+        }
         CompletionStage<Void> published = state == XenbusState.INITIALISING ? publish() : DONE; // missed InitWait
         return published.thenCompose(x -> {
-          if (state == XenbusState.INITIALISED) {
-            return connectDriver().thenCompose(y -> setState(XenbusState.CONNECTED));
-          }
-          if (state == XenbusState.CLOSED) {
-            error(new XenbusException("backend " + backendPath + " is Connected but frontend " + path
-                + " is Closed; waiting for the backend to restart at InitWait"));
+          if (state == XenbusState.CONNECTED && initialised && !driverConnected) {
+            return connectDriver();
           }
           return DONE;
         });
@@ -171,7 +221,7 @@ public final class XenbusFrontend implements AutoCloseable {
         return setState(XenbusState.CLOSED);
       }
       case UNKNOWN -> {
-        if (state == XenbusState.INITIALISED || state == XenbusState.CONNECTED || state == XenbusState.CLOSING) {
+        if (state == XenbusState.CONNECTED || state == XenbusState.CLOSING) {
           error(new XenbusException("backend " + backendPath + " disappeared"));
           disconnectDriver();
           closingByUs = false;
@@ -190,6 +240,7 @@ public final class XenbusFrontend implements AutoCloseable {
   private CompletionStage<Void> connectDriver() {
     try {
       return driver.connect(backendPath).handle((v, e) -> {
+        driverConnected = e == null;
         if (e != null) {
           throw new XenbusException("driver of " + path + " failed at backend Connected",
               io.morgana.xen.store.XenStoreException.unwrap(e));
@@ -205,19 +256,20 @@ public final class XenbusFrontend implements AutoCloseable {
     driver.initialise(backendDomid);
     initialised = true;
     return store.<Void>transaction(tx -> driver.publish(tx, path)
-            .thenCompose(x -> tx.write(path + "/state", XenbusState.INITIALISED.wire())))
+            .thenCompose(x -> tx.write(path + "/state", XenbusState.CONNECTED.wire())))
         .handle((v, e) -> {
           if (e != null) {
             disconnectDriver(); // the next attempt initialises afresh
             throw io.morgana.xen.store.XenStoreException.propagate(io.morgana.xen.store.XenStoreException.unwrap(e));
           }
-          state = XenbusState.INITIALISED;
+          state = XenbusState.CONNECTED;
           return null;
         });
   }
 
   /** {@link FrontendDriver#disconnect}, only if the driver has been initialised since the last one. */
   private void disconnectDriver() {
+    driverConnected = false;
     if (initialised) {
       initialised = false;
       driver.disconnect();

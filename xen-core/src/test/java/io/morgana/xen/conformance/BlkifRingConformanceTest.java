@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,7 +37,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A Java frontend ({@link FrontRing}) drives the C backend, which serves a {@code blkif} ring with
  * {@code <xen/io/ring.h>}'s own macros ({@code BACK_RING_INIT}, {@code RING_COPY_REQUEST}, {@code
  * RING_PUSH_RESPONSES_AND_CHECK_NOTIFY}, {@code RING_FINAL_CHECK_FOR_REQUESTS}) and checks every
- * field of every request against the pattern written here. One-page and multi-page rings.
+ * field of every request against the pattern written here. One-page and multi-page rings. The C
+ * side also decides, with ring.h's rule and without asking Java, when the frontend owes it an
+ * event: a frontend that notifies twice, or never, makes it exit naming over- or
+ * under-notification.
  */
 class BlkifRingConformanceTest {
 
@@ -49,6 +53,61 @@ class BlkifRingConformanceTest {
   @ParameterizedTest(name = "ring-page-order {0}, indices from {1}")
   @CsvSource({"0, 0", "1, 0", "2, 0", "0, 4294965296", "1, 4294967200"})
   void ringH_javaFrontendAndCBackendExchangeEveryRequestExactlyOnce(int order, long startIndex) throws Exception {
+    run(order, startIndex, Notify.AS_RING_H);
+  }
+
+  @Test
+  void ringH_cBackendRefusesAFrontendThatNotifiesWhenNothingIsDue() throws Exception {
+    String stderr = runExpectingBackendFailure(Notify.TWICE);
+    assertTrue(stderr.contains("over-notification"), stderr);
+  }
+
+  @Test
+  void ringH_cBackendRefusesAFrontendThatPublishesWithoutNotifying() throws Exception {
+    String stderr = runExpectingBackendFailure(Notify.NEVER);
+    assertTrue(stderr.contains("under-notification"), stderr);
+  }
+
+  /** How the test frontend notifies after a push. */
+  enum Notify {
+    /** When RING_PUSH_REQUESTS_AND_CHECK_NOTIFY says so. */
+    AS_RING_H,
+    /** Twice when due: one event too many. */
+    TWICE,
+    /** Never. */
+    NEVER
+  }
+
+  private String runExpectingBackendFailure(Notify notify) throws Exception {
+    Path memoryFile = dir.resolve("memory");
+    Path stderr = dir.resolve("backend.err");
+    SimHypervisor hv = new SimHypervisor(SimMemory.mapFile(memoryFile, 128));
+    try (KernelLoop loop = new KernelLoop("xen-front")) {
+      loop.start();
+      SimDomain front = hv.createDomain(FRONT, loop);
+      ExternalDomain back = ExternalDomain.create(hv, BACK);
+      SharedPages ring = front.grants().share(BACK, 1, false);
+      FrontRing fr = FrontRing.init(ring.pages().segment(), SharedRingLayout.BLKIF_STRIDE);
+      int frontPort = front.events().allocUnbound(BACK);
+      int backPort = back.domain().events().bindInterdomain(FRONT, frontPort);
+      Process c = ConformanceBackend.start(stderr, "blkif", memoryFile, front.grants().firstFrame(),
+          front.grants().entries(), FRONT, BACK, backPort, 0, 1, ring.ref(0));
+      try {
+        back.connect(c.getInputStream(), c.getOutputStream());
+        Frontend driver = new Frontend(fr, front, frontPort, notify);
+        front.events().setHandler(frontPort, p -> driver.onEvent());
+        loop.execute(driver::fill);
+        assertTrue(c.waitFor(60, TimeUnit.SECONDS), "the backend should have refused the frontend");
+        assertEquals(3, c.exitValue());
+        return Files.readString(stderr);
+      } finally {
+        back.close();
+        c.destroy();
+      }
+    }
+  }
+
+  private void run(int order, long startIndex, Notify notify) throws Exception {
     int start = (int) startIndex; // near 2^32: the free-running indices wrap during the run
     Path memoryFile = dir.resolve("memory");
     Path stderr = dir.resolve("backend.err");
@@ -80,7 +139,7 @@ class BlkifRingConformanceTest {
       Process c = ConformanceBackend.start(stderr, "blkif", args.toArray());
       try {
         back.connect(c.getInputStream(), c.getOutputStream());
-        Frontend driver = new Frontend(fr, front, frontPort);
+        Frontend driver = new Frontend(fr, front, frontPort, notify);
         front.events().setHandler(frontPort, p -> driver.onEvent());
         loop.execute(driver::fill);
         try {
@@ -112,6 +171,8 @@ class BlkifRingConformanceTest {
       // The backend notified only when RING_PUSH_RESPONSES_AND_CHECK_NOTIFY said so: fewer times
       // than it pushed, never more.
       assertTrue(counters.get("notifies") <= counters.get("pushes"), counters.toString());
+      // The C side's own count of events due (req_event values req_prod passed) bounds the events.
+      assertTrue(counters.get("events") <= counters.get("crossed") + 1, counters.toString());
       for (int i = 0; i < pages; i++) {
         assertTrue(!front.grants().inUse(ring.ref(i)), "the backend unmapped ref " + ring.ref(i));
       }
@@ -129,12 +190,14 @@ class BlkifRingConformanceTest {
     final FrontRing ring;
     final SimDomain domain;
     final int port;
+    final Notify notify;
     final BitSet answered = new BitSet();
     final CompletableFuture<Void> done = new CompletableFuture<>();
     final MemorySegment response = Arena.ofAuto().allocate(BlkifLayout.RESPONSE_SIZE, 8);
     int nextId;
 
-    Frontend(FrontRing ring, SimDomain domain, int port) {
+    Frontend(FrontRing ring, SimDomain domain, int port, Notify notify) {
+      this.notify = notify;
       this.ring = ring;
       this.domain = domain;
       this.port = port;
@@ -147,8 +210,13 @@ class BlkifRingConformanceTest {
           write(ring.segment(), ring.nextRequestSlot(), nextId++);
           queued++;
         }
-        if (queued > 0 && ring.pushRequestsAndCheckNotify()) {
+        if (queued > 0 && notify == Notify.NEVER) {
+          ring.pushRequests();
+        } else if (queued > 0 && ring.pushRequestsAndCheckNotify()) {
           domain.events().notify(port);
+          if (notify == Notify.TWICE) {
+            domain.events().notify(port);
+          }
         }
       } catch (Throwable t) {
         done.completeExceptionally(t);

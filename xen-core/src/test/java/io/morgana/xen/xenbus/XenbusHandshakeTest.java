@@ -29,6 +29,7 @@ class XenbusHandshakeTest {
   private final List<XenbusException> errors = new ArrayList<>();
   private int ringRef = 8;
   private boolean refuseConnect;
+  private boolean netbackRules;
 
   private final FrontendDriver frontDriver = new FrontendDriver() {
     @Override
@@ -74,6 +75,11 @@ class XenbusHandshakeTest {
       return store.read(frontendPath + "/ring-ref").thenCombine(store.read(frontendPath + "/event-channel"),
           (ring, port) -> log.add("back.connect ring-ref=" + ring + " event-channel=" + port + " from " + frontendDomid))
           .thenApply(x -> null);
+    }
+
+    @Override
+    public boolean connectsOnInitialised() {
+      return !netbackRules;
     }
 
     @Override
@@ -279,5 +285,80 @@ class XenbusHandshakeTest {
     assertEquals(XenbusState.CLOSED, front.state());
     assertEquals("front.disconnect", log.get(0));
     assertEquals(1, errors.size());
+  }
+
+  @Test
+  void frontendWritesItsKeysAndGoesStraightToConnectedAsLinuxNetfront() {
+    front.start();
+    loop.runUntilIdle();
+    dom0.write(be + "/feature-x", "1");
+    dom0.write(be + "/state", XenbusState.INIT_WAIT.wire()); // a backend that advertised and waits
+    loop.runUntilIdle();
+    assertEquals("4", dom0.read(fe + "/state"), "keys and Connected in one transaction, never Initialised");
+    assertEquals("9", dom0.read(fe + "/ring-ref"));
+    assertEquals(List.of("front.initialise 0"), log, "the driver is connected only once the backend is");
+    dom0.write(be + "/state", XenbusState.CONNECTED.wire());
+    loop.runUntilIdle();
+    assertEquals(List.of("front.initialise 0", "front.connect 1"), log);
+    dom0.write(be + "/state", XenbusState.CONNECTED.wire()); // a repeated event connects nothing twice
+    loop.runUntilIdle();
+    assertEquals(List.of("front.initialise 0", "front.connect 1"), log);
+  }
+
+  @Test
+  void netbackRulesIgnoreAFrontendInInitialisedAndConnectAtConnected() {
+    netbackRules = true;
+    back.start();
+    loop.runUntilIdle();
+    dom1.write(fe + "/ring-ref", "9");
+    dom1.write(fe + "/event-channel", "5");
+    dom1.write(fe + "/state", XenbusState.INITIALISED.wire()); // what the old XenbusFrontend did
+    loop.runUntilIdle();
+    assertEquals(XenbusState.INIT_WAIT, back.state(), "Linux netback: case XenbusStateInitialised: break;");
+    assertEquals(List.of(), log);
+    dom1.write(fe + "/state", XenbusState.CONNECTED.wire());
+    loop.runUntilIdle();
+    assertEquals(XenbusState.CONNECTED, back.state());
+    assertEquals(List.of("back.connect ring-ref=9 event-channel=5 from 1"), log);
+  }
+
+  @Test
+  void blkbackRulesConnectAtInitialised() {
+    back.start();
+    loop.runUntilIdle();
+    dom1.write(fe + "/ring-ref", "9");
+    dom1.write(fe + "/event-channel", "5");
+    dom1.write(fe + "/state", XenbusState.INITIALISED.wire());
+    loop.runUntilIdle();
+    assertEquals(XenbusState.CONNECTED, back.state());
+  }
+
+  @Test
+  void frontendConnectsToABackendWithNetbackRules() {
+    netbackRules = true;
+    front.start();
+    back.start();
+    loop.runUntilIdle();
+    assertStates(XenbusState.CONNECTED, XenbusState.CONNECTED);
+    assertEquals(List.of("front.initialise 0", "back.connect ring-ref=9 event-channel=5 from 1", "front.connect 1"), log);
+    back.close();
+    loop.runUntilIdle();
+    back.restart();
+    loop.runUntilIdle();
+    assertStates(XenbusState.CONNECTED, XenbusState.CONNECTED);
+    assertEquals(List.of(), errors);
+  }
+
+  @Test
+  void aDeviceAlreadyConnectedByAnotherDriverIsLeftAloneWithOneMessage() {
+    dom1.write(fe + "/state", XenbusState.CONNECTED.wire()); // the Linux kernel's xen-netfront has it
+    front.start();
+    loop.runUntilIdle();
+    assertTrue(front.claimedElsewhere());
+    assertEquals(1, errors.size());
+    String m = errors.get(0).getMessage();
+    assertTrue(m.contains("xen-netfront") && m.contains("echo vif-0 > /sys/bus/xen/drivers/vif/unbind"), m);
+    assertEquals("4", dom0.read(fe + "/state"), "untouched");
+    assertEquals(List.of(), log);
   }
 }

@@ -85,12 +85,12 @@ class XenbusOverRingTest {
       });
       front.start();
       back.start();
-      await(() -> front.state() == XenbusState.CONNECTED && back.state() == XenbusState.CONNECTED, "Connected");
+      await(() -> front.isConnected() && back.state() == XenbusState.CONNECTED, "Connected");
       assertEquals(List.of("front.initialise", "back.connect ring-ref=8", "front.connect sectors=2048"), log);
       back.close();
       await(() -> front.state() == XenbusState.CLOSED && back.state() == XenbusState.CLOSED, "Closed");
       back.restart();
-      await(() -> front.state() == XenbusState.CONNECTED && back.state() == XenbusState.CONNECTED, "reconnected");
+      await(() -> front.isConnected() && back.state() == XenbusState.CONNECTED, "reconnected");
       assertEquals("4", guest.store().blocking().read(fe + "/state"));
       assertEquals(0, front.errorCount() + back.errorCount());
       assertTrue(log.contains("front.disconnect") && log.contains("back.disconnect"));
