@@ -113,6 +113,9 @@ public final class TcpConnection {
   int rttSeq;
   long rttStart = -1;
 
+  /** When the last acceptable ACK arrived. */
+  long lastAckAt;
+
   // RFC 5681 / 6582.
   long cwnd;
   long ssthresh = Long.MAX_VALUE;
@@ -528,6 +531,7 @@ public final class TcpConnection {
     int seq = seg.sequence();
     long window = (long) seg.window() << sndScale;
     boolean windowChanged = window != sndWnd;
+    lastAckAt = now;
     if (Seq.gt(ack, sndUna)) {
       int acked = ack - sndUna;
       sampleRtt(opts, ack, now);
@@ -1014,7 +1018,10 @@ public final class TcpConnection {
   private void retransmitTimeout(long now) {
     retransmitAt = NONE;
     int limit = state.synchronizedState() ? layer.settings().dataRetries() : layer.settings().synRetries();
-    if (retries >= limit) {
+    // A peer that keeps answering with a zero window is alive: its application does not read. It
+    // is given up only after MAX_RTO without any ACK (as Linux's tcp_retransmit_timer).
+    boolean zeroWindowPeerAlive = state.synchronizedState() && sndWnd == 0 && now - lastAckAt < MAX_RTO;
+    if (retries >= limit && !zeroWindowPeerAlive) {
       layer.counters().increment(TcpCounter.CONNECTIONS_TIMED_OUT);
       if (Boolean.getBoolean("morgana.tcp.debug")) {
         System.err.println("TIMEOUT " + describe());

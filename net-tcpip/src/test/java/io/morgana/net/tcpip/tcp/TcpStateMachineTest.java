@@ -659,4 +659,30 @@ class TcpStateMachineTest {
       assertEquals(0, s.tcp.connectionCount());
     }
   }
+
+  @Test
+  void rfc9293_3_8_6_1_aPeerAnsweringWithAZeroWindowIsNeverGivenUp() throws Exception {
+    try (TcpScript s = new TcpScript(new TcpSettings(65536, 65536, 100, 100, 10, true,
+        java.time.Duration.ofSeconds(30), 3, 3, java.time.Duration.ofSeconds(60), 7))) {
+      TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, MSS_ONLY);
+      write(s, c, bytes(100, 1));
+      Out data = s.expect();
+      // The peer's buffer is full: it drops our data and answers every segment with a zero window.
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(data.seq).win(0));
+      for (int i = 0; i < 40; i++) {
+        s.after(5_000);
+        while (s.ip.sent.poll() != null) {
+          s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(data.seq).win(0));
+        }
+      }
+      assertEquals(TcpState.ESTABLISHED, c.state(), "200 s of zero windows, still connected");
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(data.seq).win(1000));
+      s.after(130_000);
+      Out again = s.ip.sent.poll();
+      while (again != null && again.data.length == 0) {
+        again = s.ip.sent.poll();
+      }
+      assertTrue(again != null && again.seq == data.seq, "the data goes again once the window opens");
+    }
+  }
 }
