@@ -39,7 +39,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Receiving: delayed ACKs (RFC 1122 §4.2.3.2: every second full segment, 40 ms
  *       otherwise), receiver silly-window avoidance (RFC 1122 §4.2.3.3), the window never
  *       shrinks and reopens as the application reads (an immediate window update), out-of-order
- *       data kept within the receive buffer.
+ *       data kept within the receive buffer and reported in SACK blocks when agreed (RFC 2018;
+ *       the peer's SACK blocks are not used by our sender yet).
  * </ul>
  */
 public final class TcpConnection {
@@ -104,6 +105,12 @@ public final class TcpConnection {
   int tsOffset;
   int lastAckSent;
   boolean windowScaling;
+  /** SACK agreed (RFC 2018 §2): we send SACK blocks; the peer's are not used yet. */
+  boolean sack;
+  /** Start of the most recent out-of-order segment: its block goes first (RFC 2018 §4). */
+  int lastOutOfOrderSeq;
+  private final int[] sackLeft = new int[16];
+  private final int[] sackRight = new int[16];
 
   // RFC 6298.
   long srtt = -1;
@@ -250,6 +257,7 @@ public final class TcpConnection {
       rcvScale = Math.min(rcvScale, 0);
     }
     timestamps = opts.hasTimestamps() && (passive || timestamps);
+    sack = opts.sackPermitted() && (passive || sack);
     if (timestamps) {
       sendMss -= 12;
     }
@@ -266,6 +274,10 @@ public final class TcpConnection {
     if (!withAck || timestamps) {
       o.timestamps(tsNow(now), withAck ? tsRecent : 0);
       timestamps = true;
+    }
+    if (!withAck || sack) {
+      o.sackPermitted(true);
+      sack = true;
     }
     int window = Math.min(layer.settings().receiveBuffer(), 65_535);
     rcvAdv = (withAck ? rcvNxt : 0) + window;
@@ -713,6 +725,12 @@ public final class TcpConnection {
       fin = false;
     }
     int n = Seq.gt(end, start) ? end - start : 0;
+    if (n > 0 && !closedByApp && !layer.receiveRoom(n)) {
+      // Over the stack's total receive budget: dropped as if lost; the peer sends it again.
+      layer.counters().increment(TcpCounter.RX_DROP_MEMORY);
+      sendAck(now);
+      return;
+    }
     if (closedByApp && n > 0) {
       // The application closed: data is discarded but acknowledged (Flow.close).
       layer.counters().increment(TcpCounter.RX_DROP_DATA_AFTER_CLOSE);
@@ -745,7 +763,9 @@ public final class TcpConnection {
           ByteBuf copy = layer.alloc().directBuffer(n);
           copy.writeBytes(seg.buffer(), off, n);
           outOfOrder.add(new Object[] {start, copy});
+          lastOutOfOrderSeq = start;
           outOfOrderBytes += n;
+          layer.held(n);
           layer.counters().increment(TcpCounter.RX_OUT_OF_ORDER);
         } else if (!closedByApp) {
           layer.counters().increment(TcpCounter.RX_DROP_OUT_OF_ORDER_FULL);
@@ -774,6 +794,7 @@ public final class TcpConnection {
       received.discardReadBytes();
     }
     received.writeBytes(src, index, n);
+    layer.held(n);
   }
 
   private void drainOutOfOrder(long now) {
@@ -786,6 +807,8 @@ public final class TcpConnection {
         ByteBuf b = (ByteBuf) e[1];
         int end = s + b.readableBytes();
         if (Seq.le(s, rcvNxt)) {
+          outOfOrderBytes -= b.readableBytes();
+          layer.held(-b.readableBytes());
           if (Seq.gt(end, rcvNxt)) {
             int skip = rcvNxt - s;
             int n = end - rcvNxt;
@@ -794,7 +817,6 @@ public final class TcpConnection {
             }
             rcvNxt = end;
           }
-          outOfOrderBytes -= b.readableBytes();
           b.release();
           outOfOrder.remove(i);
           progress = true;
@@ -918,10 +940,74 @@ public final class TcpConnection {
     if (timestamps) {
       o.timestamps(tsNow(now), tsRecent);
     }
+    if (sack && !outOfOrder.isEmpty()) {
+      addSackBlocks(o);
+    }
     int wnd = advertisedWindow();
     layer.emit(this, seq, rcvNxt, flags, wnd, o, data, index, len, now);
     lastAckSent = rcvNxt;
     clearAckPending();
+  }
+
+  /**
+   * The out-of-order data as SACK blocks (RFC 2018 §3–§4): contiguous ranges above RCV.NXT, the
+   * one holding the most recently received segment first, as many as fit beside the timestamps.
+   */
+  private void addSackBlocks(TcpOptions o) {
+    int count = 0;
+    for (Object[] e : outOfOrder) {
+      int l = (Integer) e[0];
+      int r = l + ((ByteBuf) e[1]).readableBytes();
+      if (Seq.le(r, rcvNxt)) {
+        continue;
+      }
+      l = Seq.max(l, rcvNxt);
+      boolean merged = false;
+      for (int j = 0; j < count; j++) {
+        if (Seq.le(l, sackRight[j]) && Seq.ge(r, sackLeft[j])) {
+          sackLeft[j] = Seq.min(l, sackLeft[j]);
+          sackRight[j] = Seq.max(r, sackRight[j]);
+          merged = true;
+          break;
+        }
+      }
+      if (!merged && count < sackLeft.length) {
+        sackLeft[count] = l;
+        sackRight[count] = r;
+        count++;
+      }
+    }
+    // Ranges that grew into each other are merged too.
+    for (boolean again = true; again; ) {
+      again = false;
+      for (int i = 0; i < count && !again; i++) {
+        for (int j = i + 1; j < count; j++) {
+          if (Seq.le(sackLeft[j], sackRight[i]) && Seq.ge(sackRight[j], sackLeft[i])) {
+            sackLeft[i] = Seq.min(sackLeft[i], sackLeft[j]);
+            sackRight[i] = Seq.max(sackRight[i], sackRight[j]);
+            count--;
+            sackLeft[j] = sackLeft[count];
+            sackRight[j] = sackRight[count];
+            again = true;
+            break;
+          }
+        }
+      }
+    }
+    int max = timestamps ? 3 : 4;
+    int first = -1;
+    for (int i = 0; i < count; i++) {
+      if (Seq.inRange(lastOutOfOrderSeq, sackLeft[i], sackRight[i])) {
+        first = i;
+        o.addSackBlock(sackLeft[i], sackRight[i]);
+        break;
+      }
+    }
+    for (int i = 0; i < count && o.sackBlocks() < max; i++) {
+      if (i != first) {
+        o.addSackBlock(sackLeft[i], sackRight[i]);
+      }
+    }
   }
 
   /**
@@ -950,6 +1036,7 @@ public final class TcpConnection {
     if (closedByApp) {
       space = layer.settings().receiveBuffer();
     }
+    space = (int) Math.max(0, Math.min(space, layer.receiveBudgetLeft()));
     int current = Math.max(0, rcvAdv - rcvNxt);
     int threshold = Math.min(ourMss, layer.settings().receiveBuffer() / 2);
     int wnd = space - current >= threshold || space >= layer.settings().receiveBuffer() ? space : current;
@@ -1139,6 +1226,7 @@ public final class TcpConnection {
   private ByteBuf takeReceived(long now) {
     ByteBuf b = received;
     received = null;
+    layer.held(-b.readableBytes());
     // The window reopens as the application reads (RFC 9293 §3.8.6.2.2): announce it at once when
     // the right edge moves enough.
     if (error == null && !removed && state.synchronizedState() && state != TcpState.TIME_WAIT && !finReceived) {
@@ -1237,8 +1325,7 @@ public final class TcpConnection {
     }
     closedByApp = true;
     if (received != null) {
-      received.release();
-      received = null;
+      dropReceived();
     }
     if (pendingRead != null) {
       pendingRead.completeExceptionally(new SocketException("Flow closed"));
@@ -1304,8 +1391,16 @@ public final class TcpConnection {
       ((ByteBuf) e[1]).release();
     }
     outOfOrder.clear();
+    layer.held(-outOfOrderBytes);
     outOfOrderBytes = 0;
     if (closedByApp && received != null) {
+      dropReceived();
+    }
+  }
+
+  private void dropReceived() {
+    if (received != null) {
+      layer.held(-received.readableBytes());
       received.release();
       received = null;
     }
@@ -1332,16 +1427,14 @@ public final class TcpConnection {
     }
     releaseBuffers();
     if (closedByApp && received != null) {
-      received.release();
-      received = null;
+      dropReceived();
     }
   }
 
   /** Releases data the application never read, once nobody can read it. */
   void releaseUnread() {
     if (received != null) {
-      received.release();
-      received = null;
+      dropReceived();
     }
   }
 

@@ -21,6 +21,7 @@ public enum TcpCounter implements ProtocolCounter {
   RX_DROP_BAD_ACK("segments acknowledging data not yet sent or too old (RFC 5961 §5)"),
   RX_OUT_OF_ORDER("data segments queued out of order"),
   RX_DROP_OUT_OF_ORDER_FULL("out-of-order segments dropped: no room in the receive buffer"),
+  RX_DROP_MEMORY("data segments dropped: the stack's total receive budget was used up"),
   RX_DROP_LISTEN_OVERFLOW("SYNs dropped: the listener's queues or the connection limit were full"),
   RX_DROP_DATA_AFTER_CLOSE("data segments received after the application closed (discarded)"),
   RX_ICMP_ERRORS("ICMP errors about our segments"),

@@ -88,6 +88,8 @@ public final class TcpLayer implements Transport, Pollable {
   private int timeWait;
   private long earliest = NO_DEADLINE;
   private long lastNow;
+  /** Bytes of received data held by all connections: in order and not read, or out of order. */
+  private long receiveHeld;
   private long challengeWindowStart = Long.MIN_VALUE;
   private int challengeAcks;
 
@@ -139,6 +141,23 @@ public final class TcpLayer implements Transport, Pollable {
   /** Connections in the table (every state but LISTEN), TIME-WAIT included. */
   public int connectionCount() {
     return connections.size();
+  }
+
+  /** Bytes of received data held for all connections (not yet read, or out of order). */
+  public long receiveHeld() {
+    return receiveHeld;
+  }
+
+  boolean receiveRoom(int n) {
+    return receiveHeld + n <= settings.receiveBudget();
+  }
+
+  long receiveBudgetLeft() {
+    return settings.receiveBudget() - receiveHeld;
+  }
+
+  void held(long delta) {
+    receiveHeld += delta;
   }
 
   /** Connections in TIME-WAIT. */

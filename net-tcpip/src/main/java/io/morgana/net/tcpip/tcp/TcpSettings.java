@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param finWait2Timeout how long an application-closed connection waits in FIN-WAIT-2 for the
  *     peer's FIN (Linux's {@code tcp_fin_timeout})
  * @param secret the RFC 6528 key of the initial sequence numbers; 0 draws one at random
+ * @param receiveBudget bytes of received data all connections together may hold (unread or out
+ *     of order); beyond it data segments are dropped (the peer retransmits) and windows close
  */
 public record TcpSettings(
     int sendBuffer,
@@ -35,12 +37,16 @@ public record TcpSettings(
     int synRetries,
     int dataRetries,
     Duration finWait2Timeout,
-    long secret) {
+    long secret,
+    long receiveBudget) {
 
-  /** 256 KiB each way, 65,536 connections, 4,096 in TIME-WAIT, backlog 128, Nagle on, MSL 30 s. */
+  /**
+   * 256 KiB each way, 65,536 connections, 4,096 in TIME-WAIT, backlog 128, Nagle on, MSL 30 s,
+   * 256 MiB of received data in all.
+   */
   public static final TcpSettings DEFAULTS = new TcpSettings(
       256 * 1024, 256 * 1024, 65_536, 4_096, 128, true, Duration.ofSeconds(30), 6, 12,
-      Duration.ofSeconds(60), 0);
+      Duration.ofSeconds(60), 0, 256L << 20);
 
   public TcpSettings {
     if (sendBuffer < 4096 || receiveBuffer < 4096) {
@@ -49,6 +55,9 @@ public record TcpSettings(
     if (receiveBuffer > (65_535 << 14)) {
       throw new IllegalArgumentException("receive buffer too large for window scaling");
     }
+    if (receiveBudget < receiveBuffer) {
+      throw new IllegalArgumentException("the receive budget must hold at least one receive buffer");
+    }
     if (maxConnections < 1 || maxTimeWait < 0 || backlog < 1 || synRetries < 1 || dataRetries < 1) {
       throw new IllegalArgumentException("limits must be positive");
     }
@@ -56,21 +65,26 @@ public record TcpSettings(
 
   public TcpSettings withNagle(boolean on) {
     return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, on, msl,
-        synRetries, dataRetries, finWait2Timeout, secret);
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget);
   }
 
   public TcpSettings withSecret(long key) {
     return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
-        synRetries, dataRetries, finWait2Timeout, key);
+        synRetries, dataRetries, finWait2Timeout, key, receiveBudget);
   }
 
   public TcpSettings withBuffers(int send, int receive) {
     return new TcpSettings(send, receive, maxConnections, maxTimeWait, backlog, nagle, msl,
-        synRetries, dataRetries, finWait2Timeout, secret);
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget);
+  }
+
+  public TcpSettings withReceiveBudget(long bytes) {
+    return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
+        synRetries, dataRetries, finWait2Timeout, secret, bytes);
   }
 
   public TcpSettings withLimits(int connections, int timeWait, int listenBacklog) {
     return new TcpSettings(sendBuffer, receiveBuffer, connections, timeWait, listenBacklog, nagle, msl,
-        synRetries, dataRetries, finWait2Timeout, secret);
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget);
   }
 }

@@ -573,7 +573,7 @@ class TcpStateMachineTest {
   @Test
   void rfc6298_5_retransmissionBacksOffAndGivesUpWithATimeout() throws Exception {
     try (TcpScript s = new TcpScript(new TcpSettings(65536, 65536, 100, 100, 10, true,
-        java.time.Duration.ofSeconds(30), 3, 3, java.time.Duration.ofSeconds(60), 7))) {
+        java.time.Duration.ofSeconds(30), 3, 3, java.time.Duration.ofSeconds(60), 7, 1L << 30))) {
       TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, MSS_ONLY);
       CompletableFuture<ByteBuf> r = new CompletableFuture<>();
       c.read(r, s.now);
@@ -663,7 +663,7 @@ class TcpStateMachineTest {
   @Test
   void rfc9293_3_8_6_1_aPeerAnsweringWithAZeroWindowIsNeverGivenUp() throws Exception {
     try (TcpScript s = new TcpScript(new TcpSettings(65536, 65536, 100, 100, 10, true,
-        java.time.Duration.ofSeconds(30), 3, 3, java.time.Duration.ofSeconds(60), 7))) {
+        java.time.Duration.ofSeconds(30), 3, 3, java.time.Duration.ofSeconds(60), 7, 1L << 30))) {
       TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, MSS_ONLY);
       write(s, c, bytes(100, 1));
       Out data = s.expect();
@@ -683,6 +683,64 @@ class TcpStateMachineTest {
         again = s.ip.sent.poll();
       }
       assertTrue(again != null && again.seq == data.seq, "the data goes again once the window opens");
+    }
+  }
+
+  @Test
+  void totalReceiveMemoryIsBoundedAcrossConnections() throws Exception {
+    try (TcpScript s = new TcpScript(TcpSettings.DEFAULTS.withSecret(1).withBuffers(8192, 4096)
+        .withReceiveBudget(4096))) {
+      TcpConnection one = s.acceptFrom(40000, 80, PEER_ISS, MSS_ONLY);
+      TcpConnection two = s.acceptFrom(40001, 80, PEER_ISS, MSS_ONLY);
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(one.sndNxt).data(bytes(4096, 1)));
+      assertEquals(4096, s.tcp.receiveHeld());
+      s.inject(seg(ACK, 40001, 80).seq(PEER_ISS + 1).ack(two.sndNxt).data(bytes(100, 2)));
+      assertEquals(1, s.tcp.counters().get(TcpCounter.RX_DROP_MEMORY));
+      assertEquals(0, two.readable());
+      ByteBuf got = read(s, one);
+      got.release();
+      assertEquals(0, s.tcp.receiveHeld());
+      s.inject(seg(ACK, 40001, 80).seq(PEER_ISS + 1).ack(two.sndNxt).data(bytes(100, 2)));
+      assertEquals(100, two.readable(), "accepted once the budget has room");
+      assertEquals(100, s.tcp.receiveHeld());
+    }
+  }
+
+  @Test
+  void rfc2018_4_outOfOrderDataIsReportedInSackBlocksNewestFirst() throws Exception {
+    try (TcpScript s = new TcpScript()) {
+      TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, new TcpOptions().mss(1460).sackPermitted(true));
+      assertTrue(c.sack);
+      int seq = PEER_ISS + 1;
+      s.inject(seg(ACK, 40000, 80).seq(seq + 500).ack(c.sndNxt).data(bytes(500, 1)));
+      Out first = s.expect();
+      assertEquals(seq, first.ack);
+      assertEquals(1, first.options.sackBlocks());
+      assertEquals(seq + 500, first.options.sackLeft(0));
+      assertEquals(seq + 1000, first.options.sackRight(0));
+      s.inject(seg(ACK, 40000, 80).seq(seq + 1500).ack(c.sndNxt).data(bytes(500, 2)));
+      Out second = s.expect();
+      assertEquals(2, second.options.sackBlocks());
+      assertEquals(seq + 1500, second.options.sackLeft(0), "the newest block first");
+      assertEquals(seq + 500, second.options.sackLeft(1));
+      s.inject(seg(ACK, 40000, 80).seq(seq + 1000).ack(c.sndNxt).data(bytes(500, 3)));
+      Out third = s.expect();
+      assertEquals(1, third.options.sackBlocks(), "adjacent ranges merge");
+      assertEquals(seq + 500, third.options.sackLeft(0));
+      assertEquals(seq + 2000, third.options.sackRight(0));
+      s.inject(seg(ACK, 40000, 80).seq(seq).ack(c.sndNxt).data(bytes(500, 4)));
+      Out all = s.expect();
+      assertEquals(seq + 2000, all.ack);
+      assertEquals(0, all.options.sackBlocks());
+    }
+  }
+
+  @Test
+  void rfc2018_2_noSackBlocksUnlessThePeerPermittedThem() throws Exception {
+    try (TcpScript s = new TcpScript()) {
+      TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, MSS_ONLY);
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 501).ack(c.sndNxt).data(bytes(500, 1)));
+      assertEquals(0, s.expect().options.sackBlocks());
     }
   }
 }
