@@ -71,12 +71,24 @@ class TcpFaultProperties {
         f.shutdownOutput();
         return null;
       });
-      byte[] back = readAll(f);
+      byte[] back;
+      try {
+        back = readAll(f);
+      } catch (java.io.IOException e) {
+        if (Boolean.getBoolean("morgana.tcp.debug")) {
+          System.err.println("A " + a.stats().nonZero());
+          System.err.println("B " + b.stats().nonZero());
+        }
+        throw e;
+      }
       f.close();
       String why = "seed " + seed + " loss " + loss + " mtu " + mtu;
       assertArrayEquals(sha256(data), sha256(back), why);
       assertEquals(data.length, server.toCompletableFuture().join(), why);
       assertTrue(h.loop.nowNanos() - start < BOUND.toNanos(), why + ": took " + (h.loop.nowNanos() - start) + " ns");
+      assertEquals(0, a.stats().get(io.morgana.net.tcpip.ipv4.Ipv4Counter.TX_DROP_FRAGMENTATION_NEEDED)
+          + b.stats().get(io.morgana.net.tcpip.ipv4.Ipv4Counter.TX_DROP_FRAGMENTATION_NEEDED),
+          why + ": no segment above the MTU (options included)");
       h.advance(Duration.ofMinutes(5));
       assertEquals(0, a.tcpLayer().connectionCount(), why);
       assertEquals(0, b.tcpLayer().connectionCount(), why);

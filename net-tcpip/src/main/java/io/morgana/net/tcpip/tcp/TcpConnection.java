@@ -52,6 +52,7 @@ public final class TcpConnection {
   /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none. */
   static final int DEFAULT_MSS = 536;
   static final long NONE = Long.MAX_VALUE;
+  static final boolean DEBUG = Boolean.getBoolean("morgana.tcp.debug");
 
   final TcpLayer layer;
   final long key;
@@ -257,7 +258,7 @@ public final class TcpConnection {
       rcvScale = Math.min(rcvScale, 0);
     }
     timestamps = opts.hasTimestamps() && (passive || timestamps);
-    sack = opts.sackPermitted() && (passive || sack);
+    sack = layer.sackEnabled() && opts.sackPermitted() && (passive || sack);
     if (timestamps) {
       sendMss -= 12;
     }
@@ -275,7 +276,7 @@ public final class TcpConnection {
       o.timestamps(tsNow(now), withAck ? tsRecent : 0);
       timestamps = true;
     }
-    if (!withAck || sack) {
+    if (layer.sackEnabled() && (!withAck || sack)) {
       o.sackPermitted(true);
       sack = true;
     }
@@ -746,7 +747,7 @@ public final class TcpConnection {
       }
       if (!outOfOrder.isEmpty() || outOfOrderFin) {
         drainOutOfOrder(now);
-        sendAck(now);
+        sendAck(now); // at once when a hole is filled (RFC 5681 §4.2)
       }
       if (fin && Seq.ge(rcvNxt, end)) {
         finArrives(now);
@@ -942,6 +943,9 @@ public final class TcpConnection {
     }
     if (sack && !outOfOrder.isEmpty()) {
       addSackBlocks(o);
+      if (len + o.length() > ourMss) {
+        o.clearSackBlocks(); // a full data segment has no room for them: only ACKs carry them
+      }
     }
     int wnd = advertisedWindow();
     layer.emit(this, seq, rcvNxt, flags, wnd, o, data, index, len, now);
@@ -1110,7 +1114,7 @@ public final class TcpConnection {
     boolean zeroWindowPeerAlive = state.synchronizedState() && sndWnd == 0 && now - lastAckAt < MAX_RTO;
     if (retries >= limit && !zeroWindowPeerAlive) {
       layer.counters().increment(TcpCounter.CONNECTIONS_TIMED_OUT);
-      if (Boolean.getBoolean("morgana.tcp.debug")) {
+      if (DEBUG) {
         System.err.println("TIMEOUT " + describe());
         layer.debugDump();
       }

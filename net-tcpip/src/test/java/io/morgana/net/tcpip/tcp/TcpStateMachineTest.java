@@ -709,6 +709,7 @@ class TcpStateMachineTest {
   @Test
   void rfc2018_4_outOfOrderDataIsReportedInSackBlocksNewestFirst() throws Exception {
     try (TcpScript s = new TcpScript()) {
+      s.tcp.sackEnabled(true);
       TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, new TcpOptions().mss(1460).sackPermitted(true));
       assertTrue(c.sack);
       int seq = PEER_ISS + 1;
@@ -741,6 +742,28 @@ class TcpStateMachineTest {
       TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, MSS_ONLY);
       s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 501).ack(c.sndNxt).data(bytes(500, 1)));
       assertEquals(0, s.expect().options.sackBlocks());
+    }
+  }
+
+  @Test
+  void rfc2018_3_sackBlocksNeverPushAFullSegmentOverTheMss() throws Exception {
+    try (TcpScript s = new TcpScript()) {
+      s.tcp.sackEnabled(true);
+      TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS,
+          new TcpOptions().mss(1460).sackPermitted(true).timestamps(500, 0));
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 501).ack(c.sndNxt).data(bytes(500, 1))
+          .options(new TcpOptions().timestamps(501, 0)));
+      assertEquals(1, s.expect().options.sackBlocks(), "the ACK reports the block");
+      c.nagle(false);
+      write(s, c, bytes(3000, 2));
+      for (int i = 0; i < 2; i++) {
+        Out full = s.expect();
+        assertEquals(1448, full.data.length);
+        assertTrue(20 + full.options.length() + full.data.length <= 20 + 1460, full.toString());
+      }
+      Out tail = s.expect();
+      assertEquals(104, tail.data.length);
+      assertEquals(1, tail.options.sackBlocks(), "a short segment has room for the block");
     }
   }
 }
