@@ -9,6 +9,9 @@ import io.morgana.net.tcpip.icmp.Icmpv4Layer;
 import io.morgana.net.tcpip.internal.AddressCache;
 import io.morgana.net.tcpip.ipv4.Ipv4Layer;
 import io.morgana.net.tcpip.ipv4.ReassemblyLimits;
+import io.morgana.net.tcpip.tcp.TcpLayer;
+import io.morgana.net.tcpip.tcp.TcpService;
+import io.morgana.net.tcpip.tcp.TcpSettings;
 import io.morgana.net.tcpip.udp.UdpLayer;
 import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.LoopBridge;
@@ -20,7 +23,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The whole stack over one {@link Netif}: Ethernet, ARP, IPv4, ICMPv4 and UDP, composed the way
+ * The whole stack over one {@link Netif}: Ethernet, ARP, IPv4, ICMPv4, UDP and TCP, composed the way
  * mirage-tcpip's {@code stack-direct} composes its layers, registered as a {@link Pollable} on the
  * {@link EventLoop} that owns it (ARP retries, cache expiry, reassembly timeouts are its
  * deadlines).
@@ -52,6 +55,8 @@ public final class TcpipStack implements Pollable, AutoCloseable {
   private final Ipv4Layer ip;
   private final Icmpv4Layer icmp;
   private final UdpLayer udp;
+  private final TcpLayer tcp;
+  private final TcpService tcpService;
   private final EventLoop.Cancellable registration;
   private volatile boolean closed;
 
@@ -62,15 +67,27 @@ public final class TcpipStack implements Pollable, AutoCloseable {
 
   /** A stack with the given reassembly limits, or Linux's when empty. */
   public TcpipStack(Netif netif, EventLoop loop, Ipv4Config config, Optional<ReassemblyLimits> reassembly) {
-    this(netif, loop, config, reassembly.orElse(ReassemblyLimits.LINUX_DEFAULTS), PooledByteBufAllocator.DEFAULT);
+    this(netif, loop, config, reassembly.orElse(ReassemblyLimits.LINUX_DEFAULTS), PooledByteBufAllocator.DEFAULT,
+        TcpSettings.DEFAULTS);
+  }
+
+  /** A stack with the given TCP settings (tests, tools). */
+  public TcpipStack(Netif netif, EventLoop loop, Ipv4Config config, TcpSettings tcp) {
+    this(netif, loop, config, ReassemblyLimits.LINUX_DEFAULTS, PooledByteBufAllocator.DEFAULT, tcp);
   }
 
   /** A stack that allocates its send buffers from {@code alloc} (tests count them). */
   TcpipStack(Netif netif, EventLoop loop, Ipv4Config config, ByteBufAllocator alloc) {
-    this(netif, loop, config, ReassemblyLimits.LINUX_DEFAULTS, alloc);
+    this(netif, loop, config, ReassemblyLimits.LINUX_DEFAULTS, alloc, TcpSettings.DEFAULTS);
   }
 
-  TcpipStack(Netif netif, EventLoop loop, Ipv4Config config, ReassemblyLimits reassembly, ByteBufAllocator alloc) {
+  /** A stack with the given allocator (tests count its buffers) and TCP settings. */
+  public TcpipStack(Netif netif, EventLoop loop, Ipv4Config config, ByteBufAllocator alloc, TcpSettings tcp) {
+    this(netif, loop, config, ReassemblyLimits.LINUX_DEFAULTS, alloc, tcp);
+  }
+
+  TcpipStack(Netif netif, EventLoop loop, Ipv4Config config, ReassemblyLimits reassembly, ByteBufAllocator alloc,
+      TcpSettings tcpSettings) {
     this.alloc = alloc;
     this.netif = netif;
     LoopBridge bridge = new LoopBridge(loop);
@@ -81,7 +98,10 @@ public final class TcpipStack implements Pollable, AutoCloseable {
     icmp = new Icmpv4Layer(bridge, ip, cache, alloc);
     udp = new UdpLayer(bridge, ip, cache, alloc);
     ip.register(icmp);
+    tcp = new TcpLayer(ip, cache, alloc, tcpSettings);
+    tcpService = new TcpService(bridge, tcp);
     ip.register(udp);
+    ip.register(tcp);
     ethernet.attach(Ethernet.TYPE_ARP, arp::receive);
     ethernet.attach(Ethernet.TYPE_IPV4, ip::receive);
     registration = loop.register(this);
@@ -115,6 +135,15 @@ public final class TcpipStack implements Pollable, AutoCloseable {
     return udp;
   }
 
+  public TcpLayer tcpLayer() {
+    return tcp;
+  }
+
+  /** The blocking {@link io.morgana.api.Tcp} over {@link #tcpLayer()}. */
+  public TcpService tcp() {
+    return tcpService;
+  }
+
   /** The interface the stack runs over. */
   public Netif netif() {
     return netif;
@@ -122,7 +151,8 @@ public final class TcpipStack implements Pollable, AutoCloseable {
 
   /** A snapshot of the counters (read without synchronisation when off the loop thread). */
   public TcpipStats stats() {
-    return new TcpipStats(List.of(ethernet.counters(), arp.counters(), ip.counters(), icmp.counters(), udp.counters()));
+    return new TcpipStats(List.of(ethernet.counters(), arp.counters(), ip.counters(), icmp.counters(), udp.counters(),
+        tcp.counters()));
   }
 
   /**
@@ -140,12 +170,13 @@ public final class TcpipStack implements Pollable, AutoCloseable {
   public boolean poll(long nowNanos) {
     boolean worked = arp.poll(nowNanos);
     worked |= ip.poll(nowNanos);
+    worked |= tcp.poll(nowNanos);
     return worked;
   }
 
   @Override
   public long nextDeadlineNanos() {
-    return Math.min(arp.nextDeadlineNanos(), ip.nextDeadlineNanos());
+    return Math.min(Math.min(arp.nextDeadlineNanos(), ip.nextDeadlineNanos()), tcp.nextDeadlineNanos());
   }
 
   /**
@@ -161,6 +192,7 @@ public final class TcpipStack implements Pollable, AutoCloseable {
     closed = true;
     registration.cancel();
     netif.listen((frame, arrivalNanos, flags) -> {});
+    tcp.close();
     arp.close();
     ip.close();
   }

@@ -35,6 +35,14 @@ final class Harness implements AutoCloseable {
     return s;
   }
 
+  /** A stack with its own TCP settings. */
+  TcpipStack tcpStack(Netif netif, String cidr, io.morgana.net.tcpip.tcp.TcpSettings tcp) {
+    netifs.add(netif);
+    TcpipStack s = new TcpipStack(netif, loop, Ipv4Config.of(cidr, null), alloc, tcp);
+    stacks.add(s);
+    return s;
+  }
+
   void run() {
     loop.runUntilIdle();
   }

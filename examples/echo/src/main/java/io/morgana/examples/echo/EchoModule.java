@@ -19,9 +19,9 @@ import java.util.Set;
 @Module(includes = BootKeysModule.class)
 public abstract class EchoModule {
 
-  /** {@code --port=N}: the UDP port to echo on (RFC 862's is {@value EchoServer#PORT}). */
+  /** {@code --port=N}: the UDP and TCP port to echo on (RFC 862's is {@value EchoServer#PORT}). */
   public static final BootKey<Integer> PORT =
-      BootKey.integer("port", "UDP port to echo datagrams on (RFC 862: 7)", EchoServer.PORT, 1, 65535);
+      BootKey.integer("port", "UDP and TCP port to echo on (RFC 862: 7)", EchoServer.PORT, 1, 65535);
 
   private EchoModule() {}
 

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The UDP echo service of RFC 862: every datagram received on its port ({@value #PORT} unless
+ * The echo service of RFC 862 over UDP, and over TCP through {@link TcpEcho}. UDP: every datagram received on its port ({@value #PORT} unless
  * {@code --port} says otherwise, see {@link EchoModule}) goes back to its sender, from that port,
  * with the same payload. Pings are answered by the stack's
  * ICMP, so this class only listens on UDP.
@@ -34,6 +34,8 @@ public final class EchoServer implements Application {
   private final Udp udp;
   private final Ip ip;
   private final int port;
+  private final TcpEcho tcpEcho;
+  private final DiscardChargen discardChargen;
   private long echoed;
 
   /** An echo server on port {@value #PORT} over {@code udp}; {@code ip} is read only to log the address. */
@@ -42,19 +44,45 @@ public final class EchoServer implements Application {
   }
 
   /** An echo server on {@code port} over {@code udp}; {@code ip} is read only to log the address. */
-  @Inject
   public EchoServer(Udp udp, Ip ip, @Named("echo-port") int port) {
+    this(udp, ip, port, null, null);
+  }
+
+  /**
+   * UDP echo and, when not null, TCP echo ({@link TcpEcho}) on the same port, TCP discard and
+   * chargen ({@link DiscardChargen}) on ports 9 and 19.
+   */
+  @Inject
+  public EchoServer(Udp udp, Ip ip, @Named("echo-port") int port, TcpEcho tcpEcho, DiscardChargen discardChargen) {
     this.udp = udp;
     this.ip = ip;
     this.port = port;
+    this.tcpEcho = tcpEcho;
+    this.discardChargen = discardChargen;
+  }
+
+  /** TCP discard and chargen, or null. */
+  public DiscardChargen discardChargen() {
+    return discardChargen;
+  }
+
+  /** The TCP echo service, or null. */
+  public TcpEcho tcpEcho() {
+    return tcpEcho;
   }
 
   /** Listens on its UDP port; serves until the kernel stops (never completes). */
   @Override
   public CompletionStage<?> start() {
     udp.listen(port, this::onDatagram);
+    if (tcpEcho != null) {
+      tcpEcho.start();
+    }
+    if (discardChargen != null) {
+      discardChargen.start();
+    }
     LOG.info(
-        "echo: answering pings and echoing UDP port {} at {}",
+        "echo: answering pings and echoing UDP and TCP port {} at {}",
         port,
         ip.address().map(Object::toString).orElse("(no address yet)"));
     return new CompletableFuture<Void>();

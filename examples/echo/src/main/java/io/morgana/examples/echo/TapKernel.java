@@ -4,6 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import io.morgana.net.dhcp.Ipv4ConfigModule;
 import io.morgana.net.tap.TapNetifModule;
+import io.morgana.net.tcpip.TcpModule;
 import io.morgana.net.tcpip.TcpipStackModule;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.EventLoop;
@@ -18,7 +19,7 @@ import jakarta.inject.Singleton;
  * own boot keys, so {@code --help} lists them all and nothing lists them a second time.
  */
 @Singleton
-@Component(modules = {EchoModule.class, TapNetifModule.class, TcpipStackModule.class, Ipv4ConfigModule.class})
+@Component(modules = {EchoModule.class, TapNetifModule.class, TcpipStackModule.class, TcpModule.class, Ipv4ConfigModule.class})
 public interface TapKernel extends KernelComponent {
 
   /** Builds the kernel from what {@link io.morgana.runtime.Kernel} provides. */

@@ -3,6 +3,7 @@ package io.morgana.examples.echo;
 import dagger.BindsInstance;
 import dagger.Component;
 import io.morgana.net.tcpip.StaticIpv4Module;
+import io.morgana.net.tcpip.TcpModule;
 import io.morgana.net.tcpip.TcpipStackModule;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.EventLoop;
@@ -29,6 +30,7 @@ import jakarta.inject.Singleton;
       EchoModule.class,
       XenNetfrontModule.class,
       TcpipStackModule.class,
+      TcpModule.class,
       StaticIpv4Module.class,
       SimulatedXenPlatformModule.class,
       SimulatedXenNetbackModule.class,

@@ -30,7 +30,7 @@ class EchoKernelKeysTest {
             EchoModule.PORT, Logging.LOGS),
         keys);
     String usage = BootArguments.usage("echo-tap", keys);
-    assertTrue(usage.contains("--port=VALUE") && usage.contains("UDP port to echo datagrams on"), usage);
+    assertTrue(usage.contains("--port=VALUE") && usage.contains("UDP and TCP port to echo on"), usage);
     assertEquals(7007, BootArguments.parse(keys, "--port=7007").get(EchoModule.PORT));
     BootArgumentException unknown = assertThrows(BootArgumentException.class, () -> BootArguments.parse(keys, "--disk=x.img"));
     assertTrue(unknown.getMessage().contains("unknown boot argument --disk"), unknown.getMessage());

@@ -13,6 +13,7 @@ import io.morgana.api.Netif;
 import io.morgana.net.tcpip.Ipv4Config;
 import io.morgana.net.tcpip.StaticIpv4Module;
 import io.morgana.net.tcpip.TcpipStack;
+import io.morgana.net.tcpip.TcpModule;
 import io.morgana.net.tcpip.TcpipStackModule;
 import io.morgana.runtime.Application;
 import io.morgana.runtime.BootArguments;
@@ -61,6 +62,7 @@ class EchoXenKernelTest {
         EchoModule.class,
         XenNetfrontModule.class,
         TcpipStackModule.class,
+        TcpModule.class,
         StaticIpv4Module.class,
         SimulatedXenPlatformModule.class,
         SimulatedXenNetbackModule.class,

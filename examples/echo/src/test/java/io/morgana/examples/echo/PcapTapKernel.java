@@ -10,6 +10,7 @@ import io.morgana.net.tap.TapConfig;
 import io.morgana.net.tap.TapNetif;
 import io.morgana.net.tap.TapNetifModule;
 import io.morgana.net.tcpip.StaticIpv4Module;
+import io.morgana.net.tcpip.TcpModule;
 import io.morgana.net.tcpip.TcpipStackModule;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
@@ -27,7 +28,7 @@ import java.util.Set;
  * device (same boot keys) wrapped in testkit's {@link PcapNetif}. A test module, not a subclass.
  */
 @Singleton
-@Component(modules = {EchoModule.class, PcapTapKernel.PcapTapModule.class, TcpipStackModule.class, StaticIpv4Module.class})
+@Component(modules = {EchoModule.class, PcapTapKernel.PcapTapModule.class, TcpipStackModule.class, TcpModule.class, StaticIpv4Module.class})
 interface PcapTapKernel extends KernelComponent {
 
   /** The recording interface, to read its count. */

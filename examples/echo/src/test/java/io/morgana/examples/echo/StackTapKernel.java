@@ -5,6 +5,7 @@ import dagger.Component;
 import io.morgana.net.tap.TapNetifModule;
 import io.morgana.net.tcpip.StaticIpv4Module;
 import io.morgana.net.tcpip.TcpipStack;
+import io.morgana.net.tcpip.TcpModule;
 import io.morgana.net.tcpip.TcpipStackModule;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.EventLoop;
@@ -17,7 +18,7 @@ import jakarta.inject.Singleton;
  * its counters ({@link TcpipStack#stats()}) while Linux talks to it over the TAP device.
  */
 @Singleton
-@Component(modules = {EchoModule.class, TapNetifModule.class, TcpipStackModule.class, StaticIpv4Module.class})
+@Component(modules = {EchoModule.class, TapNetifModule.class, TcpipStackModule.class, TcpModule.class, StaticIpv4Module.class})
 interface StackTapKernel extends KernelComponent {
 
   TcpipStack stack();

@@ -1,0 +1,253 @@
+package io.morgana.examples.echo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.morgana.api.Endpoint;
+import io.morgana.api.Flow;
+import io.morgana.api.Ipv4Address;
+import io.morgana.net.tcpip.TcpipStack;
+import io.morgana.testkit.interop.ExecResult;
+import io.morgana.testkit.interop.HostTools;
+import io.morgana.testkit.interop.NetworkNamespace;
+import io.morgana.testkit.interop.NetworkNamespaceExtension;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11's interop tests: Morgana's TCP against the Linux kernel's, over a TAP device in a test
+ * network namespace (Linux 192.0.2.1, Morgana 192.0.2.2 running the echo kernel with its stack
+ * exposed, {@link StackTapKernel}). {@code socat} and {@code nc} move data through TCP echo on
+ * port 7 with SHA-256 equal (their half-close: they shut down their output and read the echoes
+ * still owed); Morgana connects out to {@code socat} servers, half-closes, and reads the answer.
+ */
+@ExtendWith(NetworkNamespaceExtension.class)
+class TcpEchoTapInteropTest {
+
+  static final String TAP = "mg0";
+  static final String MAC = "02:00:5e:10:00:02";
+  static final String MORGANA = "192.0.2.2";
+  static final String LINUX = "192.0.2.1";
+
+  private NetworkNamespace ns;
+  private InProcessKernel<EchoServer> kernel;
+  private TcpipStack stack;
+  @TempDir Path dir;
+
+  @BeforeEach
+  void boot(NetworkNamespace ns) throws Exception {
+    this.ns = ns;
+    ns.execOk("sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6;"
+        + " echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
+    ns.execOk("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
+    ns.execOk("ip", "addr", "add", LINUX + "/24", "dev", TAP);
+    ns.execOk("ip", "link", "set", TAP, "up");
+    AtomicReference<StackTapKernel> component = new AtomicReference<>();
+    kernel = InProcessKernel.boot(ns, (a, loop, lifecycle) -> {
+      StackTapKernel k = DaggerStackTapKernel.factory().create(a, loop, lifecycle);
+      component.set(k);
+      return k;
+    }, "--net=tap:" + TAP, "--ipv4=" + MORGANA + "/24", "--mac=" + MAC);
+    stack = component.get().stack();
+    EchoTapInteropTest.awaitLinkUp(ns, TAP);
+    ns.execOk("ping", "-c", "1", "-W", "15", MORGANA);
+  }
+
+  @AfterEach
+  void shutDown() {
+    if (kernel != null) {
+      kernel.close();
+    }
+  }
+
+  private Path randomFile(String name, int size, int seed) throws Exception {
+    byte[] b = new byte[size];
+    new SplittableRandom(seed).nextBytes(b);
+    Path p = dir.resolve(name);
+    Files.write(p, b);
+    return p;
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  @Test
+  void tcp_socatThroughEcho_8MiB_sha256Equal() throws Exception {
+    HostTools.require("socat");
+    Path in = randomFile("in", 8 << 20, 1);
+    Path out = dir.resolve("out");
+    // socat shuts down its output at the end of its input (-t: then waits up to 60 s for the rest).
+    ExecResult r = ns.execOk(Duration.ofSeconds(180), "sh", "-c",
+        "socat -t 60 -T 120 - TCP:" + MORGANA + ":7 < " + in + " > " + out);
+    assertEquals(sha256(Files.readAllBytes(in)), sha256(Files.readAllBytes(out)), r.toString());
+  }
+
+  @Test
+  void tcp_ncThroughEcho_4MiB_sha256Equal() throws Exception {
+    HostTools.require("nc");
+    Path in = randomFile("in", 4 << 20, 2);
+    Path out = dir.resolve("out");
+    ExecResult r = ns.execOk(Duration.ofSeconds(180), "sh", "-c",
+        "nc -N -w 60 " + MORGANA + " 7 < " + in + " > " + out);
+    assertEquals(sha256(Files.readAllBytes(in)), sha256(Files.readAllBytes(out)), r.toString());
+  }
+
+  @Test
+  void tcp_closedPort_linuxSeesConnectionRefused() {
+    HostTools.require("socat");
+    ExecResult r = ns.exec(Duration.ofSeconds(30), "socat", "-T", "10", "-", "TCP:" + MORGANA + ":13");
+    assertNotEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stderr().contains("Connection refused"), r.toString());
+  }
+
+  /** Connects to a socat server in the namespace, retrying while it is not listening yet. */
+  private Flow connect(int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try {
+        return stack.tcp().connect(new Endpoint(Ipv4Address.parse(LINUX), port), Duration.ofSeconds(10));
+      } catch (ConnectException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static byte[] readAll(Flow f) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteBuf b;
+    while ((b = f.read()) != null) {
+      byte[] chunk = new byte[b.readableBytes()];
+      b.readBytes(chunk);
+      b.release();
+      out.writeBytes(chunk);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void tcp_morganaConnectsOutToSocat_8MiB_sha256Equal() throws Exception {
+    HostTools.require("socat");
+    Path recv = dir.resolve("recv");
+    Process server = ns.start("socat", "-u", "TCP-LISTEN:5001,reuseaddr", "OPEN:" + recv + ",creat,trunc");
+    try {
+      byte[] data = Files.readAllBytes(randomFile("data", 8 << 20, 3));
+      Flow f = connect(5001);
+      for (int off = 0; off < data.length; off += 64 * 1024) {
+        f.write(Unpooled.wrappedBuffer(data, off, Math.min(64 * 1024, data.length - off)));
+      }
+      f.shutdownOutput();
+      assertNull(f.read(), "socat closes after our FIN");
+      f.close();
+      assertTrue(server.waitFor(60, TimeUnit.SECONDS), "socat ended");
+      assertEquals(sha256(data), sha256(Files.readAllBytes(recv)));
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
+  @Test
+  void tcp_morganaReadsFromSocat_8MiB_sha256Equal() throws Exception {
+    HostTools.require("socat");
+    Path src = randomFile("src", 8 << 20, 4);
+    Process server = ns.start("socat", "-u", "OPEN:" + src, "TCP-LISTEN:5003,reuseaddr");
+    try {
+      Flow f = connect(5003);
+      byte[] got = readAll(f);
+      f.close();
+      assertEquals(sha256(Files.readAllBytes(src)), sha256(got));
+      assertTrue(server.waitFor(60, TimeUnit.SECONDS), "socat ended");
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
+  @Test
+  void tcp_morganaHalfCloses_andReadsTheAnswerAfterItsFin() throws Exception {
+    HostTools.require("socat");
+    HostTools.require("sha256sum");
+    // The server reads until our FIN, then answers with the SHA-256 of what it read.
+    Process server = ns.start("socat", "TCP-LISTEN:5002,reuseaddr", "SYSTEM:sha256sum");
+    try {
+      byte[] data = Files.readAllBytes(randomFile("data", 1 << 20, 5));
+      Flow f = connect(5002);
+      f.write(Unpooled.wrappedBuffer(data));
+      f.shutdownOutput();
+      String answer = new String(readAll(f), StandardCharsets.US_ASCII).strip();
+      f.close();
+      assertEquals(sha256(data) + "  -", answer);
+      assertTrue(server.waitFor(60, TimeUnit.SECONDS), "socat ended");
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
+  @Test
+  void tcp_echoCountsItsConnections() throws Exception {
+    HostTools.require("socat");
+    ExecResult r = ns.execOk(Duration.ofSeconds(30), "socat", "-t", "10", "-T", "20", "-",
+        "TCP:" + MORGANA + ":7");
+    assertEquals("", r.stdout());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (kernel.application().tcpEcho().connections() < 1 && System.nanoTime() - deadline < 0) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, kernel.application().tcpEcho().connections());
+    assertArrayEquals(new byte[0], r.stdout().getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void tcp_discard_64MiBFromLinux_allCounted() throws Exception {
+    HostTools.require("nc");
+    long n = 64L << 20;
+    long start = System.nanoTime();
+    ExecResult r = ns.execOk(Duration.ofSeconds(300), "sh", "-c",
+        "head -c " + n + " /dev/zero | nc -N -w 60 " + MORGANA + " " + DiscardChargen.DISCARD_PORT);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (kernel.application().discardChargen().discarded() < n && System.nanoTime() - deadline < 0) {
+      Thread.sleep(20);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals(n, kernel.application().discardChargen().discarded(), r.toString());
+    System.out.printf("discard: 64 MiB Linux -> Morgana in %.2f s (%.1f Mbit/s)%n", seconds, n * 8 / seconds / 1e6);
+  }
+
+  @Test
+  void tcp_chargen_64MiBToLinux_sha256OfTheRfc864Pattern() throws Exception {
+    HostTools.require("nc");
+    HostTools.require("sha256sum");
+    int n = 64 << 20;
+    byte[] expected = new byte[n];
+    for (int off = 0; off < n; off += DiscardChargen.PATTERN.length) {
+      System.arraycopy(DiscardChargen.PATTERN, 0, expected, off, Math.min(DiscardChargen.PATTERN.length, n - off));
+    }
+    long start = System.nanoTime();
+    ExecResult r = ns.execOk(Duration.ofSeconds(300), "sh", "-c",
+        "nc -d -w 60 " + MORGANA + " " + DiscardChargen.CHARGEN_PORT + " | head -c " + n + " | sha256sum");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals(sha256(expected) + "  -", r.stdout().strip(), r.toString());
+    System.out.printf("chargen: 64 MiB Morgana -> Linux in %.2f s (%.1f Mbit/s)%n", seconds, n * 8.0 / seconds / 1e6);
+  }
+}

@@ -1,0 +1,1460 @@
+package io.morgana.net.tcpip.tcp;
+
+import static io.morgana.net.tcpip.wire.TcpPacket.ACK;
+import static io.morgana.net.tcpip.wire.TcpPacket.FIN;
+import static io.morgana.net.tcpip.wire.TcpPacket.PSH;
+import static io.morgana.net.tcpip.wire.TcpPacket.RST;
+import static io.morgana.net.tcpip.wire.TcpPacket.SYN;
+
+import io.morgana.api.Endpoint;
+import io.morgana.net.tcpip.wire.TcpOptions;
+import io.morgana.net.tcpip.wire.TcpPacket;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One TCP connection: its transmission control block and state machine (RFC 9293 §3.3, §3.10).
+ * Loop thread only; driven by {@link TcpLayer} with parsed segments and the time.
+ *
+ * <ul>
+ *   <li>Segment arrival: RFC 9293 §3.10.7.3 (SYN-SENT) and §3.10.7.4 (the other states) step by
+ *       step — PAWS (RFC 7323 §5), sequence acceptability and trimming to the window, RST with
+ *       RFC 5961 §3 (reset only at exactly RCV.NXT, otherwise a challenge ACK), SYN with RFC 5961
+ *       §4 (challenge ACK), ACK acceptability with RFC 5961 §5, data, FIN.
+ *   <li>Options: MSS both ways (never a segment above the peer's MSS or our MTU, RFC 9293
+ *       §3.7.1), window scaling and timestamps (RFC 7323 §2, §3, §4.3: TS.Recent updated only
+ *       from segments covering Last.ACK.sent).
+ *   <li>Retransmission: RFC 6298 (SRTT/RTTVAR, 1 s initial RTO, 200 ms floor as Linux, 120 s
+ *       ceiling, exponential backoff, Karn's rule when there are no timestamps) with a give-up
+ *       limit; after a timeout everything unacknowledged is sent again (go-back-N).
+ *   <li>Congestion control: slow start and congestion avoidance (RFC 5681), initial window of
+ *       ten segments (RFC 6928), fast retransmit and NewReno recovery (RFC 6582).
+ *   <li>Sending: Nagle (RFC 9293 §3.7.4, switchable), sender silly-window avoidance (RFC 1122
+ *       §4.2.3.4), zero-window probes (RFC 9293 §3.8.6.1) with backoff.
+ *   <li>Receiving: delayed ACKs (RFC 1122 §4.2.3.2: every second full segment, 40 ms
+ *       otherwise), receiver silly-window avoidance (RFC 1122 §4.2.3.3), the window never
+ *       shrinks and reopens as the application reads (an immediate window update), out-of-order
+ *       data kept within the receive buffer and reported in SACK blocks when agreed (RFC 2018;
+ *       the peer's SACK blocks are not used by our sender yet).
+ * </ul>
+ */
+public final class TcpConnection {
+
+  static final long MIN_RTO = 200_000_000L;
+  static final long INITIAL_RTO = 1_000_000_000L;
+  static final long MAX_RTO = 120_000_000_000L;
+  static final long DELAYED_ACK = 40_000_000L;
+  /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none. */
+  static final int DEFAULT_MSS = 536;
+  static final long NONE = Long.MAX_VALUE;
+  static final boolean DEBUG = Boolean.getBoolean("morgana.tcp.debug");
+
+  final TcpLayer layer;
+  final long key;
+  final int localAddress;
+  final int localPort;
+  final int remoteAddress;
+  final int remotePort;
+  final TcpLayer.Listener listener;
+  TcpState state;
+  boolean nagle;
+
+  // Send sequence space (RFC 9293 §3.3.1).
+  int iss;
+  int sndUna;
+  int sndNxt;
+  /** The highest sequence number sent (sndNxt goes back after a timeout; this does not). */
+  int sndMax;
+  int sndWl1;
+  int sndWl2;
+  long sndWnd;
+  long maxSndWnd;
+  int sndScale;
+  /** Data from {@link #queueSeq} on: unacknowledged or not yet sent. */
+  ByteBuf sendQueue;
+  int queueSeq;
+  boolean finQueued;
+  /** The sequence number of our FIN, once queued. */
+  int finSeq;
+
+  // Receive sequence space.
+  int irs;
+  int rcvNxt;
+  /** The right edge of the window we last advertised. */
+  int rcvAdv;
+  int rcvScale;
+  /** In-order data not yet read. */
+  ByteBuf received;
+  final ArrayList<Object[]> outOfOrder = new ArrayList<>(0);
+  int outOfOrderBytes;
+  boolean finReceived;
+  boolean outOfOrderFin;
+  int outOfOrderFinSeq;
+  int unackedSegments;
+  int unackedBytes;
+
+  // Options.
+  int sendMss = DEFAULT_MSS;
+  int ourMss;
+  boolean timestamps;
+  int tsRecent;
+  int tsOffset;
+  int lastAckSent;
+  boolean windowScaling;
+  /** SACK agreed (RFC 2018 §2): we send SACK blocks; the peer's are not used yet. */
+  boolean sack;
+  /** Start of the most recent out-of-order segment: its block goes first (RFC 2018 §4). */
+  int lastOutOfOrderSeq;
+  private final int[] sackLeft = new int[16];
+  private final int[] sackRight = new int[16];
+
+  // RFC 6298.
+  long srtt = -1;
+  long rttvar;
+  long rto = INITIAL_RTO;
+  int retries;
+  int rttSeq;
+  long rttStart = -1;
+
+  /** When the last acceptable ACK arrived. */
+  long lastAckAt;
+
+  // RFC 5681 / 6582.
+  long cwnd;
+  long ssthresh = Long.MAX_VALUE;
+  int dupAcks;
+  boolean inRecovery;
+  int recover;
+
+  // Timers (absolute nanos or NONE).
+  long retransmitAt = NONE;
+  long delayedAckAt = NONE;
+  long persistAt = NONE;
+  long persistBackoff;
+  long timeWaitAt = NONE;
+  long userDeadline = NONE;
+
+  // The application's side.
+  boolean closedByApp;
+  boolean outputShut;
+  IOException error;
+  CompletableFuture<TcpConnection> pendingConnect;
+  CompletableFuture<ByteBuf> pendingRead;
+  CompletableFuture<Void> pendingWrite;
+  ByteBuf pendingWriteData;
+  boolean removed;
+  /** Counted in its listener's half-open connections. */
+  boolean halfOpen;
+  /** Counted among the layer's TIME-WAIT connections. */
+  boolean inTimeWait;
+  /** Position in the layer's list of connections with timers, or -1. */
+  int timedIndex = -1;
+
+  TcpConnection(TcpLayer layer, long key, int localAddress, int localPort, int remoteAddress, int remotePort,
+      TcpLayer.Listener listener, boolean nagle) {
+    this.layer = layer;
+    this.key = key;
+    this.localAddress = localAddress;
+    this.localPort = localPort;
+    this.remoteAddress = remoteAddress;
+    this.remotePort = remotePort;
+    this.listener = listener;
+    this.nagle = nagle;
+    this.state = TcpState.CLOSED;
+  }
+
+  public TcpState state() {
+    return state;
+  }
+
+  public Endpoint localEndpoint() {
+    return new Endpoint(layer.cache().ipv4(localAddress), localPort);
+  }
+
+  public Endpoint remoteEndpoint() {
+    return new Endpoint(layer.cache().ipv4(remoteAddress), remotePort);
+  }
+
+  /** Turns Nagle's algorithm on or off for this connection (RFC 9293 §3.7.4). */
+  public void nagle(boolean on) {
+    nagle = on;
+  }
+
+  /** The current retransmission timeout, nanoseconds. */
+  public long rto() {
+    return rto;
+  }
+
+  /** The largest segment payload we send. */
+  public int sendMss() {
+    return sendMss;
+  }
+
+  public long congestionWindow() {
+    return cwnd;
+  }
+
+  /** Bytes of data received and not yet read. */
+  public int readable() {
+    return received == null ? 0 : received.readableBytes();
+  }
+
+  // ---------------------------------------------------------------- opening
+
+  /** Active open (RFC 9293 §3.10.1): sends the SYN. */
+  void open(long now) {
+    initSend(now);
+    state = TcpState.SYN_SENT;
+    sendSyn(false, now);
+  }
+
+  /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2). */
+  void acceptSyn(TcpPacket seg, TcpOptions opts, long now) {
+    initSend(now);
+    irs = seg.sequence();
+    rcvNxt = irs + 1;
+    takeSynOptions(opts, true);
+    if (timestamps) {
+      tsRecent = opts.timestampValue();
+    }
+    sndWnd = seg.window();
+    maxSndWnd = sndWnd;
+    sndWl1 = seg.sequence();
+    sndWl2 = iss;
+    state = TcpState.SYN_RECEIVED;
+    sendSyn(true, now);
+  }
+
+  private void initSend(long now) {
+    iss = layer.initialSequence(localAddress, localPort, remoteAddress, remotePort, now);
+    sndUna = iss;
+    sndNxt = iss;
+    sndMax = iss;
+    queueSeq = iss + 1;
+    tsOffset = layer.timestampOffset(key);
+    ourMss = layer.ourMss();
+    int shift = 0;
+    while ((layer.settings().receiveBuffer() >> shift) > 65_535) {
+      shift++;
+    }
+    rcvScale = shift;
+  }
+
+  /** Reads the options of a SYN: MSS, window scale, timestamps (RFC 9293 §3.7.1, RFC 7323). */
+  private void takeSynOptions(TcpOptions opts, boolean passive) {
+    int peerMss = opts.mss() == TcpOptions.ABSENT ? DEFAULT_MSS : Math.max(opts.mss(), 64);
+    sendMss = Math.min(peerMss, ourMss);
+    if (opts.windowScale() != TcpOptions.ABSENT && (passive || windowScaling)) {
+      windowScaling = true;
+      sndScale = opts.windowScale();
+    } else {
+      windowScaling = false;
+      sndScale = 0;
+      rcvScale = Math.min(rcvScale, 0);
+    }
+    timestamps = opts.hasTimestamps() && (passive || timestamps);
+    sack = layer.sackEnabled() && opts.sackPermitted() && (passive || sack);
+    if (timestamps) {
+      sendMss -= 12;
+    }
+    cwnd = 10L * sendMss;
+  }
+
+  private void sendSyn(boolean withAck, long now) {
+    TcpOptions o = layer.txOptions().clear();
+    o.mss(ourMss);
+    if (!withAck || windowScaling) {
+      o.windowScale(rcvScale);
+      windowScaling = true;
+    }
+    if (!withAck || timestamps) {
+      o.timestamps(tsNow(now), withAck ? tsRecent : 0);
+      timestamps = true;
+    }
+    if (layer.sackEnabled() && (!withAck || sack)) {
+      o.sackPermitted(true);
+      sack = true;
+    }
+    int window = Math.min(layer.settings().receiveBuffer(), 65_535);
+    rcvAdv = (withAck ? rcvNxt : 0) + window;
+    layer.emit(this, iss, withAck ? rcvNxt : 0, withAck ? SYN | ACK : SYN, window, o, null, 0, 0, now);
+    if (withAck) {
+      lastAckSent = rcvNxt;
+      clearAckPending();
+    }
+    sndNxt = iss + 1;
+    sndMax = Seq.max(sndMax, sndNxt);
+    if (retries == 0) {
+      rttSeq = iss;
+      rttStart = now;
+    }
+    armRetransmit(now);
+  }
+
+  // ---------------------------------------------------------------- segment arrival
+
+  /** RFC 9293 §3.10.7.3–§3.10.7.4: a segment for this connection. */
+  void segmentArrives(TcpPacket seg, TcpOptions opts, long now) {
+    if (state == TcpState.SYN_SENT) {
+      synSentArrives(seg, opts, now);
+      return;
+    }
+    int flags = seg.flags();
+    int seq = seg.sequence();
+    int len = seg.sequenceLength();
+
+    // SYN-RECEIVED: the peer did not get our SYN-ACK and sends its SYN again.
+    if (state == TcpState.SYN_RECEIVED && (flags & (SYN | ACK | RST)) == SYN && seq == irs) {
+      sndNxt = iss;
+      retries++;
+      sendSyn(true, now);
+      return;
+    }
+
+    // Simultaneous open (RFC 9293 §3.5, figure 7): the peer's SYN-ACK repeats its SYN's sequence
+    // number and acknowledges ours.
+    if (state == TcpState.SYN_RECEIVED && (flags & (SYN | ACK | RST)) == (SYN | ACK) && seq == irs
+        && Seq.lt(sndUna, seg.acknowledgment()) && Seq.le(seg.acknowledgment(), sndMax)) {
+      established(now);
+      sndWnd = (long) seg.window() << sndScale;
+      maxSndWnd = Math.max(maxSndWnd, sndWnd);
+      sndWl1 = seq;
+      sndWl2 = seg.acknowledgment();
+      output(now);
+      layer.rescheduled(this);
+      return;
+    }
+
+    // RFC 7323 §5.3: PAWS.
+    if (timestamps && opts.hasTimestamps() && (flags & RST) == 0
+        && Seq.lt(opts.timestampValue(), tsRecent)) {
+      layer.counters().increment(TcpCounter.RX_DROP_PAWS);
+      sendAck(now);
+      return;
+    }
+
+    // First: sequence number acceptable? (RFC 9293 §3.10.7.4, the four cases.)
+    int rcvWnd = Math.max(0, rcvAdv - rcvNxt);
+    if (!acceptableSegment(seq, len, rcvWnd)) {
+      if ((flags & RST) == 0) {
+        layer.counters().increment(TcpCounter.RX_DROP_UNACCEPTABLE);
+        sendAck(now);
+      }
+      return;
+    }
+
+    // Second: RST (RFC 5961 §3.2).
+    if ((flags & RST) != 0) {
+      if (seq == rcvNxt) {
+        resetArrived(now);
+      } else {
+        challengeAck(now);
+      }
+      return;
+    }
+
+    // Fourth: SYN in a synchronized state (RFC 5961 §4.2, RFC 9293 §3.10.7.4).
+    if ((flags & SYN) != 0) {
+      if (state == TcpState.SYN_RECEIVED && listener != null) {
+        layer.remove(this, null); // back to LISTEN: forget this half-open connection
+        return;
+      }
+      challengeAck(now);
+      return;
+    }
+
+    // Fifth: ACK.
+    if ((flags & ACK) == 0) {
+      return;
+    }
+    int ack = seg.acknowledgment();
+    if (state == TcpState.SYN_RECEIVED) {
+      if (Seq.lt(sndUna, ack) && Seq.le(ack, sndMax)) {
+        established(now);
+        sndWnd = (long) seg.window() << sndScale;
+        maxSndWnd = Math.max(maxSndWnd, sndWnd);
+        sndWl1 = seq;
+        sndWl2 = ack;
+        if (listener != null) {
+          layer.passiveEstablished(this);
+        }
+      } else {
+        layer.sendReset(remoteAddress, remotePort, localPort, ack, 0, false, now);
+        return;
+      }
+    }
+    if (timestamps && opts.hasTimestamps()) {
+      updateTsRecent(opts, seq, seq + len);
+    }
+    if (!processAck(seg, opts, ack, now)) {
+      return;
+    }
+    if (removed) {
+      return;
+    }
+
+    // Seventh: data (URG is not supported; urgent data is read as normal data, RFC 6093).
+    int dataLen = seg.payloadLength();
+    boolean fin = (flags & FIN) != 0;
+    if (dataLen > 0 || fin) {
+      receiveData(seg, seq, dataLen, fin, now);
+    }
+    if (!removed) {
+      output(now);
+      layer.rescheduled(this);
+    }
+  }
+
+  private boolean acceptableSegment(int seq, int len, int wnd) {
+    if (len == 0) {
+      if (wnd == 0) {
+        return seq == rcvNxt;
+      }
+      return Seq.inRange(seq, rcvNxt, rcvNxt + wnd);
+    }
+    if (wnd == 0) {
+      return false;
+    }
+    return Seq.inRange(seq, rcvNxt, rcvNxt + wnd) || Seq.inRange(seq + len - 1, rcvNxt, rcvNxt + wnd);
+  }
+
+  private void synSentArrives(TcpPacket seg, TcpOptions opts, long now) {
+    int flags = seg.flags();
+    int ack = seg.acknowledgment();
+    boolean hasAck = (flags & ACK) != 0;
+    // First: ACK acceptable?
+    if (hasAck && (Seq.le(ack, iss) || Seq.gt(ack, sndMax))) {
+      if ((flags & RST) == 0) {
+        layer.sendReset(remoteAddress, remotePort, localPort, ack, 0, false, now);
+      }
+      return;
+    }
+    // Second: RST (acceptable only with an acceptable ACK, RFC 5961 §3.2).
+    if ((flags & RST) != 0) {
+      if (hasAck) {
+        layer.counters().increment(TcpCounter.CONNECTIONS_REFUSED);
+        fail(new ConnectException("Connection refused by " + remoteEndpoint()));
+        layer.remove(this, null);
+      }
+      return;
+    }
+    if ((flags & SYN) == 0) {
+      return;
+    }
+    irs = seg.sequence();
+    rcvNxt = irs + 1;
+    takeSynOptions(opts, false);
+    if (timestamps) {
+      tsRecent = opts.timestampValue();
+    }
+    rcvAdv = rcvNxt + Math.min(layer.settings().receiveBuffer(), 65_535);
+    if (hasAck) {
+      sndUna = ack;
+      sampleRtt(opts, ack, now);
+      established(now);
+      sndWnd = (long) seg.window() << sndScale;
+      maxSndWnd = sndWnd;
+      sndWl1 = seg.sequence();
+      sndWl2 = ack;
+      sendAck(now);
+      output(now);
+      layer.rescheduled(this);
+    } else {
+      // Simultaneous open (RFC 9293 §3.5, figure 7).
+      state = TcpState.SYN_RECEIVED;
+      sndWnd = seg.window();
+      sndWl1 = seg.sequence();
+      sndNxt = iss;
+      sendSyn(true, now);
+    }
+  }
+
+  private void established(long now) {
+    state = TcpState.ESTABLISHED;
+    retries = 0;
+    retransmitAt = NONE;
+    if (sndUna == iss) {
+      sndUna = iss + 1;
+    }
+    queueSeq = iss + 1;
+    if (cwnd == 0) {
+      cwnd = 10L * sendMss;
+    }
+    if (pendingConnect != null) {
+      CompletableFuture<TcpConnection> c = pendingConnect;
+      pendingConnect = null;
+      userDeadline = NONE;
+      layer.counters().increment(TcpCounter.CONNECTIONS_OPENED_ACTIVE);
+      c.complete(this);
+    }
+  }
+
+  private void updateTsRecent(TcpOptions opts, int seq, int end) {
+    // RFC 7323 §4.3: only from a segment that covers Last.ACK.sent.
+    if (opts.hasTimestamps() && Seq.le(seq, lastAckSent) && Seq.le(lastAckSent, end)
+        && Seq.ge(opts.timestampValue(), tsRecent)) {
+      tsRecent = opts.timestampValue();
+    }
+  }
+
+  private void resetArrived(long now) {
+    layer.counters().increment(TcpCounter.RX_RST);
+    switch (state) {
+      case SYN_RECEIVED -> {
+        if (listener == null) {
+          layer.counters().increment(TcpCounter.CONNECTIONS_REFUSED);
+          fail(new ConnectException("Connection refused by " + remoteEndpoint()));
+        }
+      }
+      case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
+        layer.counters().increment(TcpCounter.CONNECTIONS_RESET);
+        fail(new SocketException("Connection reset by " + remoteEndpoint()));
+      }
+      default -> { }
+    }
+    layer.remove(this, null);
+  }
+
+  private void challengeAck(long now) {
+    if (layer.challengeAckAllowed(now)) {
+      layer.counters().increment(TcpCounter.RX_CHALLENGE_ACKS);
+      sendAck(now);
+    } else {
+      layer.counters().increment(TcpCounter.RX_CHALLENGE_ACKS_LIMITED);
+    }
+  }
+
+  /** RFC 9293 §3.10.7.4 fifth, with RFC 5961 §5.2; returns false if the segment is done with. */
+  private boolean processAck(TcpPacket seg, TcpOptions opts, int ack, long now) {
+    if (Seq.gt(ack, sndMax)) {
+      layer.counters().increment(TcpCounter.RX_DROP_BAD_ACK);
+      sendAck(now);
+      return false;
+    }
+    if (Seq.lt(ack, sndUna - (int) Math.min(maxSndWnd, Integer.MAX_VALUE / 2))) {
+      layer.counters().increment(TcpCounter.RX_DROP_BAD_ACK);
+      sendAck(now);
+      return false;
+    }
+    int seq = seg.sequence();
+    long window = (long) seg.window() << sndScale;
+    boolean windowChanged = window != sndWnd;
+    lastAckAt = now;
+    if (Seq.gt(ack, sndUna)) {
+      int acked = ack - sndUna;
+      sampleRtt(opts, ack, now);
+      int dataAcked = (finQueued && Seq.gt(ack, finSeq)) ? finSeq - queueSeq : ack - queueSeq;
+      if (dataAcked > 0) {
+        sendQueue.skipBytes(dataAcked);
+        queueSeq += dataAcked;
+      }
+      sndUna = ack;
+      if (Seq.lt(sndNxt, sndUna)) {
+        sndNxt = sndUna;
+      }
+      retries = 0;
+      persistBackoff = 0;
+      congestionOnAck(acked, ack, now);
+      if (sndUna == sndMax) {
+        retransmitAt = NONE;
+      } else if (!inRecovery) {
+        retransmitAt = now + rto;
+      }
+      if (pendingWriteData != null) {
+        fillFromPendingWrite();
+      }
+    } else if (ack == sndUna && seg.payloadLength() == 0 && !windowChanged && sndMax != sndUna
+        && (seg.flags() & (SYN | FIN)) == 0) {
+      duplicateAck(now);
+    }
+    // Window update (RFC 9293 §3.10.7.4: SND.WL1 < SEG.SEQ or (= and SND.WL2 =< SEG.ACK)).
+    if (Seq.lt(sndWl1, seq) || (sndWl1 == seq && Seq.le(sndWl2, ack))) {
+      sndWnd = window;
+      maxSndWnd = Math.max(maxSndWnd, window);
+      sndWl1 = seq;
+      sndWl2 = ack;
+      if (window > 0) {
+        persistAt = NONE;
+      }
+    }
+    boolean finAcked = finQueued && Seq.gt(sndUna, finSeq);
+    switch (state) {
+      case FIN_WAIT_1 -> {
+        if (finAcked) {
+          state = TcpState.FIN_WAIT_2;
+          if (closedByApp) {
+            userDeadline = now + layer.settings().finWait2Timeout().toNanos();
+          }
+        }
+      }
+      case CLOSING -> {
+        if (finAcked) {
+          enterTimeWait(now);
+        }
+        return false;
+      }
+      case LAST_ACK -> {
+        if (finAcked) {
+          layer.remove(this, null);
+          return false;
+        }
+      }
+      case TIME_WAIT -> {
+        if ((seg.flags() & FIN) != 0) {
+          sendAck(now);
+          timeWaitAt = now + 2 * layer.settings().msl().toNanos();
+          layer.timeWaitRestarted(this);
+        }
+        return false;
+      }
+      default -> { }
+    }
+    return true;
+  }
+
+  private void sampleRtt(TcpOptions opts, int ack, long now) {
+    long r = -1;
+    if (timestamps && opts.hasTimestamps() && opts.timestampEcho() != 0) {
+      r = Math.max(0, (long) (tsNow(now) - opts.timestampEcho())) * 1_000_000L;
+    } else if (rttStart >= 0 && Seq.gt(ack, rttSeq)) {
+      r = now - rttStart;
+    }
+    if (Seq.gt(ack, rttSeq)) {
+      rttStart = -1;
+    }
+    if (r < 0) {
+      return;
+    }
+    // RFC 6298 §2.2–§2.3.
+    if (srtt < 0) {
+      srtt = r;
+      rttvar = r / 2;
+    } else {
+      rttvar = (3 * rttvar + Math.abs(srtt - r)) / 4;
+      srtt = (7 * srtt + r) / 8;
+    }
+    rto = Math.min(MAX_RTO, Math.max(MIN_RTO, srtt + Math.max(1_000_000L, 4 * rttvar)));
+  }
+
+  private void congestionOnAck(int acked, int ack, long now) {
+    if (inRecovery) {
+      if (Seq.ge(ack, recover)) {
+        // RFC 6582 §3.2 step 3: full acknowledgment.
+        inRecovery = false;
+        cwnd = Math.min(ssthresh, Math.max(inFlight(), 0) + sendMss);
+        cwnd = Math.max(cwnd, sendMss);
+      } else {
+        // Partial acknowledgment: retransmit the first unacknowledged segment, deflate.
+        retransmitFirst(now);
+        cwnd = Math.max(sendMss, cwnd - acked + sendMss);
+        retransmitAt = now + rto;
+      }
+      dupAcks = 0;
+      return;
+    }
+    dupAcks = 0;
+    if (cwnd < ssthresh) {
+      cwnd += Math.min(acked, sendMss);
+    } else {
+      cwnd += Math.max(1, (long) sendMss * sendMss / cwnd);
+    }
+    cwnd = Math.min(cwnd, 1L << 30);
+  }
+
+  private void duplicateAck(long now) {
+    dupAcks++;
+    if (inRecovery) {
+      cwnd += sendMss;
+      return;
+    }
+    if (dupAcks == 3 && Seq.gt(sndMax, sndUna) && (Seq.gt(sndUna, recover) || recover == 0)) {
+      // RFC 6582 §3.2 step 2.
+      ssthresh = Math.max(inFlight() / 2, 2L * sendMss);
+      recover = sndMax;
+      inRecovery = true;
+      retransmitFirst(now);
+      cwnd = ssthresh + 3L * sendMss;
+      rttStart = -1;
+    }
+  }
+
+  private long inFlight() {
+    return (long) (sndMax - sndUna);
+  }
+
+  private void retransmitFirst(long now) {
+    int avail = sendQueue().readableBytes() - (sndUna - queueSeq);
+    int len = Math.min(sendMss, Math.max(0, avail));
+    boolean fin = finQueued && len == avail && Seq.gt(sndMax, sndUna + len);
+    if (len == 0 && !fin) {
+      return;
+    }
+    layer.counters().increment(TcpCounter.TX_FAST_RETRANSMITS);
+    sendSegment(sndUna, len, fin, now);
+  }
+
+  private void receiveData(TcpPacket seg, int seq, int dataLen, boolean fin, long now) {
+    boolean acceptData = state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1
+        || state == TcpState.FIN_WAIT_2;
+    if (!acceptData) {
+      // CLOSE-WAIT, CLOSING, LAST-ACK: the peer's FIN was already received; ignore.
+      if (fin || dataLen > 0) {
+        sendAck(now);
+      }
+      return;
+    }
+    int off = seg.payloadOffset();
+    int wndEnd = rcvAdv;
+    // Trim what lies before RCV.NXT and beyond the window.
+    int start = seq;
+    int end = seq + dataLen;
+    if (Seq.lt(start, rcvNxt)) {
+      int cut = rcvNxt - start;
+      if (cut > dataLen) {
+        cut = dataLen;
+      }
+      off += cut;
+      start += cut;
+    }
+    if (Seq.gt(end, wndEnd)) {
+      end = wndEnd;
+      fin = false;
+    }
+    int n = Seq.gt(end, start) ? end - start : 0;
+    if (n > 0 && !closedByApp && !layer.receiveRoom(n)) {
+      // Over the stack's total receive budget: dropped as if lost; the peer sends it again.
+      layer.counters().increment(TcpCounter.RX_DROP_MEMORY);
+      sendAck(now);
+      return;
+    }
+    if (closedByApp && n > 0) {
+      // The application closed: data is discarded but acknowledged (Flow.close).
+      layer.counters().increment(TcpCounter.RX_DROP_DATA_AFTER_CLOSE);
+    }
+    if (start == rcvNxt) {
+      if (n > 0) {
+        if (!closedByApp) {
+          appendReceived(seg.buffer(), off, n);
+        }
+        rcvNxt += n;
+        unackedSegments++;
+        unackedBytes += n;
+      }
+      if (!outOfOrder.isEmpty() || outOfOrderFin) {
+        drainOutOfOrder(now);
+        sendAck(now); // at once when a hole is filled (RFC 5681 §4.2)
+      }
+      if (fin && Seq.ge(rcvNxt, end)) {
+        finArrives(now);
+      } else if (unackedBytes >= 2 * sendMssForAck() || n == 0) {
+        sendAck(now);
+      } else if (delayedAckAt == NONE) {
+        delayedAckAt = now + DELAYED_ACK;
+      }
+    } else {
+      // Out of order: keep it within the buffer, ask for what is missing with a duplicate ACK.
+      if (n > 0) {
+        int room = layer.settings().receiveBuffer() - readable() - outOfOrderBytes;
+        if (n <= room && !closedByApp) {
+          ByteBuf copy = layer.alloc().directBuffer(n);
+          copy.writeBytes(seg.buffer(), off, n);
+          outOfOrder.add(new Object[] {start, copy});
+          lastOutOfOrderSeq = start;
+          outOfOrderBytes += n;
+          layer.held(n);
+          layer.counters().increment(TcpCounter.RX_OUT_OF_ORDER);
+        } else if (!closedByApp) {
+          layer.counters().increment(TcpCounter.RX_DROP_OUT_OF_ORDER_FULL);
+        }
+      }
+      if (fin) {
+        outOfOrderFin = true;
+        outOfOrderFinSeq = end;
+      }
+      sendAck(now);
+    }
+    if (n > 0 && pendingRead != null && readable() > 0) {
+      completeRead();
+    }
+  }
+
+  private int sendMssForAck() {
+    return Math.max(ourMss - (timestamps ? 12 : 0), 1);
+  }
+
+  private void appendReceived(ByteBuf src, int index, int n) {
+    if (received == null) {
+      received = layer.alloc().directBuffer(Math.max(n, 2048), layer.settings().receiveBuffer());
+    }
+    if (received.maxWritableBytes() < n) {
+      received.discardReadBytes();
+    }
+    received.writeBytes(src, index, n);
+    layer.held(n);
+  }
+
+  private void drainOutOfOrder(long now) {
+    boolean progress = true;
+    while (progress) {
+      progress = false;
+      for (int i = 0; i < outOfOrder.size(); i++) {
+        Object[] e = outOfOrder.get(i);
+        int s = (Integer) e[0];
+        ByteBuf b = (ByteBuf) e[1];
+        int end = s + b.readableBytes();
+        if (Seq.le(s, rcvNxt)) {
+          outOfOrderBytes -= b.readableBytes();
+          layer.held(-b.readableBytes());
+          if (Seq.gt(end, rcvNxt)) {
+            int skip = rcvNxt - s;
+            int n = end - rcvNxt;
+            if (!closedByApp) {
+              appendReceived(b, b.readerIndex() + skip, n);
+            }
+            rcvNxt = end;
+          }
+          b.release();
+          outOfOrder.remove(i);
+          progress = true;
+          break;
+        }
+      }
+    }
+    if (outOfOrderFin && rcvNxt == outOfOrderFinSeq) {
+      outOfOrderFin = false;
+      finArrives(now);
+    }
+  }
+
+  private void finArrives(long now) {
+    if (finReceived) {
+      return;
+    }
+    finReceived = true;
+    rcvNxt += 1;
+    switch (state) {
+      case SYN_RECEIVED, ESTABLISHED -> state = TcpState.CLOSE_WAIT;
+      case FIN_WAIT_1 -> {
+        boolean ourFinAcked = finQueued && Seq.gt(sndUna, finSeq);
+        if (ourFinAcked) {
+          enterTimeWait(now);
+        } else {
+          state = TcpState.CLOSING;
+        }
+      }
+      case FIN_WAIT_2 -> enterTimeWait(now);
+      default -> { }
+    }
+    sendAck(now);
+    if (pendingRead != null) {
+      completeRead();
+    }
+  }
+
+  private void enterTimeWait(long now) {
+    state = TcpState.TIME_WAIT;
+    retransmitAt = NONE;
+    persistAt = NONE;
+    userDeadline = NONE;
+    releaseBuffers();
+    timeWaitAt = now + 2 * layer.settings().msl().toNanos();
+    layer.enteredTimeWait(this);
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  ByteBuf sendQueue() {
+    if (sendQueue == null) {
+      sendQueue = layer.alloc().directBuffer(0, layer.settings().sendBuffer());
+    }
+    return sendQueue;
+  }
+
+  /** Sends what the windows, Nagle and the silly-window rules allow (RFC 9293 §3.8.6, §3.7.4). */
+  void output(long now) {
+    if (!state.synchronizedState() || state == TcpState.TIME_WAIT) {
+      return;
+    }
+    ByteBuf q = sendQueue();
+    while (true) {
+      int offset = sndNxt - queueSeq;
+      int avail = q.readableBytes() - offset;
+      boolean finPending = finQueued && Seq.le(sndNxt, finSeq) && (state == TcpState.FIN_WAIT_1
+          || state == TcpState.LAST_ACK || state == TcpState.CLOSING);
+      if (avail <= 0 && !finPending) {
+        break;
+      }
+      long window = Math.min(sndWnd, cwnd);
+      long usable = window - (long) (sndNxt - sndUna);
+      int len = (int) Math.max(0, Math.min(Math.min(avail, sendMss), usable));
+      if (avail > 0 && len < Math.min(avail, sendMss)) {
+        // Window-limited: sender silly-window avoidance (RFC 1122 §4.2.3.4).
+        boolean worth = len >= sendMss || (len > 0 && len >= maxSndWnd / 2);
+        if (!worth) {
+          if (sndNxt == sndUna && persistAt == NONE) {
+            persistBackoff = Math.max(persistBackoff, rto);
+            persistAt = now + persistBackoff;
+          }
+          break;
+        }
+      }
+      if (len > 0 && len < sendMss && len == avail && !finPending && nagle && sndNxt != sndUna) {
+        break; // Nagle: a small segment waits while data is unacknowledged.
+      }
+      boolean fin = finPending && len == avail;
+      if (len == 0 && !fin) {
+        break;
+      }
+      sendSegment(sndNxt, len, fin, now);
+      sndNxt += len + (fin ? 1 : 0);
+      if (Seq.gt(sndNxt, sndMax)) {
+        sndMax = sndNxt;
+      }
+      if (fin) {
+        break;
+      }
+    }
+    if (sndMax != sndUna && retransmitAt == NONE) {
+      armRetransmit(now);
+    }
+  }
+
+  private void sendSegment(int seq, int len, boolean fin, long now) {
+    if (rttStart < 0 && len > 0 && Seq.ge(seq, sndMax) && !timestamps) {
+      rttSeq = seq;
+      rttStart = now;
+    }
+    int flags = ACK | (fin ? FIN : 0) | (len > 0 && fin ? PSH : 0);
+    if (len > 0 && seq + len == queueSeq + sendQueue.readableBytes()) {
+      flags |= PSH;
+    }
+    emitWithAck(seq, flags, sendQueue, sendQueue.readerIndex() + (seq - queueSeq), len, now);
+  }
+
+  private void emitWithAck(int seq, int flags, ByteBuf data, int index, int len, long now) {
+    TcpOptions o = layer.txOptions().clear();
+    if (timestamps) {
+      o.timestamps(tsNow(now), tsRecent);
+    }
+    if (sack && !outOfOrder.isEmpty()) {
+      addSackBlocks(o);
+      if (len + o.length() > ourMss) {
+        o.clearSackBlocks(); // a full data segment has no room for them: only ACKs carry them
+      }
+    }
+    int wnd = advertisedWindow();
+    layer.emit(this, seq, rcvNxt, flags, wnd, o, data, index, len, now);
+    lastAckSent = rcvNxt;
+    clearAckPending();
+  }
+
+  /**
+   * The out-of-order data as SACK blocks (RFC 2018 §3–§4): contiguous ranges above RCV.NXT, the
+   * one holding the most recently received segment first, as many as fit beside the timestamps.
+   */
+  private void addSackBlocks(TcpOptions o) {
+    int count = 0;
+    for (Object[] e : outOfOrder) {
+      int l = (Integer) e[0];
+      int r = l + ((ByteBuf) e[1]).readableBytes();
+      if (Seq.le(r, rcvNxt)) {
+        continue;
+      }
+      l = Seq.max(l, rcvNxt);
+      boolean merged = false;
+      for (int j = 0; j < count; j++) {
+        if (Seq.le(l, sackRight[j]) && Seq.ge(r, sackLeft[j])) {
+          sackLeft[j] = Seq.min(l, sackLeft[j]);
+          sackRight[j] = Seq.max(r, sackRight[j]);
+          merged = true;
+          break;
+        }
+      }
+      if (!merged && count < sackLeft.length) {
+        sackLeft[count] = l;
+        sackRight[count] = r;
+        count++;
+      }
+    }
+    // Ranges that grew into each other are merged too.
+    for (boolean again = true; again; ) {
+      again = false;
+      for (int i = 0; i < count && !again; i++) {
+        for (int j = i + 1; j < count; j++) {
+          if (Seq.le(sackLeft[j], sackRight[i]) && Seq.ge(sackRight[j], sackLeft[i])) {
+            sackLeft[i] = Seq.min(sackLeft[i], sackLeft[j]);
+            sackRight[i] = Seq.max(sackRight[i], sackRight[j]);
+            count--;
+            sackLeft[j] = sackLeft[count];
+            sackRight[j] = sackRight[count];
+            again = true;
+            break;
+          }
+        }
+      }
+    }
+    int max = timestamps ? 3 : 4;
+    int first = -1;
+    for (int i = 0; i < count; i++) {
+      if (Seq.inRange(lastOutOfOrderSeq, sackLeft[i], sackRight[i])) {
+        first = i;
+        o.addSackBlock(sackLeft[i], sackRight[i]);
+        break;
+      }
+    }
+    for (int i = 0; i < count && o.sackBlocks() < max; i++) {
+      if (i != first) {
+        o.addSackBlock(sackLeft[i], sackRight[i]);
+      }
+    }
+  }
+
+  /**
+   * An ACK now (RFC 9293 §3.10.7.4: {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>}), with the highest
+   * sequence number sent: after a timeout SND.NXT goes back to retransmit, and an ACK numbered
+   * below the peer's RCV.NXT would be unacceptable to it, its acknowledgment ignored (as Linux,
+   * whose snd_nxt never goes back).
+   */
+  void sendAck(long now) {
+    emitWithAck(sndMax, ACK, null, 0, 0, now);
+  }
+
+  private void clearAckPending() {
+    delayedAckAt = NONE;
+    unackedSegments = 0;
+    unackedBytes = 0;
+  }
+
+  /**
+   * The window field to send: the free receive buffer, never moving the right edge left (RFC
+   * 9293 §3.8.6.2.1), and moving it right only by at least min(MSS, buffer/2) (RFC 1122
+   * §4.2.3.3).
+   */
+  private int advertisedWindow() {
+    int space = layer.settings().receiveBuffer() - readable();
+    if (closedByApp) {
+      space = layer.settings().receiveBuffer();
+    }
+    space = (int) Math.max(0, Math.min(space, layer.receiveBudgetLeft()));
+    int current = Math.max(0, rcvAdv - rcvNxt);
+    int threshold = Math.min(ourMss, layer.settings().receiveBuffer() / 2);
+    int wnd = space - current >= threshold || space >= layer.settings().receiveBuffer() ? space : current;
+    wnd = Math.max(wnd, current);
+    int field = Math.min(wnd >> rcvScale, 65_535);
+    if ((field << rcvScale) < current && field < 65_535) {
+      field++; // rounding must not shrink the window
+    }
+    int right = rcvNxt + (field << rcvScale);
+    if (Seq.gt(right, rcvAdv)) {
+      rcvAdv = right;
+    }
+    return field;
+  }
+
+  private int tsNow(long now) {
+    return (int) (now / 1_000_000L) + tsOffset;
+  }
+
+  private void armRetransmit(long now) {
+    retransmitAt = now + rto;
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  long nextDeadline() {
+    long d = Math.min(retransmitAt, delayedAckAt);
+    d = Math.min(d, persistAt);
+    d = Math.min(d, timeWaitAt);
+    return Math.min(d, userDeadline);
+  }
+
+  /** Fires the timers due at {@code now}. */
+  void timers(long now) {
+    if (timeWaitAt <= now) {
+      layer.remove(this, null);
+      return;
+    }
+    if (userDeadline <= now) {
+      userDeadline = NONE;
+      if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+        fail(new ConnectException("Connection to " + remoteEndpoint() + " timed out"));
+        layer.remove(this, null);
+        return;
+      }
+      if (state == TcpState.FIN_WAIT_2) {
+        layer.remove(this, null);
+        return;
+      }
+    }
+    if (delayedAckAt <= now) {
+      sendAck(now);
+    }
+    if (retransmitAt <= now) {
+      retransmitTimeout(now);
+      if (removed) {
+        return;
+      }
+    }
+    if (persistAt <= now) {
+      persistTimeout(now);
+    }
+  }
+
+  /** RFC 6298 §5.4–§5.7: retransmit, back off, collapse the window; give up after the limit. */
+  private void retransmitTimeout(long now) {
+    retransmitAt = NONE;
+    int limit = state.synchronizedState() ? layer.settings().dataRetries() : layer.settings().synRetries();
+    // A peer that keeps answering with a zero window is alive: its application does not read. It
+    // is given up only after MAX_RTO without any ACK (as Linux's tcp_retransmit_timer).
+    boolean zeroWindowPeerAlive = state.synchronizedState() && sndWnd == 0 && now - lastAckAt < MAX_RTO;
+    if (retries >= limit && !zeroWindowPeerAlive) {
+      layer.counters().increment(TcpCounter.CONNECTIONS_TIMED_OUT);
+      if (DEBUG) {
+        System.err.println("TIMEOUT " + describe());
+        layer.debugDump();
+      }
+      if (state == TcpState.SYN_SENT || (state == TcpState.SYN_RECEIVED && listener == null)) {
+        fail(new ConnectException("Connection to " + remoteEndpoint() + " timed out"));
+      } else {
+        fail(new SocketTimeoutException("Connection to " + remoteEndpoint()
+            + " timed out: no acknowledgment after " + retries + " retransmissions"));
+      }
+      if (state.synchronizedState()) {
+        layer.sendReset(remoteAddress, remotePort, localPort, sndNxt, 0, false, now);
+      }
+      layer.remove(this, null);
+      return;
+    }
+    retries++;
+    rto = Math.min(MAX_RTO, rto * 2);
+    rttStart = -1; // Karn
+    layer.counters().increment(TcpCounter.TX_RETRANSMITS);
+    if (state == TcpState.SYN_SENT) {
+      sndNxt = iss;
+      sendSyn(false, now);
+      return;
+    }
+    if (state == TcpState.SYN_RECEIVED) {
+      sndNxt = iss;
+      sendSyn(true, now);
+      return;
+    }
+    ssthresh = Math.max(inFlight() / 2, 2L * sendMss);
+    cwnd = sendMss;
+    inRecovery = false;
+    recover = sndMax;
+    dupAcks = 0;
+    sndNxt = sndUna;
+    output(now);
+    if (retransmitAt == NONE && sndMax != sndUna) {
+      armRetransmit(now);
+    }
+  }
+
+  /** RFC 9293 §3.8.6.1: probe a zero window (or send what a small window allows). */
+  private void persistTimeout(long now) {
+    persistAt = NONE;
+    if (sndNxt != sndUna || !state.synchronizedState()) {
+      return;
+    }
+    int avail = sendQueue().readableBytes() - (sndNxt - queueSeq);
+    if (avail <= 0) {
+      return;
+    }
+    if (sndWnd > 0) {
+      int len = (int) Math.min(Math.min(avail, sendMss), sndWnd);
+      sendSegment(sndNxt, len, false, now);
+      sndNxt += len;
+      sndMax = Seq.max(sndMax, sndNxt);
+      armRetransmit(now);
+      return;
+    }
+    layer.counters().increment(TcpCounter.TX_WINDOW_PROBES);
+    // An old sequence number with no data: the peer answers with its window (as Linux probes).
+    emitWithAck(sndUna - 1, ACK, null, 0, 0, now);
+    persistBackoff = Math.min(MAX_RTO, Math.max(rto, persistBackoff * 2));
+    persistAt = now + persistBackoff;
+  }
+
+  // ---------------------------------------------------------------- the application's calls
+
+  void connect(CompletableFuture<TcpConnection> result, long deadline) {
+    pendingConnect = result;
+    userDeadline = deadline;
+  }
+
+  /** Flow.read on the loop. */
+  void read(CompletableFuture<ByteBuf> result, long now) {
+    if (readable() > 0) {
+      result.complete(takeReceived(now));
+      return;
+    }
+    if (finReceived) {
+      result.complete(null);
+      return;
+    }
+    if (error != null) {
+      result.completeExceptionally(error);
+      return;
+    }
+    if (closedByApp) {
+      result.completeExceptionally(new SocketException("Flow closed"));
+      return;
+    }
+    if (pendingRead != null) {
+      result.completeExceptionally(new IllegalStateException("another read is waiting on this flow"));
+      return;
+    }
+    pendingRead = result;
+  }
+
+  private void completeRead() {
+    CompletableFuture<ByteBuf> r = pendingRead;
+    pendingRead = null;
+    if (readable() > 0) {
+      r.complete(takeReceived(layer.lastNow()));
+    } else if (finReceived) {
+      r.complete(null);
+    } else if (error != null) {
+      r.completeExceptionally(error);
+    } else {
+      pendingRead = r;
+    }
+  }
+
+  private ByteBuf takeReceived(long now) {
+    ByteBuf b = received;
+    received = null;
+    layer.held(-b.readableBytes());
+    // The window reopens as the application reads (RFC 9293 §3.8.6.2.2): announce it at once when
+    // the right edge moves enough.
+    if (error == null && !removed && state.synchronizedState() && state != TcpState.TIME_WAIT && !finReceived) {
+      int space = layer.settings().receiveBuffer() - outOfOrderBytes;
+      int current = Math.max(0, rcvAdv - rcvNxt);
+      int threshold = Math.min(ourMss, space / 2);
+      if (space - current >= threshold && current <= layer.settings().receiveBuffer() / 2) {
+        sendAck(now);
+      }
+    }
+    return b;
+  }
+
+  /** Flow.write on the loop: takes ownership of {@code data}. */
+  void write(ByteBuf data, CompletableFuture<Void> result, long now) {
+    if (error != null) {
+      data.release();
+      result.completeExceptionally(error);
+      return;
+    }
+    if (outputShut || closedByApp) {
+      data.release();
+      result.completeExceptionally(new SocketException("output of this flow was shut down"));
+      return;
+    }
+    if (pendingWriteData != null) {
+      data.release();
+      result.completeExceptionally(new IllegalStateException("another write is waiting on this flow"));
+      return;
+    }
+    pendingWriteData = data;
+    pendingWrite = result;
+    fillFromPendingWrite();
+    output(now);
+    layer.rescheduled(this);
+  }
+
+  private void fillFromPendingWrite() {
+    ByteBuf q = sendQueue();
+    int room = layer.settings().sendBuffer() - q.readableBytes();
+    int n = Math.min(room, pendingWriteData.readableBytes());
+    if (n > 0) {
+      if (q.maxWritableBytes() < n) {
+        q.discardReadBytes();
+      }
+      q.writeBytes(pendingWriteData, n);
+    }
+    if (pendingWriteData.readableBytes() == 0) {
+      pendingWriteData.release();
+      pendingWriteData = null;
+      CompletableFuture<Void> w = pendingWrite;
+      pendingWrite = null;
+      w.complete(null);
+    }
+  }
+
+  /** Flow.shutdownOutput on the loop: queues the FIN (RFC 9293 §3.10.4). */
+  void shutdownOutput(long now) {
+    if (outputShut || error != null) {
+      return;
+    }
+    outputShut = true;
+    if (pendingWriteData != null) {
+      // Not reached through Flow (write blocks until queued); kept for safety.
+      pendingWriteData.release();
+      pendingWriteData = null;
+      pendingWrite.completeExceptionally(new SocketException("output shut down"));
+      pendingWrite = null;
+    }
+    switch (state) {
+      case SYN_SENT -> layer.remove(this, null);
+      case SYN_RECEIVED, ESTABLISHED -> {
+        queueFin();
+        state = TcpState.FIN_WAIT_1;
+      }
+      case CLOSE_WAIT -> {
+        queueFin();
+        state = TcpState.LAST_ACK;
+      }
+      default -> { }
+    }
+    sendQueue();
+    output(now);
+    layer.rescheduled(this);
+  }
+
+  private void queueFin() {
+    finQueued = true;
+    finSeq = queueSeq + sendQueue().readableBytes();
+  }
+
+  /** Flow.close on the loop. */
+  void close(long now) {
+    if (closedByApp) {
+      return;
+    }
+    closedByApp = true;
+    if (received != null) {
+      dropReceived();
+    }
+    if (pendingRead != null) {
+      pendingRead.completeExceptionally(new SocketException("Flow closed"));
+      pendingRead = null;
+    }
+    if (error != null || removed) {
+      layer.remove(this, null);
+      return;
+    }
+    if (state == TcpState.FIN_WAIT_2) {
+      userDeadline = now + layer.settings().finWait2Timeout().toNanos();
+    }
+    shutdownOutput(now);
+  }
+
+  /** Flow.abort on the loop: RST and forget (RFC 9293 §3.10.5). */
+  void abort(long now) {
+    closedByApp = true;
+    if (!removed && state.synchronizedState() && state != TcpState.TIME_WAIT) {
+      layer.sendReset(remoteAddress, remotePort, localPort, sndNxt, 0, false, now);
+    } else if (!removed && state == TcpState.SYN_RECEIVED) {
+      layer.sendReset(remoteAddress, remotePort, localPort, sndNxt, 0, false, now);
+    }
+    if (error == null) {
+      error = new SocketException("Flow aborted");
+    }
+    layer.remove(this, null);
+  }
+
+  /** Records {@code e} and fails every waiting call with it. */
+  void fail(IOException e) {
+    if (error == null) {
+      error = e;
+    }
+    if (pendingConnect != null) {
+      pendingConnect.completeExceptionally(e);
+      pendingConnect = null;
+    }
+    if (pendingRead != null) {
+      CompletableFuture<ByteBuf> r = pendingRead;
+      pendingRead = null;
+      if (readable() > 0) {
+        r.complete(takeReceived(layer.lastNow()));
+      } else {
+        r.completeExceptionally(error);
+      }
+    }
+    if (pendingWrite != null) {
+      pendingWriteData.release();
+      pendingWriteData = null;
+      pendingWrite.completeExceptionally(error);
+      pendingWrite = null;
+    }
+  }
+
+  /** Releases every buffer; called when the connection leaves the tables. */
+  void releaseBuffers() {
+    if (sendQueue != null) {
+      sendQueue.release();
+      sendQueue = null;
+    }
+    for (Object[] e : outOfOrder) {
+      ((ByteBuf) e[1]).release();
+    }
+    outOfOrder.clear();
+    layer.held(-outOfOrderBytes);
+    outOfOrderBytes = 0;
+    if (closedByApp && received != null) {
+      dropReceived();
+    }
+  }
+
+  private void dropReceived() {
+    if (received != null) {
+      layer.held(-received.readableBytes());
+      received.release();
+      received = null;
+    }
+  }
+
+  /** Called by the layer when the connection is removed from every table. */
+  void removedFromLayer() {
+    removed = true;
+    state = TcpState.CLOSED;
+    retransmitAt = NONE;
+    delayedAckAt = NONE;
+    persistAt = NONE;
+    timeWaitAt = NONE;
+    userDeadline = NONE;
+    if (error == null && !closedByApp) {
+      if (finReceived) {
+        // A clean end: reads see end of stream after the data.
+      } else {
+        error = new SocketException("Connection closed");
+      }
+    }
+    if (pendingRead != null || pendingWrite != null || pendingConnect != null) {
+      fail(error != null ? error : new SocketException("Connection closed"));
+    }
+    releaseBuffers();
+    if (closedByApp && received != null) {
+      dropReceived();
+    }
+  }
+
+  /** Releases data the application never read, once nobody can read it. */
+  void releaseUnread() {
+    if (received != null) {
+      dropReceived();
+    }
+  }
+
+  /** The control block's variables, for diagnostics. */
+  public String describe() {
+    return this + " iss=" + iss + " una=" + (sndUna - iss) + " nxt=" + (sndNxt - iss) + " max=" + (sndMax - iss)
+        + " queue=" + (sendQueue == null ? -1 : sendQueue.readableBytes()) + " qseq=" + (queueSeq - iss)
+        + " fin=" + finQueued + "@" + (finSeq - iss) + " sndWnd=" + sndWnd + " cwnd=" + cwnd + " ssthresh=" + ssthresh
+        + " mss=" + sendMss + " rto=" + rto / 1_000_000 + "ms retries=" + retries + " recovery=" + inRecovery
+        + " dup=" + dupAcks + " rcvNxt=" + (rcvNxt - irs) + " rcvAdv=" + (rcvAdv - irs) + " readable=" + readable()
+        + " ooo=" + outOfOrder.size() + "/" + outOfOrderBytes + " finRcvd=" + finReceived + " ts=" + timestamps
+        + " tsRecent=" + tsRecent + " persistAt=" + persistAt + " rtx=" + retransmitAt;
+  }
+
+  @Override
+  public String toString() {
+    return "tcp " + localPort + "->" + remoteEndpoint() + " " + state;
+  }
+}

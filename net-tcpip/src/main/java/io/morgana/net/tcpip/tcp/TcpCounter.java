@@ -1,0 +1,55 @@
+package io.morgana.net.tcpip.tcp;
+
+import io.morgana.net.tcpip.internal.ProtocolCounter;
+
+/**
+ * What the tcp layer counts (RFC 9293). Owned by {@link TcpLayer}; read through {@link
+ * io.morgana.net.tcpip.TcpipStack#stats()}.
+ */
+public enum TcpCounter implements ProtocolCounter {
+  RX_SEGMENTS("TCP segments received and checked"),
+  RX_DROP_MALFORMED("TCP segments truncated or with an impossible data offset"),
+  RX_DROP_BAD_CHECKSUM("TCP segments with a wrong checksum"),
+  RX_DROP_NOT_UNICAST("TCP segments to a broadcast or multicast address"),
+  RX_BAD_OPTIONS("TCP segments whose options ended at an impossible length (options before it kept)"),
+  RX_CLOSED_PORT("TCP segments to a port with no connection and no listener (answered with RST)"),
+  RX_DROP_UNACCEPTABLE("segments outside the receive window (answered with an ACK)"),
+  RX_DROP_PAWS("segments with an old timestamp (RFC 7323 §5, answered with an ACK)"),
+  RX_RST("acceptable RSTs that ended a connection"),
+  RX_CHALLENGE_ACKS("challenge ACKs sent for in-window RSTs and SYNs (RFC 5961)"),
+  RX_CHALLENGE_ACKS_LIMITED("challenge ACKs not sent: over the rate limit (RFC 5961 §7)"),
+  RX_DROP_BAD_ACK("segments acknowledging data not yet sent or too old (RFC 5961 §5)"),
+  RX_OUT_OF_ORDER("data segments queued out of order"),
+  RX_DROP_OUT_OF_ORDER_FULL("out-of-order segments dropped: no room in the receive buffer"),
+  RX_DROP_MEMORY("data segments dropped: the stack's total receive budget was used up"),
+  RX_DROP_LISTEN_OVERFLOW("SYNs dropped: the listener's queues or the connection limit were full"),
+  RX_DROP_DATA_AFTER_CLOSE("data segments received after the application closed (discarded)"),
+  RX_ICMP_ERRORS("ICMP errors about our segments"),
+  TX_SEGMENTS("TCP segments sent"),
+  TX_RETRANSMITS("segments retransmitted after a timeout"),
+  TX_FAST_RETRANSMITS("segments retransmitted on three duplicate ACKs or a partial ACK (RFC 6582)"),
+  TX_RST("RSTs sent"),
+  TX_WINDOW_PROBES("zero-window probes sent"),
+  CONNECTIONS_OPENED_ACTIVE("connections opened by connect"),
+  CONNECTIONS_OPENED_PASSIVE("connections accepted from a listener"),
+  CONNECTIONS_RESET("connections ended by a RST"),
+  CONNECTIONS_TIMED_OUT("connections given up after too many retransmissions"),
+  CONNECTIONS_REFUSED("connects refused by the peer"),
+  TIME_WAIT_OVERFLOW("connections that skipped TIME-WAIT: too many were waiting");
+
+  private final String description;
+
+  TcpCounter(String description) {
+    this.description = description;
+  }
+
+  @Override
+  public String protocol() {
+    return "tcp";
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+}

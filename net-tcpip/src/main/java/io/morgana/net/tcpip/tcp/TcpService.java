@@ -1,0 +1,152 @@
+package io.morgana.net.tcpip.tcp;
+
+import io.morgana.api.Endpoint;
+import io.morgana.api.Flow;
+import io.morgana.api.Tcp;
+import io.morgana.runtime.LoopBridge;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The blocking {@link Tcp} and {@link Flow} over a {@link TcpLayer}: every call crosses to the
+ * loop once through {@link LoopBridge#call} (failing at once when made on a loop thread) and
+ * parks the calling (virtual) thread until the loop completes it. Outcomes:
+ *
+ * <ul>
+ *   <li>{@link Flow#read()} returns everything received so far in one buffer; {@code null} is end
+ *       of stream (the peer's FIN, after all data before it); a reset throws {@link
+ *       java.net.SocketException} ("Connection reset by …"); retransmissions given up throw
+ *       {@link java.net.SocketTimeoutException}. Data received before a reset or timeout is
+ *       returned first.
+ *   <li>{@link Flow#write} returns once all its bytes are in the send buffer (back-pressure
+ *       while it is full); after a reset or timeout it throws as read does.
+ *   <li>{@link Tcp#connect} throws {@link java.net.ConnectException} when refused (RST, ICMP
+ *       unreachable) or when the timeout passes.
+ *   <li>{@link Flow#close()} returns at once: the FIN follows the queued data; data arriving
+ *       later is acknowledged and discarded. {@link Flow#abort()} sends a RST.
+ * </ul>
+ */
+public final class TcpService implements Tcp {
+
+  private final LoopBridge bridge;
+  private final TcpLayer layer;
+
+  public TcpService(LoopBridge bridge, TcpLayer layer) {
+    this.bridge = bridge;
+    this.layer = layer;
+  }
+
+  /** The layer underneath. */
+  public TcpLayer layer() {
+    return layer;
+  }
+
+  @Override
+  public Listener listen(int port) throws IOException {
+    TcpLayer.Listener l = bridge.call("Tcp.listen", (CompletableFuture<TcpLayer.Listener> f) -> {
+      try {
+        f.complete(layer.listen(port));
+      } catch (IOException e) {
+        f.completeExceptionally(e);
+      }
+    });
+    return new Listener() {
+      @Override
+      public int port() {
+        return port;
+      }
+
+      @Override
+      public Flow accept() throws IOException {
+        TcpConnection c = bridge.call("Tcp.Listener.accept", l::accept);
+        return flow(c);
+      }
+
+      @Override
+      public void close() {
+        bridge.post(l::close);
+      }
+    };
+  }
+
+  @Override
+  public Flow connect(Endpoint remote, Duration timeout) throws IOException {
+    long nanos = timeout == null ? Long.MAX_VALUE : Math.max(1, timeout.toNanos());
+    TcpConnection c = bridge.call("Tcp.connect", (CompletableFuture<TcpConnection> f) ->
+        layer.connect(remote, nanos, f, bridge.loop().nowNanos()));
+    return flow(c);
+  }
+
+  private Flow flow(TcpConnection c) {
+    return new TcpFlow(bridge, c, c.localEndpoint(), c.remoteEndpoint());
+  }
+
+  /** One connection as a {@link Flow}. */
+  static final class TcpFlow implements Flow {
+    private final LoopBridge bridge;
+    private final TcpConnection c;
+    private final Endpoint local;
+    private final Endpoint remote;
+
+    TcpFlow(LoopBridge bridge, TcpConnection c, Endpoint local, Endpoint remote) {
+      this.bridge = bridge;
+      this.c = c;
+      this.local = local;
+      this.remote = remote;
+    }
+
+    @Override
+    public Endpoint localEndpoint() {
+      return local;
+    }
+
+    @Override
+    public Endpoint remoteEndpoint() {
+      return remote;
+    }
+
+    @Override
+    public ByteBuf read() throws IOException {
+      return bridge.call("Flow.read", (CompletableFuture<ByteBuf> f) -> c.read(f, bridge.loop().nowNanos()));
+    }
+
+    @Override
+    public void write(ByteBuf data) throws IOException {
+      try {
+        LoopBridge.checkBlockingAllowed("Flow.write");
+      } catch (IllegalStateException e) {
+        data.release();
+        throw e;
+      }
+      bridge.<Void>call("Flow.write", f -> c.write(data, f, bridge.loop().nowNanos()));
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+      bridge.<Void>call("Flow.shutdownOutput", f -> {
+        c.shutdownOutput(bridge.loop().nowNanos());
+        f.complete(null);
+      });
+    }
+
+    @Override
+    public void close() throws IOException {
+      bridge.<Void>call("Flow.close", f -> {
+        c.close(bridge.loop().nowNanos());
+        f.complete(null);
+      });
+    }
+
+    @Override
+    public void abort() {
+      bridge.post(now -> c.abort(now));
+    }
+
+    @Override
+    public String toString() {
+      return "Flow[" + local + " -> " + remote + "]";
+    }
+  }
+}

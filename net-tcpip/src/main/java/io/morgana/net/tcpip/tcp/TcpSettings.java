@@ -1,0 +1,90 @@
+package io.morgana.net.tcpip.tcp;
+
+import java.time.Duration;
+
+/**
+ * The limits and switches of a {@link TcpLayer}. Memory: each connection holds at most {@link
+ * #sendBuffer} + {@link #receiveBuffer} bytes of data (out-of-order data counts against the
+ * receive buffer), so the stack holds at most {@code maxConnections × (sendBuffer +
+ * receiveBuffer)} bytes of TCP data.
+ *
+ * @param sendBuffer bytes queued for sending per connection (written but not yet acknowledged)
+ * @param receiveBuffer bytes received but not yet read, per connection; also the window offered
+ * @param maxConnections connections in every state but LISTEN and TIME-WAIT, in all
+ * @param maxTimeWait connections kept in TIME-WAIT; beyond, a closing connection is dropped at
+ *     once (as Linux's {@code tcp_max_tw_buckets})
+ * @param backlog per listener: half-open (SYN-RECEIVED) connections, and established ones not
+ *     yet accepted, each
+ * @param nagle Nagle's algorithm (RFC 9293 §3.7.4) for new connections
+ * @param msl maximum segment lifetime; TIME-WAIT lasts twice this (RFC 9293 §3.4.2)
+ * @param synRetries SYN or SYN-ACK retransmissions before a handshake is given up
+ * @param dataRetries retransmissions of data or FIN before the connection times out (RFC 9293
+ *     §3.8.3's R2, as a count as Linux's {@code tcp_retries2})
+ * @param finWait2Timeout how long an application-closed connection waits in FIN-WAIT-2 for the
+ *     peer's FIN (Linux's {@code tcp_fin_timeout})
+ * @param secret the RFC 6528 key of the initial sequence numbers; 0 draws one at random
+ * @param receiveBudget bytes of received data all connections together may hold (unread or out
+ *     of order); beyond it data segments are dropped (the peer retransmits) and windows close
+ */
+public record TcpSettings(
+    int sendBuffer,
+    int receiveBuffer,
+    int maxConnections,
+    int maxTimeWait,
+    int backlog,
+    boolean nagle,
+    Duration msl,
+    int synRetries,
+    int dataRetries,
+    Duration finWait2Timeout,
+    long secret,
+    long receiveBudget) {
+
+  /**
+   * 256 KiB each way, 65,536 connections, 4,096 in TIME-WAIT, backlog 128, Nagle on, MSL 30 s,
+   * 256 MiB of received data in all.
+   */
+  public static final TcpSettings DEFAULTS = new TcpSettings(
+      256 * 1024, 256 * 1024, 65_536, 4_096, 128, true, Duration.ofSeconds(30), 6, 12,
+      Duration.ofSeconds(60), 0, 256L << 20);
+
+  public TcpSettings {
+    if (sendBuffer < 4096 || receiveBuffer < 4096) {
+      throw new IllegalArgumentException("buffers must be at least 4096 bytes");
+    }
+    if (receiveBuffer > (65_535 << 14)) {
+      throw new IllegalArgumentException("receive buffer too large for window scaling");
+    }
+    if (receiveBudget < receiveBuffer) {
+      throw new IllegalArgumentException("the receive budget must hold at least one receive buffer");
+    }
+    if (maxConnections < 1 || maxTimeWait < 0 || backlog < 1 || synRetries < 1 || dataRetries < 1) {
+      throw new IllegalArgumentException("limits must be positive");
+    }
+  }
+
+  public TcpSettings withNagle(boolean on) {
+    return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, on, msl,
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget);
+  }
+
+  public TcpSettings withSecret(long key) {
+    return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
+        synRetries, dataRetries, finWait2Timeout, key, receiveBudget);
+  }
+
+  public TcpSettings withBuffers(int send, int receive) {
+    return new TcpSettings(send, receive, maxConnections, maxTimeWait, backlog, nagle, msl,
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget);
+  }
+
+  public TcpSettings withReceiveBudget(long bytes) {
+    return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
+        synRetries, dataRetries, finWait2Timeout, secret, bytes);
+  }
+
+  public TcpSettings withLimits(int connections, int timeWait, int listenBacklog) {
+    return new TcpSettings(sendBuffer, receiveBuffer, connections, timeWait, listenBacklog, nagle, msl,
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget);
+  }
+}
