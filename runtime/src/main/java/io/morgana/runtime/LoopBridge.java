@@ -39,7 +39,10 @@ import java.util.function.LongConsumer;
  * </ol>
  *
  * <p>Stages that the loop completes ({@link #call}, {@link #offload}) run their dependent actions
- * on the loop thread.
+ * on the loop thread. Two narrower crossings complete the set: {@link #runAndWait} for lifecycle
+ * operations that may come from any thread, the loop's own included (closing a device), and
+ * {@link #onLoopOrElse} for the few any-thread calls that must not wait on a loop but give
+ * application threads back-pressure (a ring console's {@code write}).
  *
  * <p>{@code Udp} above is {@link io.morgana.api.Udp}; the bridge itself knows no protocol.
  */
