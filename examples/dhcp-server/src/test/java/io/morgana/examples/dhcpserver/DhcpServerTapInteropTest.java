@@ -8,6 +8,7 @@ import io.morgana.net.dhcp.client.DhcpLease;
 import io.morgana.net.dhcp.server.ServerLease;
 import io.morgana.testkit.interop.ExecResult;
 import io.morgana.testkit.interop.HostTools;
+import io.morgana.testkit.interop.InProcessKernel;
 import io.morgana.testkit.interop.NetworkNamespace;
 import io.morgana.testkit.interop.NetworkNamespaceExtension;
 import java.nio.file.Files;

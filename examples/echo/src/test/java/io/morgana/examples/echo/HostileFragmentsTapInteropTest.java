@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.testkit.interop.ExecResult;
 import io.morgana.testkit.interop.HostTools;
+import io.morgana.testkit.interop.InProcessKernel;
 import io.morgana.testkit.interop.NetworkNamespace;
 import io.morgana.testkit.interop.NetworkNamespaceExtension;
 import java.net.DatagramPacket;

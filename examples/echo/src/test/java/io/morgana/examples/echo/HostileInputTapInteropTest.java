@@ -11,6 +11,7 @@ import io.morgana.net.tcpip.ipv4.Ipv4Counter;
 import io.morgana.net.tcpip.udp.UdpCounter;
 import io.morgana.testkit.interop.ExecResult;
 import io.morgana.testkit.interop.HostTools;
+import io.morgana.testkit.interop.InProcessKernel;
 import io.morgana.testkit.interop.NetworkNamespace;
 import io.morgana.testkit.interop.NetworkNamespaceExtension;
 import java.lang.management.ManagementFactory;

@@ -12,6 +12,7 @@ import io.morgana.api.Ipv4Address;
 import io.morgana.net.tcpip.TcpipStack;
 import io.morgana.testkit.interop.ExecResult;
 import io.morgana.testkit.interop.HostTools;
+import io.morgana.testkit.interop.InProcessKernel;
 import io.morgana.testkit.interop.NetworkNamespace;
 import io.morgana.testkit.interop.NetworkNamespaceExtension;
 import io.netty.buffer.ByteBuf;

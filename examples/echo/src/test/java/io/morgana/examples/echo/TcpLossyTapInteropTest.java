@@ -7,6 +7,7 @@ import io.morgana.net.tcpip.tcp.TcpCounter;
 import io.morgana.testkit.FaultInjectingNetif;
 import io.morgana.testkit.interop.ExecResult;
 import io.morgana.testkit.interop.HostTools;
+import io.morgana.testkit.interop.InProcessKernel;
 import io.morgana.testkit.interop.NetworkNamespace;
 import io.morgana.testkit.interop.NetworkNamespaceExtension;
 import java.nio.file.Files;

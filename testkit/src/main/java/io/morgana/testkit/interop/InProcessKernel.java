@@ -1,4 +1,4 @@
-package io.morgana.examples.dhcpserver;
+package io.morgana.testkit.interop;
 
 import io.morgana.runtime.Application;
 import io.morgana.runtime.BootArguments;
@@ -7,7 +7,8 @@ import io.morgana.runtime.Kernel;
 import io.morgana.runtime.KernelFactory;
 import io.morgana.runtime.KernelLoop;
 import io.morgana.runtime.Lifecycle;
-import io.morgana.testkit.interop.NetworkNamespace;
+import io.morgana.runtime.LoopBridge;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +16,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * A kernel booted inside a test network namespace, in this JVM, the way {@link
  * io.morgana.runtime.Kernel} boots one: a {@link KernelLoop} started from a thread that has joined
- * the namespace (so its thread, which opens the TAP device, is in the namespace too), the
- * application built and started on the loop thread. {@link #close()} stops the loop, then closes
- * the {@link Lifecycle} — Kernel's shutdown order.
+ * the namespace, the application built off the loop on a thread inside the namespace (so the TAP
+ * device it opens is created there), then started on the loop thread. {@link #close()} stops the
+ * loop, then closes the {@link Lifecycle} — Kernel's shutdown order. For interop tests of
+ * applications (examples/echo, examples/dhcp-server).
  */
-final class InProcessKernel<A extends Application> implements AutoCloseable {
+public final class InProcessKernel<A extends Application> implements AutoCloseable {
 
   private final KernelLoop loop;
   private final Lifecycle lifecycle;
@@ -36,13 +38,13 @@ final class InProcessKernel<A extends Application> implements AutoCloseable {
    * component's boot keys as {@link io.morgana.runtime.Kernel} checks them.
    */
   @SuppressWarnings("unchecked")
-  static <A extends Application> InProcessKernel<A> boot(
+  public static <A extends Application> InProcessKernel<A> boot(
       NetworkNamespace ns, KernelFactory<?> factory, String... argv) throws Exception {
     BootArguments arguments = BootArguments.parse(Kernel.bootKeys(factory), argv);
     KernelLoop loop =
         ns.callInside(
             () -> {
-              KernelLoop l = new KernelLoop("dhcp-interop");
+              KernelLoop l = new KernelLoop("interop-kernel");
               l.start();
               return l;
             });
@@ -73,26 +75,19 @@ final class InProcessKernel<A extends Application> implements AutoCloseable {
     }
   }
 
-  EventLoop loop() {
+  /** The kernel loop. */
+  public EventLoop loop() {
     return loop;
   }
 
-  A application() {
+  /** The started application. */
+  public A application() {
     return application;
   }
 
-  /** Runs {@code task} on the loop thread and returns its result. */
-  <T> T onLoop(Callable<T> task) throws Exception {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    loop.execute(
-        () -> {
-          try {
-            f.complete(task.call());
-          } catch (Throwable e) {
-            f.completeExceptionally(e);
-          }
-        });
-    return f.get(60, TimeUnit.SECONDS);
+  /** Runs {@code task} on the loop thread and returns its result (waiting at most 60 s). */
+  public <T> T onLoop(Callable<T> task) throws Exception {
+    return new LoopBridge(loop).runAndWait(task, Duration.ofSeconds(60));
   }
 
   @Override
