@@ -1,5 +1,6 @@
 package io.morgana.xen.blkfront;
 
+import io.morgana.xen.conformance.ConformanceBackend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -56,7 +57,7 @@ class XenBlkfrontConformanceTest {
     SimHypervisor hv = new SimHypervisor(SimMemory.mapFile(memoryFile, 1024));
     SimXenStore xs = new SimXenStore();
     hv.plugStore(xs.inJvmConnector(Duration.ofSeconds(30)));
-    CBackend.build();
+    ConformanceBackend.build();
     try (KernelLoop loop = new KernelLoop("xen-blkfront-conformance")) {
       loop.start();
       SimDomain guest = hv.createDomain(1, loop);
@@ -104,7 +105,7 @@ class XenBlkfrontConformanceTest {
                 1, 0, backPort, SECTORS, Math.max(maxIndirect, 11), refs.size()));
             args.addAll(refs);
             try {
-              c[0] = CBackend.start(stderr, "blkdisk", args.toArray());
+              c[0] = ConformanceBackend.start(stderr, "blkdisk", args.toArray());
             } catch (Exception e) {
               throw new IllegalStateException(e);
             }
@@ -145,7 +146,7 @@ class XenBlkfrontConformanceTest {
 
       back.close();
       assertTrue(c[0].waitFor(60, TimeUnit.SECONDS));
-      Map<String, Long> counters = CBackend.counters(stderr);
+      Map<String, Long> counters = ConformanceBackend.counters(stderr);
       assertEquals(0, c[0].exitValue(), "backend failed: " + Files.readString(stderr));
       assertEquals(0L, counters.get("bad"), counters.toString());
       assertEquals(1L, counters.get("flushes"), counters.toString());

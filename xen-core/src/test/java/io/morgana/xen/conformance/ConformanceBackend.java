@@ -18,8 +18,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConformanceBackend {
 
-  /** The source, relative to the xen-core module (surefire's working directory). */
-  public static final Path SOURCE = Path.of("src/test/c/conformance_backend.c");
+  /**
+   * The source, relative to surefire's working directory: the xen-core module, or a driver module
+   * beside it (xen-netfront and xen-blkfront use this class through xen-core's test jar).
+   */
+  public static final Path SOURCE = Files.isRegularFile(Path.of("src/test/c/conformance_backend.c"))
+      ? Path.of("src/test/c/conformance_backend.c")
+      : Path.of("../xen-core/src/test/c/conformance_backend.c");
   private static final Path RING_H = Path.of("/usr/include/xen/io/ring.h");
   /** This JVM's own executable, once built. */
   private static Path binary;

@@ -1,5 +1,6 @@
 package io.morgana.xen.netfront;
 
+import io.morgana.xen.conformance.ConformanceBackend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -92,7 +93,7 @@ class XenNetfrontConformanceTest {
             assertEquals("1", v[4]);
             int backPort = back.domain().events().bindInterdomain(1, Integer.parseInt(v[2]));
             try {
-              c[0] = CBackend.start(stderr, "netif", memoryFile, guest.grants().firstFrame(), guest.grants().entries(),
+              c[0] = ConformanceBackend.start(stderr, "netif", memoryFile, guest.grants().firstFrame(), guest.grants().entries(),
                   1, 0, backPort, v[0], v[1]);
             } catch (Exception e) {
               throw new IllegalStateException(e);
@@ -104,7 +105,7 @@ class XenNetfrontConformanceTest {
         @Override
         public void disconnect() {}
       };
-      CBackend.build(); // skip early without gcc/libxen-dev
+      ConformanceBackend.build(); // skip early without gcc/libxen-dev
       XenbusBackend xb = new XenbusBackend(dom0, loop, XenbusToolstack.backendPath(0, "vif", 1, 0), shim);
       xb.start();
       XenNetfront nf = new XenNetfront(guest, 0, MAC, mtu, XenNetfront.DEFAULT_GRANTS).start();
@@ -141,7 +142,7 @@ class XenNetfrontConformanceTest {
       assertEquals(0, nf.rxErrors());
       back.close(); // end of file: the C backend unmaps and exits
       assertTrue(c[0].waitFor(60, TimeUnit.SECONDS));
-      Map<String, Long> counters = CBackend.counters(stderr);
+      Map<String, Long> counters = ConformanceBackend.counters(stderr);
       assertEquals(0, c[0].exitValue(), "backend failed: " + Files.readString(stderr));
       assertEquals((long) frames, counters.get("packets"), counters.toString());
       assertEquals(0L, counters.get("bad"), counters.toString());
