@@ -1,0 +1,249 @@
+package io.morgana.net.socket;
+
+import io.morgana.api.Endpoint;
+import io.morgana.api.Flow;
+import io.morgana.runtime.LoopBridge;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One host TCP connection (a blocking {@link SocketChannel}) as a {@link Flow}, with the outcomes
+ * of net-tcpip's {@code TcpService}:
+ *
+ * <ul>
+ *   <li>{@link #read()} returns what the host has received, in a pooled direct buffer the caller
+ *       owns; {@code null} at end of stream (and on every later call); a reset throws {@link
+ *       SocketException} "Connection reset by …", a connection the host gave up throws {@link
+ *       java.net.SocketTimeoutException} — every later read or write throws the same kind again.
+ *   <li>{@link #write} takes ownership of its buffer also when it throws, and returns once the host
+ *       has taken every byte into its send buffer (the host's back-pressure).
+ *   <li>{@link #shutdownOutput()} sends FIN after the queued data (RFC 9293 §3.6 half-close).
+ *   <li>{@link #close()} returns at once and is idempotent: FIN follows the queued data, and a
+ *       background reader consumes and discards whatever the peer still sends until its FIN (or 60
+ *       s, Linux's {@code tcp_fin_timeout}), because the host answers a close with unread data by
+ *       a reset (RFC 2525 §2.17) where net-tcpip acknowledges and discards.
+ *   <li>{@link #abort()} sets {@code SO_LINGER} to 0 and closes: the host sends RST.
+ * </ul>
+ *
+ * <p>One thread may read while another writes. Every blocking call fails at once on a kernel loop
+ * thread ({@link LoopBridge#checkBlockingAllowed}).
+ */
+final class SocketFlow implements Flow {
+
+  /** Capacity of the buffer one {@link #read()} fills. */
+  static final int READ_CAPACITY = 32 * 1024;
+
+  /** How long a closed flow keeps discarding what its peer sends before it lets go, in ms. */
+  static final int CLOSE_LINGER_MILLIS = 60_000;
+
+  private static final int OPEN = 0;
+  private static final int CLOSED = 1;
+  private static final int ABORTED = 2;
+
+  private final SocketChannel channel;
+  private final ByteBufAllocator alloc;
+  private final Endpoint local;
+  private final Endpoint remote;
+  private final SocketStack stack;
+  private final AtomicInteger state = new AtomicInteger(OPEN);
+  private volatile boolean outputShut;
+  private volatile boolean endOfStream;
+  /** The reset or timeout that ended the connection, thrown again by later calls. */
+  private volatile IOException failure;
+
+  SocketFlow(SocketChannel channel, ByteBufAllocator alloc, SocketStack stack) throws IOException {
+    this.channel = channel;
+    this.alloc = alloc;
+    this.stack = stack;
+    this.local = SocketAddresses.endpoint(channel.getLocalAddress());
+    this.remote = SocketAddresses.endpoint(channel.getRemoteAddress());
+    channel.setOption(StandardSocketOptions.TCP_NODELAY, false);
+  }
+
+  @Override
+  public Endpoint localEndpoint() {
+    return local;
+  }
+
+  @Override
+  public Endpoint remoteEndpoint() {
+    return remote;
+  }
+
+  @Override
+  public ByteBuf read() throws IOException {
+    LoopBridge.checkBlockingAllowed("Flow.read");
+    checkUsable();
+    if (endOfStream) {
+      return null;
+    }
+    ByteBuf buf = alloc.directBuffer(READ_CAPACITY);
+    try {
+      ByteBuffer target = buf.nioBuffer(0, buf.capacity());
+      int n = channel.read(target);
+      checkUsable();
+      if (n < 0) {
+        endOfStream = true;
+        buf.release();
+        return null;
+      }
+      buf.writerIndex(n);
+      return buf;
+    } catch (IOException | RuntimeException e) {
+      buf.release();
+      throw fail(e);
+    }
+  }
+
+  @Override
+  public void write(ByteBuf data) throws IOException {
+    try {
+      LoopBridge.checkBlockingAllowed("Flow.write");
+      checkUsable();
+      if (outputShut) {
+        throw new SocketException("output of this flow was shut down");
+      }
+      ByteBuffer[] parts = data.nioBuffers();
+      long remaining = data.readableBytes();
+      while (remaining > 0) {
+        remaining -= channel.write(parts);
+      }
+    } catch (IOException e) {
+      throw fail(e);
+    } finally {
+      data.release();
+    }
+  }
+
+  @Override
+  public void shutdownOutput() throws IOException {
+    LoopBridge.checkBlockingAllowed("Flow.shutdownOutput");
+    checkUsable();
+    if (outputShut) {
+      return;
+    }
+    outputShut = true;
+    try {
+      channel.shutdownOutput();
+    } catch (IOException e) {
+      throw fail(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!state.compareAndSet(OPEN, CLOSED)) {
+      return;
+    }
+    if (failure != null || !channel.isOpen()) {
+      release();
+      return;
+    }
+    try {
+      if (!outputShut) {
+        outputShut = true;
+        channel.shutdownOutput();
+      }
+    } catch (IOException e) {
+      release();
+      return;
+    }
+    if (endOfStream) {
+      release();
+      return;
+    }
+    Thread.ofVirtual().name("morgana-socket-linger " + remote).start(this::discardUntilEndOfStream);
+  }
+
+  /** After {@link #close()}: reads and drops what the peer sends until its FIN, then lets go. */
+  private void discardUntilEndOfStream() {
+    try {
+      channel.socket().setSoTimeout(CLOSE_LINGER_MILLIS);
+      InputStream in = channel.socket().getInputStream();
+      byte[] scratch = new byte[8192];
+      while (in.read(scratch) >= 0) {
+        // discarded, as net-tcpip discards data that arrives after close
+      }
+    } catch (IOException | RuntimeException e) {
+      // reset, timeout, kernel shutdown: nothing to discard any more
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void abort() {
+    if (state.getAndSet(ABORTED) == ABORTED) {
+      return;
+    }
+    try {
+      if (channel.isOpen()) {
+        channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+      }
+    } catch (IOException e) {
+      // already closed by the host: nothing left to reset
+    }
+    release();
+  }
+
+  /** Closes the channel for good (the host sends RST when {@code SO_LINGER} is 0). */
+  void release() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // the descriptor is gone either way
+    }
+    stack.forget(this);
+  }
+
+  private void checkUsable() throws IOException {
+    switch (state.get()) {
+      case CLOSED -> throw new SocketException("Flow closed");
+      case ABORTED -> throw new SocketException("Flow aborted");
+      default -> {
+        IOException f = failure;
+        if (f != null) {
+          throw again(f);
+        }
+      }
+    }
+  }
+
+  private IOException fail(Exception e) throws IOException {
+    if (e instanceof RuntimeException re) {
+      throw re;
+    }
+    int s = state.get();
+    if (s != OPEN) {
+      return new SocketException(s == ABORTED ? "Flow aborted" : "Flow closed");
+    }
+    IOException mapped = SocketErrors.flowFailure((IOException) e, remote, false);
+    if (mapped instanceof java.net.SocketTimeoutException
+        || (mapped instanceof SocketException && mapped.getMessage() != null
+            && mapped.getMessage().startsWith("Connection reset"))) {
+      failure = mapped;
+    }
+    return mapped;
+  }
+
+  /** A fresh exception of the same kind as {@code f}, with {@code f} as its cause. */
+  private static IOException again(IOException f) {
+    IOException copy = f instanceof java.net.SocketTimeoutException
+        ? new java.net.SocketTimeoutException(f.getMessage())
+        : new SocketException(f.getMessage());
+    copy.initCause(f);
+    return copy;
+  }
+
+  @Override
+  public String toString() {
+    return "Flow[" + local + " -> " + remote + "]";
+  }
+}
