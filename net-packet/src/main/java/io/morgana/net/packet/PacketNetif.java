@@ -81,7 +81,7 @@ public final class PacketNetif implements Netif, Pollable {
   /** About how many bytes the receive ring maps. */
   static final int RX_RING_BYTES = 4 << 20;
 
-  /** Slots of the transmit ring. */
+  /** Slots of the transmit ring (fewer for jumbo frames: it maps at most {@link #RX_RING_BYTES} too). */
   static final int TX_SLOTS = 256;
 
   /** After the kernel could not take frames (socket buffer full), try again this much later. */
@@ -183,7 +183,7 @@ public final class PacketNetif implements Netif, Pollable {
       MacAddress mac = config.mac().orElse(info.mac());
       int maxFrame = info.mtu() + ETHERNET_HEADER;
       RingGeometry rxGeometry = RingGeometry.receive(maxFrame, RX_RING_BYTES, config.retireTimeoutMillis());
-      RingGeometry txGeometry = RingGeometry.transmit(maxFrame, TX_SLOTS);
+      RingGeometry txGeometry = RingGeometry.transmit(maxFrame, TX_SLOTS, RX_RING_BYTES);
       int fd = Libc.socket(err, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
       if (fd < 0) {
         throw socketFailure(name, err.value());

@@ -41,14 +41,16 @@ public record RingGeometry(int blockSize, int blockCount, int frameSize, int ret
   }
 
   /**
-   * A transmit ring of at least {@code slots} slots for frames of up to {@code maxFrame} bytes:
-   * power-of-two slots (so a block holds a whole number of them) in blocks of at least 128 KiB.
+   * A transmit ring of {@code slots} slots for frames of up to {@code maxFrame} bytes — fewer (but
+   * at least 8) when that many would map more than {@code maxBytes}: power-of-two slots (so a
+   * block holds a whole number of them) in blocks of at least 128 KiB.
    */
-  public static RingGeometry transmit(int maxFrame, int slots) {
+  public static RingGeometry transmit(int maxFrame, int slots, int maxBytes) {
     int frame = Math.max(2048, powerOfTwoAtLeast(Hdr3.TX_DATA_OFFSET + maxFrame));
     int block = Math.max(1 << 17, frame);
     int perBlock = block / frame;
-    int blocks = Math.max(1, (slots + perBlock - 1) / perBlock);
+    int wanted = Math.max(8, Math.min(slots, maxBytes / frame));
+    int blocks = Math.max(1, (wanted + perBlock - 1) / perBlock);
     return new RingGeometry(block, blocks, frame, 0);
   }
 
