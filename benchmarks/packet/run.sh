@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 16 benchmark: Morgana's echo kernel on a veth end owned through an AF_PACKET socket with
-# PACKET_MMAP rings (echo-packet.jar) against the same kernel over a TAP device (echo-tap.jar),
-# measured in the same run, from the Linux kernel's stack at 192.0.2.1 in each case:
+# PACKET_MMAP rings (echo-packet.jar, once with TPACKET_V3 rings, once with --packet-ring=v2)
+# against the same kernel over a TAP device (echo-tap.jar), measured in the same run, from the
+# Linux kernel's stack at 192.0.2.1 in each case:
 #
 #   ping round-trip time   PING_ROUNDS interleaved rounds of PING_COUNT pings (-i PING_INTERVAL)
 #   UDP echo datagrams/s   UdpEchoLoad (benchmarks.jar): UDP_WINDOW datagrams of UDP_SIZE bytes in
@@ -55,7 +56,8 @@ done
 
 TAG="mgp$$"
 NS_TAP="$TAG-tap"     # Linux + Morgana over TAP
-NS_PK="$TAG-pk"       # Linux + Morgana over AF_PACKET, a veth pair
+NS_PK="$TAG-pk"       # Linux + Morgana over AF_PACKET (TPACKET_V3), a veth pair
+NS_P2="$TAG-p2"       # Linux + Morgana over AF_PACKET (TPACKET_V2), a veth pair
 WORK="$(mktemp -d)"
 PIDS=()
 
@@ -66,7 +68,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
-  for ns in "$NS_TAP" "$NS_PK"; do
+  for ns in "$NS_TAP" "$NS_PK" "$NS_P2"; do
     ip netns del "$ns" 2>/dev/null || true
   done
   rm -rf "$WORK"
@@ -91,17 +93,21 @@ ip netns exec "$NS_TAP" java $JAVA_OPTS -jar "$TAP_JAR" --net=tap:mtap0 --ipv4=1
 PIDS+=($!)
 
 # --- AF_PACKET: veth mgk0 (Linux, 192.0.2.1, no segmentation offloads) - mgm0 (Morgana's) ------
-new_ns "$NS_PK"
-ip -n "$NS_PK" link add mgk0 type veth peer name mgm0
-ip netns exec "$NS_PK" ethtool -K mgk0 tso off gso off >/dev/null
-ip netns exec "$NS_PK" ethtool -K mgm0 gro off >/dev/null
-ip -n "$NS_PK" addr add 192.0.2.1/24 dev mgk0
-ip -n "$NS_PK" link set mgk0 up
-ip -n "$NS_PK" link set mgm0 up
-# shellcheck disable=SC2086
-ip netns exec "$NS_PK" java $JAVA_OPTS -jar "$PACKET_JAR" --net=packet:mgm0 --ipv4=192.0.2.2/24 \
-  >"$WORK/packet.log" 2>&1 &
-PIDS+=($!)
+packet_ns() { # NS RING LOG
+  new_ns "$1"
+  ip -n "$1" link add mgk0 type veth peer name mgm0
+  ip netns exec "$1" ethtool -K mgk0 tso off gso off >/dev/null
+  ip netns exec "$1" ethtool -K mgm0 gro off >/dev/null
+  ip -n "$1" addr add 192.0.2.1/24 dev mgk0
+  ip -n "$1" link set mgk0 up
+  ip -n "$1" link set mgm0 up
+  # shellcheck disable=SC2086
+  ip netns exec "$1" java $JAVA_OPTS -jar "$PACKET_JAR" --net=packet:mgm0 --ipv4=192.0.2.2/24 \
+    --packet-ring="$2" >"$3" 2>&1 &
+  PIDS+=($!)
+}
+packet_ns "$NS_PK" v3 "$WORK/packet.log"
+packet_ns "$NS_P2" v2 "$WORK/packet-v2.log"
 
 wait_for_ping() { # NS LOG
   for _ in $(seq 1 120); do
@@ -116,9 +122,10 @@ wait_for_ping() { # NS LOG
 }
 wait_for_ping "$NS_TAP" "$WORK/tap.log"
 wait_for_ping "$NS_PK" "$WORK/packet.log"
+wait_for_ping "$NS_P2" "$WORK/packet-v2.log"
 
 # Warm-up (JIT): flooded pings, a short UDP load and one TCP transfer, not reported.
-for ns in "$NS_TAP" "$NS_PK"; do
+for ns in "$NS_TAP" "$NS_PK" "$NS_P2"; do
   ip netns exec "$ns" ping -c "$PING_WARMUP" -f -q 192.0.2.2 >/dev/null
   # shellcheck disable=SC2086
   ip netns exec "$ns" java $JAVA_OPTS -cp "$BENCH_JAR" io.morgana.benchmarks.net.UdpEchoLoad \
@@ -161,28 +168,33 @@ best() { sort -g | tail -1; }
 for _ in $(seq 1 "$PING_ROUNDS"); do
   ping_raw "$NS_TAP" "$WORK/rtt-tap"
   ping_raw "$NS_PK" "$WORK/rtt-packet"
+  ping_raw "$NS_P2" "$WORK/rtt-packet-v2"
 done
 read -r T_MED T_AVG T_N <<<"$(ping_stats "$WORK/rtt-tap")"
 read -r P_MED P_AVG P_N <<<"$(ping_stats "$WORK/rtt-packet")"
+read -r Q_MED Q_AVG Q_N <<<"$(ping_stats "$WORK/rtt-packet-v2")"
 read -r T_RATE T_LOST <<<"$(udp_rate "$NS_TAP")"
 read -r P_RATE P_LOST <<<"$(udp_rate "$NS_PK")"
+read -r Q_RATE Q_LOST <<<"$(udp_rate "$NS_P2")"
 for _ in $(seq 1 "$TCP_ROUNDS"); do
   tcp_mibps "$NS_TAP" >>"$WORK/tcp-tap"
   tcp_mibps "$NS_PK" >>"$WORK/tcp-packet"
+  tcp_mibps "$NS_P2" >>"$WORK/tcp-packet-v2"
 done
 T_TCP=$(best <"$WORK/tcp-tap")
 P_TCP=$(best <"$WORK/tcp-packet")
+Q_TCP=$(best <"$WORK/tcp-packet-v2")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 echo
-echo "Morgana's echo kernel over AF_PACKET (PACKET_MMAP, veth) vs over TAP, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg):"
+echo "Morgana's echo kernel over AF_PACKET (PACKET_MMAP, veth; TPACKET_V3 and V2 rings) vs over TAP, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg):"
 echo
-echo "| measure | AF_PACKET (veth) | TAP | packet / TAP |"
-echo "|---|---:|---:|---:|"
-echo "| ping RTT median, µs ($P_N / $T_N replies of $PING_ROUNDS × $PING_COUNT, -i $PING_INTERVAL) | $P_MED | $T_MED | $(ratio "$P_MED" "$T_MED") |"
-echo "| ping RTT mean, µs | $P_AVG | $T_AVG | $(ratio "$P_AVG" "$T_AVG") |"
-echo "| UDP echo, datagrams/s ($UDP_SIZE B, window $UDP_WINDOW, ${UDP_SECONDS} s; lost $P_LOST / $T_LOST) | $P_RATE | $T_RATE | $(ratio "$P_RATE" "$T_RATE") |"
-echo "| TCP echo, MiB/s echoed ($TCP_MIB MiB through port 7 with socat, best of $TCP_ROUNDS) | $P_TCP | $T_TCP | $(ratio "$P_TCP" "$T_TCP") |"
+echo "| measure | AF_PACKET V3 | AF_PACKET V2 | TAP | V3 / TAP | V2 / TAP |"
+echo "|---|---:|---:|---:|---:|---:|"
+echo "| ping RTT median, µs ($P_N / $Q_N / $T_N replies of $PING_ROUNDS × $PING_COUNT, -i $PING_INTERVAL) | $P_MED | $Q_MED | $T_MED | $(ratio "$P_MED" "$T_MED") | $(ratio "$Q_MED" "$T_MED") |"
+echo "| ping RTT mean, µs | $P_AVG | $Q_AVG | $T_AVG | $(ratio "$P_AVG" "$T_AVG") | $(ratio "$Q_AVG" "$T_AVG") |"
+echo "| UDP echo, datagrams/s ($UDP_SIZE B, window $UDP_WINDOW, ${UDP_SECONDS} s; lost $P_LOST / $Q_LOST / $T_LOST) | $P_RATE | $Q_RATE | $T_RATE | $(ratio "$P_RATE" "$T_RATE") | $(ratio "$Q_RATE" "$T_RATE") |"
+echo "| TCP echo, MiB/s echoed ($TCP_MIB MiB through port 7 with socat, best of $TCP_ROUNDS) | $P_TCP | $Q_TCP | $T_TCP | $(ratio "$P_TCP" "$T_TCP") | $(ratio "$Q_TCP" "$T_TCP") |"
 echo
 echo "Command: \`benchmarks/packet/run.sh\` (PING_ROUNDS=$PING_ROUNDS PING_COUNT=$PING_COUNT PING_INTERVAL=$PING_INTERVAL PING_WARMUP=$PING_WARMUP UDP_SECONDS=$UDP_SECONDS TCP_MIB=$TCP_MIB TCP_ROUNDS=$TCP_ROUNDS). RTT: lower is better; datagrams/s and MiB/s: higher is better."
