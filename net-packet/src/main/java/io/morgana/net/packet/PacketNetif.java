@@ -167,6 +167,7 @@ public final class PacketNetif implements Netif, Pollable {
     this.errno = new Errno(arena);
     this.optionValue = arena.allocate(StatsV3.SIZE, 8);
     this.optionLength = arena.allocate(ValueLayout.JAVA_INT);
+    this.pollNanos = loop.nowNanos(); // a kick due before the first poll is due now, not at time 0
     newReceiveBuffer();
   }
 

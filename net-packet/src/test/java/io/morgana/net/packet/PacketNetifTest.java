@@ -89,4 +89,59 @@ class PacketNetifTest {
           "closing the socket ends the membership");
     }
   }
+
+  @Test
+  void interfaceDown_sendsAreCountedDrops_andFramesFlowOnceItIsUp(NetworkNamespace ns) throws Exception {
+    HostTools.require("ethtool");
+    Veth.create(ns, "mgpd0", "mgpd1");
+    ns.execOk("ip", "link", "set", "mgpd0", "down");
+    KernelLoop loop = ns.callInside(() -> {
+      KernelLoop l = new KernelLoop("packet-down");
+      l.start();
+      return l;
+    });
+    try (loop) {
+      PacketNetif down = ns.callInside(() -> PacketNetif.open(PacketConfig.of("mgpd0"), loop));
+      PacketNetif peer = ns.callInside(() -> PacketNetif.open(PacketConfig.of("mgpd1"), loop));
+      try {
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        io.morgana.runtime.LoopBridge bridge = new io.morgana.runtime.LoopBridge(loop);
+        bridge.runAndWait(() -> {
+          peer.listen((f, at, flags) -> received.incrementAndGet());
+          for (int i = 0; i < 5; i++) {
+            down.write(frame(peer.mac(), down.mac()));
+          }
+          return null;
+        }, java.time.Duration.ofSeconds(10));
+        awaitTrue(() -> down.stats().txDropped() == 5, "five frames sent on a down interface are dropped: " + down.stats());
+        assertEquals(0, down.stats().txFrames(), down.stats().toString());
+        ns.execOk("ip", "link", "set", "mgpd0", "up");
+        Veth.awaitLinkUp(ns, "mgpd0");
+        Veth.awaitLinkUp(ns, "mgpd1");
+        bridge.runAndWait(() -> down.write(frame(peer.mac(), down.mac())), java.time.Duration.ofSeconds(10));
+        awaitTrue(() -> received.get() >= 1, "a frame sent once the interface is up arrives");
+      } finally {
+        down.close();
+        peer.close();
+      }
+    }
+  }
+
+  private static io.netty.buffer.ByteBuf frame(MacAddress dst, MacAddress src) {
+    io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer(60).writeZero(60);
+    dst.writeTo(b, 0);
+    src.writeTo(b, 6);
+    b.setShort(12, 0x88b5);
+    return b;
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError(what);
+      }
+      Thread.sleep(20);
+    }
+  }
 }

@@ -109,23 +109,32 @@ public final class TransmitRing {
   }
 
   /**
-   * Takes back every slot still waiting to be sent ({@code TP_STATUS_SEND_REQUEST}), for when the
-   * kernel refused the kick for good (the interface went down or away). Call only between kicks:
-   * the kernel reads the ring only inside {@code sendto}.
+   * Takes back the slots still waiting to be sent ({@code TP_STATUS_SEND_REQUEST}), for when the
+   * kernel refused the kick for good (the interface went down or away), and moves the ring's head
+   * back to the first of them. The kernel keeps its own transmit cursor and looks for the next
+   * frame only at it: the requested slots are the ones from its cursor up to ours, so ours goes
+   * back to where the kernel will look next — skipping them would leave every later frame waiting
+   * behind an available slot for ever. Call only between kicks: the kernel reads the ring only
+   * inside {@code sendto}.
    *
    * @return how many frames were taken back, and their bytes
    */
   public ReclaimedFrames reclaimUnsent() {
     int frames = 0;
     long bytes = 0;
-    for (int i = 0; i < frameCount; i++) {
-      long slot = slotOffset(i);
-      if ((int) INT.getAcquire(ring, slot + layout.statusOffset()) == TP_STATUS_SEND_REQUEST) {
-        bytes += Integer.toUnsignedLong(ring.get(ValueLayout.JAVA_INT, slot + layout.lenOffset()));
-        INT.setRelease(ring, slot + layout.statusOffset(), TP_STATUS_AVAILABLE);
-        frames++;
+    int index = head;
+    while (frames < frameCount) {
+      int previous = index == 0 ? frameCount - 1 : index - 1;
+      long slot = slotOffset(previous);
+      if ((int) INT.getAcquire(ring, slot + layout.statusOffset()) != TP_STATUS_SEND_REQUEST) {
+        break;
       }
+      bytes += Integer.toUnsignedLong(ring.get(ValueLayout.JAVA_INT, slot + layout.lenOffset()));
+      INT.setRelease(ring, slot + layout.statusOffset(), TP_STATUS_AVAILABLE);
+      frames++;
+      index = previous;
     }
+    head = index;
     pending = 0;
     return new ReclaimedFrames(frames, bytes);
   }

@@ -67,19 +67,38 @@ class TransmitRingTest {
   }
 
   @Test
-  void reclaimUnsent_takesBackOnlyTheSlotsStillRequested() {
+  void reclaimUnsent_takesBackTheRequestedSlots_andRewindsToWhereTheKernelLooksNext() {
     TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS, SlotLayout.V3);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
       tx.claim();
       tx.commit(100 + i);
     }
-    sent(0);
+    sent(0); // the kernel sent slot 0 and is sending slot 1; its cursor is at slot 2
     ring.set(ValueLayout.JAVA_INT, FRAME + Hdr3.STATUS_OFFSET, PacketAbi.TP_STATUS_SENDING);
     TransmitRing.ReclaimedFrames back = tx.reclaimUnsent();
-    assertEquals(new TransmitRing.ReclaimedFrames(1, 102), back);
+    assertEquals(new TransmitRing.ReclaimedFrames(2, 102 + 103), back);
     assertEquals(PacketAbi.TP_STATUS_AVAILABLE, status(2L * FRAME));
+    assertEquals(PacketAbi.TP_STATUS_AVAILABLE, status(3L * FRAME));
     assertEquals(PacketAbi.TP_STATUS_SENDING, status(FRAME), "a slot the kernel is sending stays its");
     assertEquals(0, tx.pending());
+    assertEquals(2L * FRAME + Hdr3.TX_DATA_OFFSET, tx.claim(), "the next frame goes where the kernel looks next");
+  }
+
+  @Test
+  void reclaimUnsent_ofAWholeRingOfRequests_rewindsAllTheWayRound() {
+    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS, SlotLayout.V3);
+    for (int i = 0; i < SLOTS + 3; i++) { // the kernel sent the first three, then refused
+      if (i < 3) {
+        tx.claim();
+        tx.commit(60);
+        sent((long) i * FRAME);
+      } else {
+        tx.claim();
+        tx.commit(60);
+      }
+    }
+    assertEquals(SLOTS, tx.reclaimUnsent().frames());
+    assertEquals(3L * FRAME + Hdr3.TX_DATA_OFFSET, tx.claim());
   }
 
   @Test
