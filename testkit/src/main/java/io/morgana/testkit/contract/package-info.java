@@ -1,8 +1,9 @@
 /**
  * Abstract contract tests for every implementation of Morgana's device interfaces: {@link
  * io.morgana.testkit.contract.NetifContract}, {@link io.morgana.testkit.contract.BlockContract},
- * {@link io.morgana.testkit.contract.ConsoleContract} and, for the stacks' {@code Tcp}/{@code
- * Flow}, {@link io.morgana.testkit.contract.TcpContract}. An implementation's test suite
+ * {@link io.morgana.testkit.contract.ConsoleContract} and, for the stacks, {@link
+ * io.morgana.testkit.contract.TcpContract} ({@code Tcp}/{@code Flow}) and {@link
+ * io.morgana.testkit.contract.UdpContract}. An implementation's test suite
  * subclasses one and supplies the device ({@code TapNetifContractTest extends NetifContract});
  * the inherited {@code @Test} methods state what every implementation must do.
  *
