@@ -28,6 +28,9 @@ public record FaultSchedule(List<Fault> faults) {
 
     /** Smaller versions of this fault (shorter), most aggressive first; none if it is minimal. */
     List<Fault> shrink();
+
+    /** When the fault is over (healed, restarted). */
+    Duration end();
   }
 
   /** {@code kernels} hear only each other from {@code at} until {@code healAt}. */
@@ -40,6 +43,11 @@ public record FaultSchedule(List<Fault> faults) {
     public void applyTo(Simulation sim) {
       sim.at(at, "partition " + kernels + " from the rest", () -> sim.isolate(kernels));
       sim.at(healAt, "heal the partition of " + kernels, sim::healAll);
+    }
+
+    @Override
+    public Duration end() {
+      return healAt;
     }
 
     @Override
@@ -67,6 +75,11 @@ public record FaultSchedule(List<Fault> faults) {
     }
 
     @Override
+    public Duration end() {
+      return restartAt;
+    }
+
+    @Override
     public List<Fault> shrink() {
       Duration down = restartAt.minus(at);
       if (down.compareTo(Duration.ofMillis(10)) < 0) {
@@ -79,6 +92,11 @@ public record FaultSchedule(List<Fault> faults) {
     public String toString() {
       return "crash " + kernel + " at " + at.toMillis() + " ms, restart at " + restartAt.toMillis() + " ms";
     }
+  }
+
+  /** When the last fault is over; zero without faults. */
+  public Duration end() {
+    return faults.stream().map(Fault::end).max(Duration::compareTo).orElse(Duration.ZERO);
   }
 
   /** Puts every fault on {@code sim}'s schedule. */

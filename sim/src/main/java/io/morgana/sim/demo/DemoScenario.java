@@ -36,7 +36,9 @@ import java.util.random.RandomGenerator;
  * page each — all on one segment with loss, reordering, duplication, corruption, jitter and a
  * bandwidth limit. Invariants: no two clients hold the same address (checked after every step);
  * at the end every client holds a lease, every HTTP client has its page, and every page is
- * byte-identical to the file on the web server's disk.
+ * byte-identical to the file on the web server's disk. The run ends when, after the last fault
+ * is over, every client has its lease and page — or at the time limit, where the final checks
+ * then fail: a client that never recovers is a liveness failure.
  */
 public final class DemoScenario implements Scenario {
 
@@ -46,7 +48,7 @@ public final class DemoScenario implements Scenario {
       DiskFaults serverDisk) {
 
     /** The demo of {@code sim-demo.jar}. */
-    public static final Options DEMO = new Options(20, 10, false, true, Duration.ofSeconds(180),
+    public static final Options DEMO = new Options(20, 10, false, true, Duration.ofSeconds(600),
         LinkConditions.PERFECT.withLatency(Duration.ofNanos(200_000), Duration.ofNanos(100_000)).withLoss(0.02)
             .withReordering(0.02).withDuplication(0.005).withCorruption(0.001).withBandwidth(100_000_000),
         new DiskFaults(0.02, 0.5, 0.5));
@@ -185,6 +187,11 @@ public final class DemoScenario implements Scenario {
       }
       return Optional.empty();
     });
+    long faultsOver = faults.end().toNanos();
+    long lastBoot = Duration.ofSeconds(90).toNanos();
+    sim.stopWhen(() -> sim.nowNanos() >= Math.max(faultsOver, lastBoot) && clients.stream().allMatch(c -> c.isUp()
+        && c.component().app().lease().isPresent()
+        && (c.component().app().path().isEmpty() || c.component().app().page().isPresent())));
     return sim;
   }
 
