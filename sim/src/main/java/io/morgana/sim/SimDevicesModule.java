@@ -4,13 +4,15 @@ import dagger.Module;
 import dagger.Provides;
 import io.morgana.api.Block;
 import io.morgana.api.Netif;
+import io.morgana.runtime.BootKeysModule;
 import java.time.Clock;
 
 /**
  * Binds a simulated kernel's devices from its {@link SimHost}: {@link Netif} (its cable to a
  * {@link Network}), {@link Block} (its {@link SimDisk}) and {@link Clock} (a wall clock on the
  * kernel's virtual time, which FAT timestamps and DHCP lease files use). A simulation component
- * lists it where its TAP target lists {@code TapNetifModule} and {@code FileBlockModule}:
+ * lists it where its TAP target lists {@code TapNetifModule} and {@code FileBlockModule}; it reads
+ * no boot arguments (and includes {@link BootKeysModule}, so a component of it alone has its keys):
  *
  * <pre>{@code
  * @Singleton
@@ -25,7 +27,7 @@ import java.time.Clock;
  * }
  * }</pre>
  */
-@Module
+@Module(includes = BootKeysModule.class)
 public final class SimDevicesModule {
 
   private SimDevicesModule() {}

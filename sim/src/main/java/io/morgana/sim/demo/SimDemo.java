@@ -1,17 +1,22 @@
 package io.morgana.sim.demo;
 
+import io.morgana.sim.Explorer;
 import io.morgana.sim.SimResult;
-import io.morgana.sim.Simulation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * {@code java -jar sim-demo.jar --seed=N [--pcap-dir=DIR] [--seconds=S] [--forget-leases]}: runs
+ * {@code java -jar sim-demo.jar --seed=N [--pcap-dir=DIR] [--seconds=S] [--forget-leases]
+ * [--no-probe] [--clients=N] [--http-clients=M] [--explore=COUNT]}: runs
  * the {@link DemoScenario} with its own fault schedule ({@link DemoScenario#demoFaults()}), prints
  * a summary, writes a pcap per link and a log per kernel to {@code DIR} if given (and, on a
  * violation, to {@code sim-failure-seed-N} when no directory was given), and exits 0 when every
  * invariant held, 1 with the seed when not, 2 on a bad command line.
+ *
+ * <p>With {@code --explore=COUNT} it runs seeds {@code N}, {@code N+1}, … each with a random
+ * fault schedule ({@link io.morgana.sim.Explorer}), stops at the first failure, shrinks its
+ * schedule and writes that run's artifacts; it prints seeds per minute.
  */
 public final class SimDemo {
 
@@ -22,6 +27,10 @@ public final class SimDemo {
     Optional<Path> pcapDir = Optional.empty();
     long seconds = DemoScenario.Options.DEMO.duration().toSeconds();
     boolean forget = false;
+    boolean probe = true;
+    int clients = DemoScenario.Options.DEMO.clients();
+    int httpClients = DemoScenario.Options.DEMO.httpClients();
+    int explore = 0;
     try {
       for (String a : argv) {
         if (a.startsWith("--seed=")) {
@@ -35,6 +44,14 @@ public final class SimDemo {
           }
         } else if (a.equals("--forget-leases")) {
           forget = true;
+        } else if (a.equals("--no-probe")) {
+          probe = false;
+        } else if (a.startsWith("--clients=")) {
+          clients = Integer.parseInt(a.substring(10));
+        } else if (a.startsWith("--http-clients=")) {
+          httpClients = Integer.parseInt(a.substring(15));
+        } else if (a.startsWith("--explore=")) {
+          explore = Integer.parseInt(a.substring(10));
         } else {
           throw new IllegalArgumentException("unknown argument " + a);
         }
@@ -42,17 +59,37 @@ public final class SimDemo {
       if (seed == null) {
         throw new IllegalArgumentException("--seed=N is required");
       }
+      if (clients < 1 || clients > 100 || httpClients < 0 || httpClients > clients) {
+        throw new IllegalArgumentException("1 <= --clients <= 100 and 0 <= --http-clients <= --clients");
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("sim-demo: " + e.getMessage());
-      System.err.println("usage: java -jar sim-demo.jar --seed=N [--pcap-dir=DIR] [--seconds=S] [--forget-leases]");
+      System.err.println("usage: java -jar sim-demo.jar --seed=N [--pcap-dir=DIR] [--seconds=S] [--forget-leases] [--no-probe]"
+          + " [--clients=N] [--http-clients=M] [--explore=COUNT]");
       System.exit(2);
       return;
     }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off"); // the kernels' logs are the simulation's
-    DemoScenario scenario = new DemoScenario(
-        DemoScenario.Options.DEMO.withDuration(Duration.ofSeconds(seconds)).withForgetLeases(forget));
-    Simulation sim = scenario.build(seed, DemoScenario.demoFaults());
-    SimResult result = sim.run(scenario.duration());
+    DemoScenario scenario = new DemoScenario(DemoScenario.Options.DEMO.withDuration(Duration.ofSeconds(seconds))
+        .withForgetLeases(forget).withArpProbe(probe).withClients(clients, httpClients));
+    SimResult result;
+    if (explore > 0) {
+      Explorer.Report report = new Explorer(scenario).explore(seed, explore, Duration.ofDays(1));
+      System.out.printf("explored %d seed(s) from %d in %.1f s: %.1f seeds per minute%n", report.seedsRun(), seed,
+          report.wallNanos() / 1e9, report.seedsPerMinute());
+      if (report.failure().isEmpty()) {
+        System.out.println("PASS: every seed held its invariants");
+        System.exit(0);
+        return;
+      }
+      SimResult failure = report.failure().get();
+      System.out.println("seed " + failure.seed() + " fails with " + failure.faults() + ": " + failure.violation().orElseThrow());
+      report.shrinkLog().forEach(line -> System.out.println("  shrink: " + line));
+      result = report.shrunk().orElseThrow();
+      System.out.println("shrunk to: " + result.faults());
+    } else {
+      result = scenario.build(seed, DemoScenario.demoFaults()).run(scenario.duration());
+    }
     System.out.print(result.summary());
     System.out.printf("%d steps; %.1f simulated seconds per wall second (%.2f s wall)%n", result.steps(), result.speed(),
         result.wallNanos() / 1e9);
@@ -65,7 +102,8 @@ public final class SimDemo {
       System.out.println("PASS seed " + result.seed());
       System.exit(0);
     }
-    System.out.println("FAIL seed " + result.seed() + ": rerun with --seed=" + result.seed() + " to replay it");
+    System.out.println("FAIL seed " + result.seed() + ": rerun with --seed=" + result.seed()
+        + (explore > 0 ? " --explore=1 and the same options to replay its drawn schedule" : " to replay it"));
     System.exit(1);
   }
 }
