@@ -4,7 +4,7 @@
  * TAP descriptor), {@link io.morgana.net.tap.TapConfig} (what to open), {@link
  * io.morgana.net.tap.TapNetifModule} (the Dagger binding and the boot keys {@code --net=tap:NAME}
  * and {@code --mac=}) and {@link io.morgana.net.tap.TapUnavailableException} (the one message a
- * user sees when the device cannot be opened). The C calls and {@code struct ifreq} live in
- * {@code internal}.
+ * user sees when the device cannot be opened). The C calls and {@code struct ifreq} are the
+ * runtime's ({@link io.morgana.runtime.nativeio}).
  */
 package io.morgana.net.tap;

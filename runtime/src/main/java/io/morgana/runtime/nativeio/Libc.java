@@ -65,6 +65,16 @@ public final class Libc {
   public static final int SOCK_STREAM = 1;
   /** {@code SOCK_DGRAM}. */
   public static final int SOCK_DGRAM = 2;
+  /** {@code SOCK_RAW}. */
+  public static final int SOCK_RAW = 3;
+  /** {@code AF_PACKET}: link-layer sockets, {@code packet(7)}. */
+  public static final int AF_PACKET = 17;
+  /** {@code SOL_SOCKET}: the level of generic socket options. */
+  public static final int SOL_SOCKET = 1;
+  /** {@code SOL_PACKET}: the level of {@code AF_PACKET} socket options ({@code <linux/socket.h>}). */
+  public static final int SOL_PACKET = 263;
+  /** {@code MSG_DONTWAIT}: a non-blocking send or receive. */
+  public static final int MSG_DONTWAIT = 0x40;
   /** {@code SOCK_NONBLOCK} (= {@code O_NONBLOCK}). */
   public static final int SOCK_NONBLOCK = O_NONBLOCK;
   /** {@code SOCK_CLOEXEC} (= {@code O_CLOEXEC}). */
@@ -89,6 +99,8 @@ public final class Libc {
   public static final int EINTR = 4;
   /** {@code EIO}. */
   public static final int EIO = 5;
+  /** {@code ENXIO}: no such device or address. */
+  public static final int ENXIO = 6;
   /** {@code EBADF}. */
   public static final int EBADF = 9;
   /** {@code EAGAIN} (= {@code EWOULDBLOCK}). */
@@ -113,8 +125,16 @@ public final class Libc {
   public static final int ENOSPC = 28;
   /** {@code EBADFD}. */
   public static final int EBADFD = 77;
+  /** {@code EMSGSIZE}. */
+  public static final int EMSGSIZE = 90;
+  /** {@code ENOPROTOOPT}: the socket option is not known to this kernel. */
+  public static final int ENOPROTOOPT = 92;
   /** {@code EOPNOTSUPP}. */
   public static final int EOPNOTSUPP = 95;
+  /** {@code EADDRNOTAVAIL}: for {@code SIOCGIFADDR}, the interface has no IPv4 address. */
+  public static final int EADDRNOTAVAIL = 99;
+  /** {@code ENETDOWN}: the interface is down. */
+  public static final int ENETDOWN = 100;
   /** {@code ENOBUFS}. */
   public static final int ENOBUFS = 105;
   /** {@code ENOTCONN}. */
@@ -226,6 +246,29 @@ public final class Libc {
   private static final class SocketPair {
     static final MethodHandle H =
         bind("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+  }
+
+  private static final class Bind {
+    static final MethodHandle H = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  }
+
+  private static final class SetSockOpt {
+    static final MethodHandle H =
+        bind("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  }
+
+  private static final class GetSockOpt {
+    static final MethodHandle H =
+        bind("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  }
+
+  private static final class SendTo {
+    static final MethodHandle H =
+        bind("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  }
+
+  private static final class IfNameToIndex {
+    static final MethodHandle H = bind("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   }
 
   private static final class Mmap {
@@ -364,6 +407,74 @@ public final class Libc {
     }
   }
 
+  /** {@code bind(fd, addr, addrlen)}: 0, or -1. */
+  public static int bind(Errno errno, int fd, MemorySegment addr, int addrLength) {
+    try {
+      return (int) Bind.H.invokeExact(errno.segment, fd, addr, addrLength);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** {@code setsockopt(fd, level, name, value, length)}: 0, or -1. */
+  public static int setsockopt(Errno errno, int fd, int level, int name, MemorySegment value, int length) {
+    try {
+      return (int) SetSockOpt.H.invokeExact(errno.segment, fd, level, name, value, length);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * {@code setsockopt(fd, level, name, &value, sizeof(int))} for the many options that take one
+   * {@code int}: 0, or -1.
+   */
+  public static int setsockopt(Errno errno, int fd, int level, int name, int value) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment v = arena.allocate(JAVA_INT);
+      v.set(JAVA_INT, 0, value);
+      return setsockopt(errno, fd, level, name, v, (int) JAVA_INT.byteSize());
+    }
+  }
+
+  /**
+   * {@code getsockopt(fd, level, name, value, length)}: 0, or -1. {@code length} is a {@code
+   * socklen_t} (an {@code int}) holding the size of {@code value}; the kernel writes back how much
+   * it filled.
+   */
+  public static int getsockopt(Errno errno, int fd, int level, int name, MemorySegment value, MemorySegment length) {
+    try {
+      return (int) GetSockOpt.H.invokeExact(errno.segment, fd, level, name, value, length);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * {@code sendto(fd, buf, len, flags, dest, destlen)}: bytes sent, or -1. {@code buf} and {@code
+   * dest} may be {@link MemorySegment#NULL} (an {@code AF_PACKET} socket kicks its transmit ring
+   * with an empty send).
+   */
+  public static long sendto(Errno errno, int fd, MemorySegment buf, long length, int flags, MemorySegment dest, int destLength) {
+    try {
+      return (long) SendTo.H.invokeExact(errno.segment, fd, buf, length, flags, dest, destLength);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * {@code if_nametoindex(name)}: the interface's index in the calling thread's network namespace,
+   * or 0 when there is none ({@code errno} {@code ENODEV}). {@code name} is a C string.
+   */
+  public static int ifNameToIndex(Errno errno, MemorySegment name) {
+    try {
+      return (int) IfNameToIndex.H.invokeExact(errno.segment, name);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
   /**
    * {@code mmap(addr, length, prot, flags, fd, offset)}: the mapping as a segment of {@code
    * length} bytes, or {@code null} on failure ({@code MAP_FAILED}).
@@ -473,6 +584,7 @@ public final class Libc {
       case ENOENT -> "ENOENT";
       case EINTR -> "EINTR";
       case EIO -> "EIO";
+      case ENXIO -> "ENXIO";
       case EBADF -> "EBADF";
       case EAGAIN -> "EAGAIN";
       case ENOMEM -> "ENOMEM";
@@ -485,7 +597,11 @@ public final class Libc {
       case EFBIG -> "EFBIG";
       case ENOSPC -> "ENOSPC";
       case EBADFD -> "EBADFD";
+      case EMSGSIZE -> "EMSGSIZE";
+      case ENOPROTOOPT -> "ENOPROTOOPT";
       case EOPNOTSUPP -> "EOPNOTSUPP";
+      case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
+      case ENETDOWN -> "ENETDOWN";
       case ENOBUFS -> "ENOBUFS";
       case ENOTCONN -> "ENOTCONN";
       default -> "errno " + errno;

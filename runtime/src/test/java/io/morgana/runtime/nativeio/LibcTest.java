@@ -63,6 +63,48 @@ class LibcTest {
   }
 
   @Test
+  void socketOptionsRoundTripAndSendtoOnASocketPair() {
+    try (Arena arena = Arena.ofConfined()) {
+      Errno errno = new Errno(arena);
+      MemorySegment sv = arena.allocate(ValueLayout.JAVA_INT, 2);
+      assertEquals(0, Libc.socketpair(errno, Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, sv));
+      int a = sv.getAtIndex(ValueLayout.JAVA_INT, 0);
+      int b = sv.getAtIndex(ValueLayout.JAVA_INT, 1);
+      try {
+        int soSndbuf = 7; // <asm-generic/socket.h>
+        assertEquals(0, Libc.setsockopt(errno, a, Libc.SOL_SOCKET, soSndbuf, 65_536));
+        MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+        MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+        length.set(ValueLayout.JAVA_INT, 0, 4);
+        assertEquals(0, Libc.getsockopt(errno, a, Libc.SOL_SOCKET, soSndbuf, value, length));
+        assertEquals(2 * 65_536, value.get(ValueLayout.JAVA_INT, 0), "socket(7): the kernel doubles SO_SNDBUF");
+        assertEquals(-1, Libc.setsockopt(errno, a, Libc.SOL_PACKET, 10, 2), "a packet option on a unix socket");
+        assertEquals(Libc.EOPNOTSUPP, errno.value(), Libc.errnoName(errno.value()));
+        MemorySegment data = arena.allocateFrom("frame");
+        assertEquals(6L, Libc.sendto(errno, a, data, 6, Libc.MSG_DONTWAIT, MemorySegment.NULL, 0));
+        MemorySegment buf = arena.allocate(16);
+        assertEquals(6L, Libc.read(errno, b, buf, 16));
+        assertEquals("frame", buf.getString(0));
+        assertEquals(-1, Libc.bind(errno, -1, arena.allocate(16), 16));
+        assertEquals(Libc.EBADF, errno.value());
+      } finally {
+        Libc.closeQuietly(a);
+        Libc.closeQuietly(b);
+      }
+    }
+  }
+
+  @Test
+  void ifNameToIndexFindsLoopbackAndReportsENODEVForAMissingInterface() {
+    try (Arena arena = Arena.ofConfined()) {
+      Errno errno = new Errno(arena);
+      assertTrue(Libc.ifNameToIndex(errno, arena.allocateFrom("lo")) > 0, "every namespace has lo");
+      assertEquals(0, Libc.ifNameToIndex(errno, arena.allocateFrom("mg-no-such0")));
+      assertEquals(Libc.ENODEV, errno.value(), Libc.errnoName(errno.value()));
+    }
+  }
+
+  @Test
   void errnoNamesAndTexts() {
     assertEquals("EACCES", Libc.errnoName(Libc.EACCES));
     assertEquals("errno 4095", Libc.errnoName(4095));

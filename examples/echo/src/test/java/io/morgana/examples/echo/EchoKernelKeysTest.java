@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.morgana.net.packet.PacketNetifModule;
 import io.morgana.net.tap.TapNetifModule;
 import io.morgana.net.dhcp.DhcpClientModule;
 import io.morgana.net.tcpip.StaticIpv4Module;
@@ -34,5 +35,18 @@ class EchoKernelKeysTest {
     assertEquals(7007, BootArguments.parse(keys, "--port=7007").get(EchoModule.PORT));
     BootArgumentException unknown = assertThrows(BootArgumentException.class, () -> BootArguments.parse(keys, "--disk=x.img"));
     assertTrue(unknown.getMessage().contains("unknown boot argument --disk"), unknown.getMessage());
+  }
+
+  @Test
+  void thePacketKernelAcceptsTheSameKeys_withThePacketModulesNetAndMac() throws Exception {
+    List<BootKey<?>> keys = Kernel.bootKeys(DaggerPacketKernel.factory()::create);
+    assertEquals(
+        List.of(DhcpClientModule.DHCP, DhcpClientModule.DHCP_ADDRESS, DhcpClientModule.DHCP_HOSTNAME,
+            DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, PacketNetifModule.MAC, PacketNetifModule.NET,
+            EchoModule.PORT, Logging.LOGS),
+        keys);
+    assertEquals("eth1", BootArguments.parse(keys, "--net=packet:eth1").get(PacketNetifModule.NET));
+    BootArgumentException tap = assertThrows(BootArgumentException.class, () -> BootArguments.parse(keys, "--net=tap:tap0"));
+    assertTrue(tap.getMessage().contains("packet:IFACE"), tap.getMessage());
   }
 }

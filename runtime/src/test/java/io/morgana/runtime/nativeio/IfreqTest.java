@@ -1,4 +1,4 @@
-package io.morgana.net.tap.internal;
+package io.morgana.runtime.nativeio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

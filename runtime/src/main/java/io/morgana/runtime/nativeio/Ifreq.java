@@ -1,4 +1,4 @@
-package io.morgana.net.tap.internal;
+package io.morgana.runtime.nativeio;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -12,7 +12,12 @@ import java.nio.charset.StandardCharsets;
  * {@code struct ifreq} of {@code <linux/if.h>} on 64-bit Linux: 40 bytes, the interface name
  * ({@code IFNAMSIZ} = 16 bytes, NUL-terminated) at offset 0 and a union at offset 16 of which we
  * use {@code ifr_flags} (a {@code short}), {@code ifr_mtu} and {@code ifr_ifindex} (an {@code
- * int} each).
+ * int} each), {@code ifr_hwaddr} and {@code ifr_addr} (a {@code struct sockaddr}: the family
+ * as a {@code short}, then the address — 6 bytes of MAC for {@code ARPHRD_ETHER}, or for {@code
+ * AF_INET} the port and then the IPv4 address at union offset 4, network byte order).
+ *
+ * <p>Shared by the drivers that ask the kernel about an interface ({@code net-tap}, {@code
+ * net-packet}); the request numbers of {@code <linux/sockios.h>} are here with it.
  *
  * <pre>
  *  0                   16      18              24                     40
@@ -41,6 +46,12 @@ public final class Ifreq {
   public static final long SIOCGIFMTU = 0x8921L;
   /** {@code SIOCGIFINDEX}: read {@code ifr_ifindex}. */
   public static final long SIOCGIFINDEX = 0x8933L;
+  /** {@code SIOCGIFADDR}: read the interface's (first) IPv4 address into {@code ifr_addr}. */
+  public static final long SIOCGIFADDR = 0x8915L;
+  /** {@code SIOCGIFHWADDR}: read the interface's hardware address into {@code ifr_hwaddr}. */
+  public static final long SIOCGIFHWADDR = 0x8927L;
+  /** {@code ARPHRD_ETHER} of {@code <linux/if_arp.h>}: {@code ifr_hwaddr}'s family for Ethernet. */
+  public static final int ARPHRD_ETHER = 1;
 
   /** {@code IFF_UP} in {@code ifr_flags} of {@code SIOCGIFFLAGS}. */
   public static final int IFF_UP = 0x1;
@@ -98,5 +109,24 @@ public final class Ifreq {
   /** {@code ifr_mtu} (also {@code ifr_ifindex}). */
   public int intValue() {
     return segment.get(JAVA_INT, UNION_OFFSET);
+  }
+
+  /** {@code sa_family} of {@code ifr_hwaddr} / {@code ifr_addr}, unsigned. */
+  public int addressFamily() {
+    return Short.toUnsignedInt(segment.get(JAVA_SHORT, UNION_OFFSET));
+  }
+
+  /** The first {@code length} bytes of {@code sa_data}: a MAC address after {@code SIOCGIFHWADDR}. */
+  public byte[] hardwareAddress(int length) {
+    byte[] bytes = new byte[length];
+    MemorySegment.copy(segment, JAVA_BYTE, UNION_OFFSET + 2, bytes, 0, length);
+    return bytes;
+  }
+
+  /** {@code sin_addr} of {@code ifr_addr} after {@code SIOCGIFADDR}: 4 bytes, network order. */
+  public byte[] ipv4Address() {
+    byte[] bytes = new byte[4];
+    MemorySegment.copy(segment, JAVA_BYTE, UNION_OFFSET + 4, bytes, 0, 4);
+    return bytes;
   }
 }
