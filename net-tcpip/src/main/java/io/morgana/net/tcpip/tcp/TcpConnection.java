@@ -1469,6 +1469,13 @@ public final class TcpConnection {
     }
   }
 
+  /** A snapshot of this connection for diagnostics (loop thread). */
+  public TcpConnectionInfo info() {
+    long sendQueued = sendQueue == null ? 0 : sendQueue.readableBytes();
+    return new TcpConnectionInfo(localEndpoint(), remoteEndpoint(), state, sendQueued, readable(), srtt, rttvar, rto,
+        cwnd, sendMss);
+  }
+
   /** The control block's variables, for diagnostics. */
   public String describe() {
     return this + " iss=" + iss + " una=" + (sndUna - iss) + " nxt=" + (sndNxt - iss) + " max=" + (sndMax - iss)

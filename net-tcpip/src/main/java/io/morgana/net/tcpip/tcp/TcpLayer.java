@@ -184,6 +184,25 @@ public final class TcpLayer implements Transport, Pollable {
     return timeWait;
   }
 
+  /**
+   * A snapshot of every connection in the table (every state but LISTEN, TIME-WAIT included), in
+   * no particular order: for diagnostics and management. Call on the loop thread.
+   */
+  public List<TcpConnectionInfo> connections() {
+    List<TcpConnectionInfo> out = new ArrayList<>(connections.size());
+    for (TcpConnection c : connections.values()) {
+      out.add(c.info());
+    }
+    return out;
+  }
+
+  /** The ports with a listener (RFC 9293 LISTEN), ascending. Call on the loop thread. */
+  public List<Integer> listeningPorts() {
+    List<Integer> ports = new ArrayList<>(listeners.keySet());
+    ports.sort(null);
+    return ports;
+  }
+
   /** The connection of a 4-tuple, or null (tests). */
   public TcpConnection connection(int remoteAddress, int remotePort, int localPort) {
     return connections.get(key(remoteAddress, remotePort, localPort));
