@@ -22,6 +22,11 @@ public final class SimDemo {
 
   private SimDemo() {}
 
+  /** CPU time of the whole process so far (the figures are measured on shared machines). */
+  private static double cpuSeconds() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+  }
+
   public static void main(String[] argv) {
     Long seed = null;
     Optional<Path> pcapDir = Optional.empty();
@@ -75,8 +80,8 @@ public final class SimDemo {
     SimResult result;
     if (explore > 0) {
       Explorer.Report report = new Explorer(scenario).explore(seed, explore, Duration.ofDays(1));
-      System.out.printf("explored %d seed(s) from %d in %.1f s: %.1f seeds per minute%n", report.seedsRun(), seed,
-          report.wallNanos() / 1e9, report.seedsPerMinute());
+      System.out.printf("explored %d seed(s) from %d in %.1f s: %.1f seeds per minute (the process used %.1f s of CPU)%n",
+          report.seedsRun(), seed, report.wallNanos() / 1e9, report.seedsPerMinute(), cpuSeconds());
       if (report.failure().isEmpty()) {
         System.out.println("PASS: every seed held its invariants");
         System.exit(0);
@@ -91,8 +96,8 @@ public final class SimDemo {
       result = scenario.build(seed, DemoScenario.demoFaults()).run(scenario.duration());
     }
     System.out.print(result.summary());
-    System.out.printf("%d steps; %.1f simulated seconds per wall second (%.2f s wall)%n", result.steps(), result.speed(),
-        result.wallNanos() / 1e9);
+    System.out.printf("%d steps; %.1f simulated seconds per wall second (%.2f s wall; the process used %.2f s of CPU)%n",
+        result.steps(), result.speed(), result.wallNanos() / 1e9, cpuSeconds());
     Optional<Path> out = pcapDir.or(() -> result.passed() ? Optional.empty() : Optional.of(Path.of("sim-failure-seed-" + result.seed())));
     out.ifPresent(dir -> {
       result.writeTo(dir);
