@@ -43,7 +43,7 @@ class EchoKernelKeysTest {
     List<BootKey<?>> keys = Kernel.bootKeys(DaggerPacketKernel.factory()::create);
     assertEquals(
         List.of(EchoModule.CHARGEN_PORT, DhcpClientModule.DHCP, DhcpClientModule.DHCP_ADDRESS, DhcpClientModule.DHCP_HOSTNAME,
-            DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, EchoModule.DISCARD_PORT, StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, PacketNetifModule.MAC, PacketNetifModule.NET,
+            DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, EchoModule.DISCARD_PORT, StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, PacketNetifModule.MAC, PacketNetifModule.NET, PacketNetifModule.RING,
             EchoModule.PORT, Logging.LOGS),
         keys);
     assertEquals("eth1", BootArguments.parse(keys, "--net=packet:eth1").get(PacketNetifModule.NET));
