@@ -2,6 +2,7 @@ package io.morgana.examples.website;
 
 import io.morgana.examples.website.tap.DaggerTapKernel;
 import io.morgana.http.HttpServer;
+import io.morgana.runtime.KernelFactory;
 import io.morgana.testkit.interop.ExecResult;
 import io.morgana.testkit.interop.InProcessKernel;
 import io.morgana.testkit.interop.NetworkNamespace;
@@ -29,6 +30,11 @@ class TapWebsiteInteropTest extends WebsiteInteropSuite {
   private NetworkNamespace ns;
   private InProcessKernel<StaticWebsite> kernel;
 
+  /** The target's component. */
+  protected KernelFactory<?> factory() {
+    return DaggerTapKernel.factory()::create;
+  }
+
   @BeforeAll
   void boot(NetworkNamespace ns) throws Exception {
     this.ns = ns;
@@ -37,7 +43,7 @@ class TapWebsiteInteropTest extends WebsiteInteropSuite {
     ns.execOk("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
     ns.execOk("ip", "addr", "add", LINUX + "/24", "dev", TAP);
     ns.execOk("ip", "link", "set", TAP, "up");
-    kernel = InProcessKernel.boot(ns, DaggerTapKernel.factory()::create,
+    kernel = InProcessKernel.boot(ns, factory(),
         "--net=tap:" + TAP, "--ipv4=" + MORGANA + "/24", "--disk=" + image(), "--disk-readonly",
         "--header-timeout=2", "--no-access-log");
     awaitLinkUp();
