@@ -32,6 +32,32 @@ public interface Kv {
   Optional<ByteBuf> get(String key) throws IOException;
 
   /**
+   * Part of the value of {@code key}: up to {@code length} bytes from byte {@code offset} — fewer
+   * at the end of the value, none from its end on — or empty when there is no value. For
+   * streaming a large value in pieces. The default reads the whole value and slices it; a store
+   * that can read a range alone overrides it. The caller owns and releases the buffer.
+   *
+   * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+   */
+  default Optional<ByteBuf> get(String key, long offset, int length) throws IOException {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException("offset " + offset + " and length " + length + " must not be negative");
+    }
+    Optional<ByteBuf> whole = get(key);
+    if (whole.isEmpty()) {
+      return whole;
+    }
+    ByteBuf value = whole.get();
+    try {
+      int from = (int) Math.min(offset, value.readableBytes());
+      int n = Math.min(length, value.readableBytes() - from);
+      return Optional.of(value.retainedSlice(value.readerIndex() + from, n));
+    } finally {
+      value.release();
+    }
+  }
+
+  /**
    * Sets the value of {@code key}, creating parent dictionaries as needed; a reader sees the old
    * or the new value, never part of one. Takes ownership of {@code value}.
    */

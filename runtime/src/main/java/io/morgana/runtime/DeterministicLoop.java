@@ -29,13 +29,20 @@ import java.util.concurrent.Semaphore;
  * itself, outside {@link #runUntilIdle()}, drives the loop — running it and advancing virtual time
  * from deadline to deadline — until the call's result is there, and fails if the loop falls idle
  * with no deadline left (the call would wait forever).
+ *
+ * <p>Its {@link #entropy()} is seeded ({@link #DEFAULT_SEED} unless given), so that what a kernel
+ * draws — TCP's secret key, DHCP transaction ids — is the same in every run.
  */
 public final class DeterministicLoop implements EventLoop {
 
   /** Turns of one {@link #runUntilIdle()} after which the loop is considered to be spinning. */
   private static final int MAX_TURNS = 1_000_000;
 
+  /** Seed of the {@link #entropy()} of a loop built without one. */
+  public static final long DEFAULT_SEED = 0x6d6f7267616e61L;
+
   private final AdjustableClock clock;
+  private final Entropy entropy;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
   private final List<Pollable> pollables = new ArrayList<>();
@@ -44,19 +51,35 @@ public final class DeterministicLoop implements EventLoop {
   private long timerSequence;
   private volatile Thread loopThread;
 
-  /** A loop over {@code clock}, which the loop advances in {@link #advance}. */
-  public DeterministicLoop(AdjustableClock clock) {
+  /** A loop over {@code clock}, which the loop advances in {@link #advance}, drawing from {@code entropy}. */
+  public DeterministicLoop(AdjustableClock clock, Entropy entropy) {
     this.clock = clock;
+    this.entropy = entropy;
   }
 
-  /** A loop over its own virtual clock, starting at time 0. */
+  /** A loop over {@code clock}, with entropy seeded by {@link #DEFAULT_SEED}. */
+  public DeterministicLoop(AdjustableClock clock) {
+    this(clock, Entropy.seeded(DEFAULT_SEED));
+  }
+
+  /** A loop over its own virtual clock, starting at time 0, with entropy seeded by {@link #DEFAULT_SEED}. */
   public DeterministicLoop() {
     this(new VirtualClock());
+  }
+
+  /** A loop over its own virtual clock, starting at time 0, with entropy seeded by {@code seed}. */
+  public DeterministicLoop(long seed) {
+    this(new VirtualClock(), Entropy.seeded(seed));
   }
 
   @Override
   public long nowNanos() {
     return clock.nanoTime();
+  }
+
+  @Override
+  public Entropy entropy() {
+    return entropy;
   }
 
   @Override

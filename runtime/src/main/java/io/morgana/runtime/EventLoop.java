@@ -25,6 +25,15 @@ public interface EventLoop {
   long nowNanos();
 
   /**
+   * The kernel's source of randomness, as the loop is its source of time: {@link
+   * Entropy#secure()} unless the loop was built with another ({@link DeterministicLoop} is seeded,
+   * so that a test or a simulation replays). Any thread.
+   */
+  default Entropy entropy() {
+    return Entropy.secure();
+  }
+
+  /**
    * Whether the calling thread is this loop's thread. For {@link LoopBridge} and the loops
    * themselves: a protocol layer never asks.
    */

@@ -4,6 +4,7 @@ import io.morgana.runtime.LoopBridge;
 import io.morgana.api.Kv;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -54,6 +55,36 @@ final class FatKv implements Kv {
         return Optional.empty();
       }
       return Optional.of(Unpooled.wrappedBuffer(fs.readAllBytes(path(key))));
+    }
+  }
+
+  /** Reads only the clusters of the range: a large file is streamed without reading it whole. */
+  @Override
+  public Optional<ByteBuf> get(String key, long offset, int length) throws IOException {
+    LoopBridge.checkBlockingAllowed("Kv.get");
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException("offset " + offset + " and length " + length + " must not be negative");
+    }
+    synchronized (fs) {
+      if (!fs.exists(path(key)) || fs.isDirectory(path(key))) {
+        return Optional.empty();
+      }
+      try (FatFile f = fs.open(path(key))) {
+        int n = (int) Math.max(0, Math.min(length, f.size() - offset));
+        ByteBuf dst = PooledByteBufAllocator.DEFAULT.directBuffer(n);
+        try {
+          while (dst.isWritable() && f.read(offset + dst.readableBytes(), dst) > 0) {
+            // read advances dst's writer index
+          }
+          if (dst.isWritable()) {
+            throw new IOException("short read of " + key + " at " + (offset + dst.readableBytes()));
+          }
+          return Optional.of(dst);
+        } catch (IOException | RuntimeException e) {
+          dst.release();
+          throw e;
+        }
+      }
     }
   }
 

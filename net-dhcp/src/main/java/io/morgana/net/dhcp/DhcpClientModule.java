@@ -14,11 +14,9 @@ import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.Lifecycle;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * The DHCP client for a {@link io.morgana.net.tcpip.TcpipStack}: with {@code --dhcp} the stack,
@@ -67,7 +65,7 @@ public final class DhcpClientModule {
     DhcpClient.Settings settings =
         DhcpClient.Settings.DEFAULTS.withHostName(args.get(DHCP_HOSTNAME)).withArpProbe(!args.get(DHCP_NO_PROBE));
     StackDhcpClient client =
-        new StackDhcpClient(loop, settings, args.get(DHCP_ADDRESS), new SplittableRandom(new SecureRandom().nextLong()),
+        new StackDhcpClient(loop, settings, args.get(DHCP_ADDRESS), loop.entropy().newGenerator(),
             !args.get(DHCP_NO_RELEASE));
     lifecycle.onShutdown(client);
     return client;

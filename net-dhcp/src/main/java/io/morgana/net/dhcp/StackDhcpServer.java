@@ -5,6 +5,7 @@ import io.morgana.net.dhcp.server.DhcpPool;
 import io.morgana.net.dhcp.server.DhcpServer;
 import io.morgana.net.dhcp.server.DhcpServerCounter;
 import io.morgana.net.dhcp.server.LeaseDatabase;
+import io.morgana.net.dhcp.server.LeaseStore;
 import io.morgana.net.dhcp.server.ServerLease;
 import io.morgana.net.dhcp.wire.DhcpMessage;
 import io.morgana.net.dhcp.wire.DhcpPacket;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link DhcpServer} on a {@link TcpipStack}: UDP port 67, the stack's address as the server
- * identifier, bindings kept in a {@link LeaseDatabase} when one is given. Database writes run off
+ * identifier, bindings kept in a {@link LeaseStore} (a {@link LeaseDatabase} file, a {@link
+ * io.morgana.net.dhcp.server.BlockLeaseStore} disk) when one is given. Database writes run off
  * the loop ({@link EventLoop#offload}), one at a time; changes made meanwhile are written together
  * by the next one, and the ACKs that wait on a write go out when it is durable. Expiry times are
  * kept on the loop clock and stored as wall-clock seconds (the {@link Clock} given).
@@ -39,7 +41,7 @@ public final class StackDhcpServer implements Pollable, AutoCloseable {
   private final TcpipStack stack;
   private final EventLoop loop;
   private final DhcpPool pool;
-  private final Optional<LeaseDatabase> database;
+  private final Optional<? extends LeaseStore> database;
   private final Clock wall;
   private final List<LeaseDatabase.Stored> restored;
   private DhcpServer server;
@@ -53,7 +55,8 @@ public final class StackDhcpServer implements Pollable, AutoCloseable {
    * A server for {@code pool} on {@code stack}; reads the database now (blocking: build it off the
    * loop, as {@link io.morgana.runtime.Kernel} builds applications).
    */
-  public StackDhcpServer(TcpipStack stack, EventLoop loop, DhcpPool pool, Optional<LeaseDatabase> database, Clock wall)
+  public StackDhcpServer(TcpipStack stack, EventLoop loop, DhcpPool pool, Optional<? extends LeaseStore> database,
+      Clock wall)
       throws IOException {
     this.stack = stack;
     this.loop = loop;
@@ -131,7 +134,7 @@ public final class StackDhcpServer implements Pollable, AutoCloseable {
     for (ServerLease l : snapshot) {
       stored.add(new LeaseDatabase.Stored(l.mac(), l.address(), wallNow + Math.ceilDiv(l.expiresAtNanos() - now, SECOND)));
     }
-    LeaseDatabase db = database.orElseThrow();
+    LeaseStore db = database.orElseThrow();
     loop.offload(() -> {
           db.save(stored);
           return null;
@@ -140,7 +143,7 @@ public final class StackDhcpServer implements Pollable, AutoCloseable {
           writing = false;
           if (failure != null) {
             server.counters().increment(DhcpServerCounter.PERSIST_FAILURES);
-            LOG.error("dhcp-server: cannot write {}; {} ACK(s) withheld", db.file(), then.size(), failure);
+            LOG.error("dhcp-server: cannot write {}; {} ACK(s) withheld", db, then.size(), failure);
           } else {
             then.forEach(Runnable::run);
           }

@@ -67,6 +67,28 @@ final class SocketFlow implements Flow {
     channel.setOption(StandardSocketOptions.TCP_NODELAY, false);
   }
 
+  /**
+   * A flow whose connection the peer reset before {@code connect} returned: the handshake was
+   * completed (a reset answering the SYN is a refusal, {@code ECONNREFUSED}), so, as over
+   * net-tcpip, the application gets the flow and its first read or write throws the reset. The
+   * host closed the socket without telling its local address: the local endpoint is {@code
+   * 0.0.0.0:0}.
+   */
+  static SocketFlow resetDuringConnect(SocketChannel closed, Endpoint remote, IOException reset,
+      ByteBufAllocator alloc, SocketStack stack) {
+    return new SocketFlow(closed, remote, reset, alloc, stack);
+  }
+
+  private SocketFlow(SocketChannel closed, Endpoint remote, IOException reset, ByteBufAllocator alloc,
+      SocketStack stack) {
+    this.channel = closed;
+    this.alloc = alloc;
+    this.stack = stack;
+    this.local = new Endpoint(io.morgana.api.Ipv4Address.ANY, 0);
+    this.remote = remote;
+    this.failure = SocketErrors.flowFailure(reset, remote, false);
+  }
+
   @Override
   public Endpoint localEndpoint() {
     return local;

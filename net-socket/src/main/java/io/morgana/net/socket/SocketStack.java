@@ -28,8 +28,13 @@ public final class SocketStack implements AutoCloseable {
    * @param listenAddress where listeners and UDP ports bind (connections go anywhere)
    */
   public SocketStack(Ipv4Address listenAddress, EventLoop loop) {
+    this(listenAddress, loop, PooledByteBufAllocator.DEFAULT);
+  }
+
+  /** As above, allocating received data from {@code alloc} (tests count the buffers). */
+  SocketStack(Ipv4Address listenAddress, EventLoop loop, ByteBufAllocator alloc) {
     this.listenAddress = listenAddress;
-    this.alloc = PooledByteBufAllocator.DEFAULT;
+    this.alloc = alloc;
     this.tcp = new SocketTcp(this);
     this.udp = new SocketUdp(this, loop, alloc);
   }

@@ -14,7 +14,7 @@ import io.morgana.runtime.Lifecycle;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import javax.inject.Singleton;
+import jakarta.inject.Singleton;
 
 /**
  * Binds {@link Tcp} and {@link Udp} to one {@link SocketStack} over the host's sockets (MirageOS's

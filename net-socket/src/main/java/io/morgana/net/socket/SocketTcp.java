@@ -7,6 +7,7 @@ import io.morgana.runtime.LoopBridge;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
@@ -19,7 +20,9 @@ import java.time.Duration;
  * stack's listen address ({@code --listen}), {@link #connect} opens a {@link SocketChannel}. The
  * outcomes are net-tcpip's ({@code TcpService}): a port already listened on throws {@link
  * BindException}; a refused or timed-out connect throws {@link java.net.ConnectException}; a
- * closed listener's {@code accept} throws {@link IOException} "listener on port … is closed".
+ * closed listener's {@code accept} throws {@link IOException} "listener on port … is closed"; a
+ * connection the peer accepts and resets before the host's {@code connect} returns is a flow whose
+ * first call throws the reset, not a failed connect.
  * Every call blocks and fails at once on a kernel loop thread.
  */
 final class SocketTcp implements Tcp {
@@ -68,6 +71,10 @@ final class SocketTcp implements Tcp {
       throw SocketErrors.connectFailure(e, remote);
     } catch (IOException e) {
       ch.close();
+      if (SocketErrors.flowFailure(e, remote, false) instanceof SocketException r
+          && r.getMessage().startsWith("Connection reset")) {
+        return SocketFlow.resetDuringConnect(ch, remote, e, stack.allocator(), stack);
+      }
       throw SocketErrors.connectFailure(e, remote);
     }
   }

@@ -29,13 +29,22 @@ import org.slf4j.LoggerFactory;
  * public API, so the receiver thread plus {@link EventLoop#wakeup()} is the crossing.)
  *
  * <p>{@link #write} sends from the channel of {@code sourcePort} when it is listened on, from one
- * shared channel on an ephemeral port for source port 0, and otherwise from a channel bound to
- * that port on first use. A datagram the host does not take at once (full socket buffer) is
- * dropped and counted, and {@code write} returns {@code false}.
+ * shared channel on an ephemeral port (49152–65535, as the api says) for source port 0, and
+ * otherwise from a channel bound to that port on first use. A datagram the host does not take at
+ * once (full socket buffer), a payload above {@link Udp#MAX_PAYLOAD} and a port outside 0–65535
+ * are dropped and counted, and {@code write} returns {@code false}, as net-tcpip's does.
  */
 final class SocketUdp implements Udp, Pollable, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketUdp.class);
+
+  /** How long {@link #close()} waits for a receiver whose channel it closed to end. */
+  private static final long RECEIVER_EXIT_MILLIS = 5_000;
+
+  /** Source port 0 sends from a port in this range (the api's, RFC 6335's dynamic ports). */
+  static final int EPHEMERAL_FIRST = 49_152;
+
+  static final int EPHEMERAL_LAST = 65_535;
 
   private final SocketStack stack;
   private final EventLoop loop;
@@ -109,9 +118,12 @@ final class SocketUdp implements Udp, Pollable, AutoCloseable {
         drops.incrementAndGet();
         return false;
       }
-      if (payload.readableBytes() > MAX_PAYLOAD) {
-        throw new IllegalArgumentException(
-            "UDP payload of " + payload.readableBytes() + " bytes exceeds " + MAX_PAYLOAD);
+      if (payload.readableBytes() > MAX_PAYLOAD
+          || (destinationPort & ~0xffff) != 0 || (sourcePort & ~0xffff) != 0) {
+        drops.incrementAndGet();
+        LOG.debug("UDP datagram of {} bytes from port {} to {}:{} refused", payload.readableBytes(), sourcePort,
+            destination, destinationPort);
+        return false;
       }
       DatagramChannel ch = channelFor(sourcePort);
       InetSocketAddress to = new InetSocketAddress(SocketAddresses.inet(destination), destinationPort);
@@ -147,12 +159,43 @@ final class SocketUdp implements Udp, Pollable, AutoCloseable {
       ch = senders.get(sourcePort);
       if (ch == null) {
         ch = DatagramChannel.open(StandardProtocolFamily.INET);
-        ch.configureBlocking(false);
-        ch.bind(new InetSocketAddress(SocketAddresses.inet(stack.listenAddress()), sourcePort));
+        try {
+          ch.configureBlocking(false);
+          if (sourcePort == 0) {
+            bindEphemeral(ch);
+          } else {
+            ch.bind(new InetSocketAddress(SocketAddresses.inet(stack.listenAddress()), sourcePort));
+          }
+        } catch (IOException e) {
+          ch.close();
+          throw e;
+        }
         senders.put(sourcePort, ch);
       }
       return ch;
     }
+  }
+
+  /**
+   * Binds {@code ch} to a free port in {@value #EPHEMERAL_FIRST}–{@value #EPHEMERAL_LAST}, as the
+   * api promises for source port 0 (the host's own ephemeral range, Linux's 32768–60999, is
+   * another).
+   */
+  private void bindEphemeral(DatagramChannel ch) throws IOException {
+    int span = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
+    int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(span);
+    java.net.BindException last = null;
+    for (int i = 0; i < span; i++) {
+      int port = EPHEMERAL_FIRST + (start + i) % span;
+      try {
+        ch.bind(new InetSocketAddress(SocketAddresses.inet(stack.listenAddress()), port));
+        return;
+      } catch (java.net.BindException e) {
+        last = e;
+      }
+    }
+    throw new java.net.BindException("no free UDP port in " + EPHEMERAL_FIRST + "-" + EPHEMERAL_LAST
+        + (last == null ? "" : ": " + last.getMessage()));
   }
 
   @Override
@@ -209,11 +252,14 @@ final class SocketUdp implements Udp, Pollable, AutoCloseable {
     if (r != null) {
       r.cancel();
     }
-    // The loop has stopped (shutdown order): release what is still queued here.
+    // The loop has stopped (shutdown order): once the receivers have ended (their channels are
+    // closed, so at once), release what is still queued here.
     for (UdpPort p : ports.values()) {
+      p.awaitReceiver(RECEIVER_EXIT_MILLIS);
       p.drain(stack.listenAddress());
     }
     for (UdpPort p : closing) {
+      p.awaitReceiver(RECEIVER_EXIT_MILLIS);
       p.drain(stack.listenAddress());
     }
   }

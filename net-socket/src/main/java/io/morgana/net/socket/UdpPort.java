@@ -39,6 +39,7 @@ final class UdpPort {
   private final AtomicLong consumed = new AtomicLong();
   private volatile boolean closed;
   private volatile boolean receiverDone;
+  private volatile Thread receiver;
 
   /** Last source handed to the handler, reused while datagrams keep coming from one host (loop only). */
   private Ipv4Address lastSource = Ipv4Address.ANY;
@@ -54,7 +55,23 @@ final class UdpPort {
   }
 
   void start() {
-    Thread.ofVirtual().name("morgana-udp-receiver " + port).start(this::receive);
+    receiver = Thread.ofVirtual().name("morgana-udp-receiver " + port).start(this::receive);
+  }
+
+  /**
+   * After {@link #close()}: waits (at most {@code millis}) for the receiver to end, so that no
+   * datagram is queued after a final {@link #drain}.
+   */
+  void awaitReceiver(long millis) {
+    Thread r = receiver;
+    if (r == null) {
+      return;
+    }
+    try {
+      r.join(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void receive() {

@@ -76,7 +76,9 @@ public final class HostTools {
       Map.entry("tshark", "tshark"),
       Map.entry("iptables", "iptables"),
       Map.entry("dhcpd", "isc-dhcp-server"),
-      Map.entry("qemu-img", "qemu-utils"));
+      Map.entry("qemu-img", "qemu-utils"),
+      Map.entry("promtool", "prometheus"),
+      Map.entry("prometheus", "prometheus"));
 
   private HostTools() {}
 

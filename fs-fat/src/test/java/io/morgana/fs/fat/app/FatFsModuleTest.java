@@ -74,6 +74,32 @@ class FatFsModuleTest {
   }
 
   @Test
+  void rangedGet_readsExactlyTheRange_acrossClusters_andShortAtTheEnd() throws Exception {
+    RamBlock disk = RamBlock.create((8L << 20) / 512);
+    FatFileSystem.format(disk, FormatOptions.defaults().withType(FatType.FAT16), CLOCK);
+    Kv kv = DaggerFatFsModuleTest_Kernel.factory().create(disk, CLOCK).kv();
+    byte[] data = new byte[100_003];
+    new java.util.SplittableRandom(7).nextBytes(data);
+    kv.set("big.bin", Unpooled.wrappedBuffer(data.clone()));
+    long[][] ranges = {{0, 10}, {0, data.length}, {511, 2}, {4095, 70_000}, {99_990, 100}, {data.length, 5}, {200_000, 5}, {17, 0}};
+    for (long[] r : ranges) {
+      ByteBuf got = kv.get("big.bin", r[0], (int) r[1]).orElseThrow();
+      try {
+        int from = (int) Math.min(r[0], data.length);
+        int to = (int) Math.min(data.length, from + r[1]);
+        assertEquals(Unpooled.wrappedBuffer(java.util.Arrays.copyOfRange(data, from, to)), got,
+            "range " + r[0] + "+" + r[1]);
+      } finally {
+        got.release();
+      }
+    }
+    assertFalse(kv.get("missing", 0, 10).isPresent());
+    kv.set("dir/x", Unpooled.buffer(0));
+    assertFalse(kv.get("dir", 0, 10).isPresent(), "a dictionary has no value");
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> kv.get("big.bin", -1, 1));
+  }
+
+  @Test
   void keysCompareCaseInsensitively_asTheKvJavadocSays() throws Exception {
     RamBlock disk = RamBlock.create((8L << 20) / 512);
     FatFileSystem.format(disk, FormatOptions.defaults(), CLOCK);

@@ -22,7 +22,7 @@ import java.util.List;
  * the disk, renamed over {@code FILE} atomically, and the directory is forced so that the rename
  * itself is durable. Blocking: call off the loop ({@link io.morgana.runtime.EventLoop#offload}).
  */
-public final class LeaseDatabase {
+public final class LeaseDatabase implements LeaseStore {
 
   /** A line of the file. */
   public record Stored(MacAddress mac, Ipv4Address address, long expiresEpochSecond) {}
@@ -41,10 +41,16 @@ public final class LeaseDatabase {
     return file;
   }
 
+  @Override
+  public String toString() {
+    return file.toString();
+  }
+
   /**
    * The bindings in the file; none if it does not exist. Lines that do not parse are skipped: a
    * damaged line costs that binding, not the server.
    */
+  @Override
   public List<Stored> load() throws IOException {
     List<String> lines;
     try {
@@ -72,6 +78,7 @@ public final class LeaseDatabase {
   }
 
   /** Replaces the file's contents with {@code leases}, durably (see the class comment). */
+  @Override
   public void save(List<Stored> leases) throws IOException {
     StringBuilder s = new StringBuilder(HEADER).append('\n');
     for (Stored l : leases) {

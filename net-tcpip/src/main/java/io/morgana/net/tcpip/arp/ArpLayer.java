@@ -169,6 +169,17 @@ public final class ArpLayer implements Arp {
     return queued;
   }
 
+  /** A snapshot of the cache at {@code now}, ordered by address. Call on the loop thread. */
+  public List<ArpEntry> entries(long now) {
+    List<ArpEntry> out = new ArrayList<>(entries.size());
+    for (Entry e : entries.values()) {
+      boolean usable = e.mac != null && now < e.expiresAt;
+      out.add(new ArpEntry(e.address, Optional.ofNullable(e.mac), usable ? e.expiresAt - now : 0, e.queue.size()));
+    }
+    out.sort((a, b) -> Integer.compareUnsigned(a.address().toInt(), b.address().toInt()));
+    return out;
+  }
+
   /** Number of cache entries, resolved or resolving. */
   public int entryCount() {
     return entries.size();

@@ -74,7 +74,7 @@ public final class IcmpErrorRateLimiter {
 
   private final Limits limits;
   private final long peerCapacity; // nanoseconds of credit a full bucket holds
-  private final long hashSeed = ThreadLocalRandom.current().nextLong();
+  private final long hashSeed;
   private int random; // xorshift32 state for the global cost
 
   // Peers, by entry index: address, credit (in nanoseconds) and when it was last updated.
@@ -100,6 +100,12 @@ public final class IcmpErrorRateLimiter {
 
   /** With {@code limits}; {@code seed} drives the random global cost (the same seed, the same run). */
   public IcmpErrorRateLimiter(Limits limits, long seed) {
+    this(limits, seed, ThreadLocalRandom.current().nextLong());
+  }
+
+  /** As {@link #IcmpErrorRateLimiter(Limits, long)}, with the peer table's hash seed given too. */
+  public IcmpErrorRateLimiter(Limits limits, long seed, long hashSeed) {
+    this.hashSeed = hashSeed;
     this.limits = limits;
     this.peerCapacity = limits.peerIntervalNanos() * limits.peerBurst();
     int n = limits.maxPeers();

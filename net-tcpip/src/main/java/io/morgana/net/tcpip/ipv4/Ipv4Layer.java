@@ -18,6 +18,7 @@ import io.morgana.net.tcpip.wire.IcmpPacket;
 import io.morgana.net.tcpip.wire.Ipv4Options;
 import io.morgana.net.tcpip.wire.Ipv4Packet;
 import io.morgana.net.tcpip.wire.MalformedPacketException;
+import io.morgana.runtime.Entropy;
 import io.morgana.runtime.LoopBridge;
 import io.morgana.runtime.Pollable;
 import io.netty.buffer.ByteBuf;
@@ -96,13 +97,22 @@ public final class Ipv4Layer implements Ip, IpLayer {
   public Ipv4Layer(
       LoopBridge bridge, EthernetLayer ethernet, ArpLayer arp, AddressCache cache, ByteBufAllocator alloc,
       ReassemblyLimits reassembly) {
+    this(bridge, ethernet, arp, cache, alloc, reassembly, Entropy.secure());
+  }
+
+  /** With the hash seeds and the ICMP rate limiter's randomness drawn from {@code entropy}. */
+  public Ipv4Layer(
+      LoopBridge bridge, EthernetLayer ethernet, ArpLayer arp, AddressCache cache, ByteBufAllocator alloc,
+      ReassemblyLimits reassembly, Entropy entropy) {
     this.bridge = bridge;
     this.ethernet = ethernet;
     this.arp = arp;
     this.cache = cache;
     this.alloc = alloc;
-    this.reassembler = new Reassembler(reassembly, counters, alloc, this::reassemblyTimedOut);
-    this.errors = new IcmpErrorEmitter(counters, alloc, this::isBroadcast, new IcmpErrorRateLimiter(), HEADROOM);
+    this.reassembler = new Reassembler(reassembly, counters, alloc, this::reassemblyTimedOut, entropy.nextLong());
+    this.errors = new IcmpErrorEmitter(counters, alloc, this::isBroadcast,
+        new IcmpErrorRateLimiter(IcmpErrorRateLimiter.Limits.LINUX_DEFAULTS, entropy.nextLong(), entropy.nextLong()),
+        HEADROOM);
   }
 
   /** This layer's counters. */

@@ -83,7 +83,7 @@ final class Reassembler {
   private final ByteBufAllocator alloc;
   private final TimeoutListener timeouts;
   private final Ipv4Packet header = new Ipv4Packet();
-  private final long hashSeed = ThreadLocalRandom.current().nextLong();
+  private final long hashSeed;
   private Datagram[] table = new Datagram[INITIAL_TABLE];
   private int size;
   private Datagram oldest;
@@ -99,6 +99,14 @@ final class Reassembler {
   }
 
   Reassembler(ReassemblyLimits limits, ProtocolCounters<Ipv4Counter> counters, ByteBufAllocator alloc, TimeoutListener timeouts) {
+    this(limits, counters, alloc, timeouts, ThreadLocalRandom.current().nextLong());
+  }
+
+  /** With the table's hash seed given (drawn from the kernel's {@link io.morgana.runtime.Entropy}). */
+  Reassembler(
+      ReassemblyLimits limits, ProtocolCounters<Ipv4Counter> counters, ByteBufAllocator alloc, TimeoutListener timeouts,
+      long hashSeed) {
+    this.hashSeed = hashSeed;
     this.limits = limits;
     this.counters = counters;
     this.alloc = alloc;

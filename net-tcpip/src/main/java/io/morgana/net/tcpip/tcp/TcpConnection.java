@@ -595,8 +595,9 @@ public final class TcpConnection {
       case CLOSING -> {
         if (finAcked) {
           enterTimeWait(now);
+          return false;
         }
-        return false;
+        // Data queued before our FIN may still wait for the window: the ACK clocks it out.
       }
       case LAST_ACK -> {
         if (finAcked) {
@@ -1031,29 +1032,58 @@ public final class TcpConnection {
   }
 
   /**
-   * The window field to send: the free receive buffer, never moving the right edge left (RFC
-   * 9293 §3.8.6.2.1), and moving it right only by at least min(MSS, buffer/2) (RFC 1122
-   * §4.2.3.3).
+   * The window field to send (RFC 9293 §3.8.6.2): the right edge never moves left (§3.8.6.2.1),
+   * and it moves right only when the free buffer would open it by at least min(Eff.snd.MSS,
+   * buffer/2) (receiver silly-window avoidance, §3.8.6.2.2 and RFC 1122 §4.2.3.3); otherwise it
+   * stays where it is, rounded up to a unit of the window scale rather than shrink (as Linux's
+   * {@code tcp_select_window}).
    */
   private int advertisedWindow() {
-    int space = layer.settings().receiveBuffer() - readable();
-    if (closedByApp) {
-      space = layer.settings().receiveBuffer();
-    }
-    space = (int) Math.max(0, Math.min(space, layer.receiveBudgetLeft()));
     int current = Math.max(0, rcvAdv - rcvNxt);
-    int threshold = Math.min(ourMss, layer.settings().receiveBuffer() / 2);
-    int wnd = space - current >= threshold || space >= layer.settings().receiveBuffer() ? space : current;
-    wnd = Math.max(wnd, current);
-    int field = Math.min(wnd >> rcvScale, 65_535);
-    if ((field << rcvScale) < current && field < 65_535) {
-      field++; // rounding must not shrink the window
+    int opening = windowOpening(current);
+    int field;
+    if (opening >= receiveSwsThreshold()) {
+      field = (current + opening) >> rcvScale;
+    } else {
+      field = Math.min((current + (1 << rcvScale) - 1) >> rcvScale, 65_535);
     }
     int right = rcvNxt + (field << rcvScale);
     if (Seq.gt(right, rcvAdv)) {
       rcvAdv = right;
     }
     return field;
+  }
+
+  /**
+   * How far the right edge would move if we offered all the free buffer now, in whole units of
+   * the window scale: RCV.BUFF - RCV.USER - RCV.WND of RFC 9293 §3.8.6.2.2, within the stack's
+   * receive budget.
+   */
+  private int windowOpening(int current) {
+    int buffer = layer.settings().receiveBuffer();
+    int space = closedByApp ? buffer : buffer - readable();
+    space = (int) Math.max(0, Math.min(space, layer.receiveBudgetLeft()));
+    int offered = Math.min(space >> rcvScale, 65_535) << rcvScale;
+    return offered - current;
+  }
+
+  /** min(Eff.snd.MSS, RCV.BUFF/2): the smallest opening worth announcing (RFC 1122 §4.2.3.3). */
+  private int receiveSwsThreshold() {
+    return Math.min(sendMssForAck(), layer.settings().receiveBuffer() / 2);
+  }
+
+  /**
+   * Whether the application's read opened the window enough to announce it at once rather than
+   * with the next ACK: by at least min(2 × MSS, buffer/2) while the window offered is at most half
+   * the buffer (a peer with a wider window is not waiting for it; Linux's {@code
+   * tcp_cleanup_rbuf} rule).
+   */
+  private boolean windowUpdateDue() {
+    int buffer = layer.settings().receiveBuffer();
+    int current = Math.max(0, rcvAdv - rcvNxt);
+    int opening = windowOpening(current);
+    return opening >= receiveSwsThreshold() && opening >= Math.min(2 * sendMssForAck(), buffer / 2)
+        && current <= buffer / 2;
   }
 
   private int tsNow(long now) {
@@ -1232,14 +1262,11 @@ public final class TcpConnection {
     received = null;
     layer.held(-b.readableBytes());
     // The window reopens as the application reads (RFC 9293 §3.8.6.2.2): announce it at once when
-    // the right edge moves enough.
-    if (error == null && !removed && state.synchronizedState() && state != TcpState.TIME_WAIT && !finReceived) {
-      int space = layer.settings().receiveBuffer() - outOfOrderBytes;
-      int current = Math.max(0, rcvAdv - rcvNxt);
-      int threshold = Math.min(ourMss, space / 2);
-      if (space - current >= threshold && current <= layer.settings().receiveBuffer() / 2) {
-        sendAck(now);
-      }
+    // it opens enough.
+    if (error == null && !removed && state.synchronizedState() && state != TcpState.TIME_WAIT && !finReceived
+        && windowUpdateDue()) {
+      layer.counters().increment(TcpCounter.TX_WINDOW_UPDATES);
+      sendAck(now);
     }
     return b;
   }
@@ -1440,6 +1467,13 @@ public final class TcpConnection {
     if (received != null) {
       dropReceived();
     }
+  }
+
+  /** A snapshot of this connection for diagnostics (loop thread). */
+  public TcpConnectionInfo info() {
+    long sendQueued = sendQueue == null ? 0 : sendQueue.readableBytes();
+    return new TcpConnectionInfo(localEndpoint(), remoteEndpoint(), state, sendQueued, readable(), srtt, rttvar, rto,
+        cwnd, sendMss);
   }
 
   /** The control block's variables, for diagnostics. */

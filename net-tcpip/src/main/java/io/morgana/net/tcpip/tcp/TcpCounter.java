@@ -30,6 +30,7 @@ public enum TcpCounter implements ProtocolCounter {
   TX_FAST_RETRANSMITS("segments retransmitted on three duplicate ACKs or a partial ACK (RFC 6582)"),
   TX_RST("RSTs sent"),
   TX_WINDOW_PROBES("zero-window probes sent"),
+  TX_WINDOW_UPDATES("window updates sent at once because the application's read opened the window"),
   CONNECTIONS_OPENED_ACTIVE("connections opened by connect"),
   CONNECTIONS_OPENED_PASSIVE("connections accepted from a listener"),
   CONNECTIONS_RESET("connections ended by a RST"),

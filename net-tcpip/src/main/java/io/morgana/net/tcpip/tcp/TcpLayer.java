@@ -16,6 +16,7 @@ import io.morgana.net.tcpip.wire.Ipv4Packet;
 import io.morgana.net.tcpip.wire.MalformedPacketException;
 import io.morgana.net.tcpip.wire.TcpOptions;
 import io.morgana.net.tcpip.wire.TcpPacket;
+import io.morgana.runtime.Entropy;
 import io.morgana.runtime.Pollable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -24,7 +25,6 @@ import io.netty.util.collection.LongObjectHashMap;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,15 +95,19 @@ public final class TcpLayer implements Transport, Pollable {
   private int challengeAcks;
 
   public TcpLayer(IpLayer ip, AddressCache cache, ByteBufAllocator alloc, TcpSettings settings) {
+    this(ip, cache, alloc, settings, Entropy.secure());
+  }
+
+  /** With the RFC 6528 key drawn from {@code entropy} when {@code settings} give none. */
+  public TcpLayer(IpLayer ip, AddressCache cache, ByteBufAllocator alloc, TcpSettings settings, Entropy entropy) {
     this.ip = ip;
     this.cache = cache;
     this.alloc = alloc;
     this.settings = settings;
     long secret = settings.secret();
     if (secret == 0) {
-      SecureRandom r = new SecureRandom();
-      k0 = r.nextLong();
-      k1 = r.nextLong();
+      k0 = entropy.nextLong();
+      k1 = entropy.nextLong();
     } else {
       k0 = secret;
       k1 = Long.rotateLeft(secret, 17) ^ 0x5bd1e995_9e3779b9L;
@@ -178,6 +182,25 @@ public final class TcpLayer implements Transport, Pollable {
   /** Connections in TIME-WAIT. */
   public int timeWaitCount() {
     return timeWait;
+  }
+
+  /**
+   * A snapshot of every connection in the table (every state but LISTEN, TIME-WAIT included), in
+   * no particular order: for diagnostics and management. Call on the loop thread.
+   */
+  public List<TcpConnectionInfo> connections() {
+    List<TcpConnectionInfo> out = new ArrayList<>(connections.size());
+    for (TcpConnection c : connections.values()) {
+      out.add(c.info());
+    }
+    return out;
+  }
+
+  /** The ports with a listener (RFC 9293 LISTEN), ascending. Call on the loop thread. */
+  public List<Integer> listeningPorts() {
+    List<Integer> ports = new ArrayList<>(listeners.keySet());
+    ports.sort(null);
+    return ports;
   }
 
   /** The connection of a 4-tuple, or null (tests). */

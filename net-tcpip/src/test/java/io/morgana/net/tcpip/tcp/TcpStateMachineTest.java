@@ -456,6 +456,41 @@ class TcpStateMachineTest {
     }
   }
 
+  /**
+   * Both sides closed while our data was still queued beyond the congestion window: in CLOSING
+   * the peer's ACKs still clock out the rest, then our FIN (found by TcpBidirectionalTest: the
+   * transfer stopped with data queued and no timer left).
+   */
+  @Test
+  void rfc9293_3_6_closingKeepsSendingQueuedDataAsAcksArrive() throws Exception {
+    try (TcpScript s = new TcpScript()) {
+      TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, MSS_ONLY);
+      write(s, c, bytes(20 * 1460, 9));
+      c.shutdownOutput(s.now);
+      int first = c.sndUna;
+      for (int i = 0; i < 10; i++) {
+        assertEquals(1460, s.expect().data.length, "the initial window: ten segments");
+      }
+      s.expectNothing();
+      int seq = PEER_ISS + 1;
+      s.inject(seg(ACK | FIN, 40000, 80).seq(seq).ack(first)); // their FIN, nothing of ours acknowledged
+      assertEquals(TcpState.CLOSING, c.state());
+      assertEquals(seq + 1, s.expect().ack);
+      s.inject(seg(ACK, 40000, 80).seq(seq + 1).ack(first + 10 * 1460));
+      int sent = 0;
+      boolean fin = false;
+      Out o;
+      while ((o = s.ip.sent.poll()) != null) {
+        sent += o.data.length;
+        fin |= o.has(FIN);
+      }
+      assertEquals(10 * 1460, sent, "the rest goes once the window opens");
+      assertTrue(fin, "followed by our FIN");
+      s.inject(seg(ACK, 40000, 80).seq(seq + 1).ack(first + 20 * 1460 + 1));
+      assertEquals(TcpState.TIME_WAIT, c.state());
+    }
+  }
+
   @Test
   void rfc9293_3_4_2_timeWaitLastsTwoMslThenThePortIsFree() throws Exception {
     try (TcpScript s = new TcpScript()) {

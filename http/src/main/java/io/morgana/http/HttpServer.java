@@ -1,0 +1,221 @@
+package io.morgana.http;
+
+import io.morgana.api.Flow;
+import io.morgana.api.Tcp;
+import io.morgana.http.internal.HttpConnection;
+import io.morgana.http.internal.Watchdog;
+import io.morgana.runtime.EventLoop;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An HTTP/1.1 server on a {@link Tcp}: one virtual thread accepts, one virtual thread per
+ * connection serves its requests in order with the {@link HttpHandler} ({@link
+ * HttpConnection}). At most {@link HttpSettings#maxConnections()} connections are served at once;
+ * the next waits in the listen backlog until one ends.
+ *
+ * <p>Timeouts: each connection's {@link Watchdog} holds a deadline (idle, head, body or write —
+ * see {@link HttpSettings}); a sweep on the kernel loop every {@link #sweepIntervalNanos} aborts
+ * the connections whose deadline has passed, which ends their blocked call. The loop's clock is
+ * the only one read for timeouts.
+ *
+ * <pre>{@code
+ * HttpServer server = HttpServer.start(tcp, loop, HttpSettings.defaults(8080), new KvFileHandler(kv));
+ * ...
+ * server.close();
+ * }</pre>
+ */
+public final class HttpServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  private final Tcp.Listener listener;
+  private final EventLoop loop;
+  private final HttpSettings settings;
+  private final HttpHandler handler;
+  private final ByteBufAllocator alloc;
+  private final Clock wallClock;
+  private final Semaphore slots;
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong timedOut = new AtomicLong();
+  private final long sweepIntervalNanos;
+  private volatile boolean closed;
+  private volatile EventLoop.Cancellable sweep;
+
+  private HttpServer(Tcp.Listener listener, EventLoop loop, HttpSettings settings, HttpHandler handler,
+      ByteBufAllocator alloc, Clock wallClock) {
+    this.listener = listener;
+    this.loop = loop;
+    this.settings = settings;
+    this.handler = handler;
+    this.alloc = alloc;
+    this.wallClock = wallClock;
+    this.slots = new Semaphore(settings.maxConnections());
+    long shortest = Math.min(settings.idleTimeout().toNanos(), settings.headerTimeout().toNanos());
+    this.sweepIntervalNanos = Math.clamp(shortest / 4, 10_000_000L, 1_000_000_000L);
+  }
+
+  /**
+   * Listens on {@link HttpSettings#port()} and starts serving. Blocks while the listener opens:
+   * call it from an application thread (a loop callback offloads it).
+   *
+   * @throws IOException if the port cannot be listened on
+   */
+  public static HttpServer start(Tcp tcp, EventLoop loop, HttpSettings settings, HttpHandler handler)
+      throws IOException {
+    return start(tcp, loop, settings, handler, PooledByteBufAllocator.DEFAULT, Clock.systemUTC());
+  }
+
+  /** As {@link #start(Tcp, EventLoop, HttpSettings, HttpHandler)}, with the server's buffers and {@code Date} clock given. */
+  public static HttpServer start(Tcp tcp, EventLoop loop, HttpSettings settings, HttpHandler handler,
+      ByteBufAllocator alloc, Clock wallClock) throws IOException {
+    Tcp.Listener l = tcp.listen(settings.port());
+    HttpServer s = new HttpServer(l, loop, settings, handler, alloc, wallClock);
+    s.scheduleSweep();
+    Thread.ofVirtual().name("http-accept-" + settings.port()).start(s::acceptLoop);
+    return s;
+  }
+
+  /** The port listened on. */
+  public int port() {
+    return listener.port();
+  }
+
+  /** Connections accepted so far. Any thread. */
+  public long accepted() {
+    return accepted.get();
+  }
+
+  /** Connections cut off by a timeout so far. Any thread. */
+  public long timedOut() {
+    return timedOut.get();
+  }
+
+  /** Connections being served now. Any thread. */
+  public int active() {
+    return connections.size();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        slots.acquire();
+      } catch (InterruptedException e) {
+        return;
+      }
+      Flow flow;
+      try {
+        flow = listener.accept();
+      } catch (IOException | RuntimeException e) {
+        slots.release();
+        if (!closed) {
+          LOG.warn("http: accept on port {} failed, no longer serving: {}", settings.port(), e.toString());
+        }
+        return;
+      }
+      accepted.incrementAndGet();
+      Connection c = new Connection(flow);
+      connections.add(c);
+      try {
+        Thread.ofVirtual().name("http " + flow.remoteEndpoint()).start(c::run);
+      } catch (RuntimeException | OutOfMemoryError e) {
+        connections.remove(c);
+        slots.release();
+        flow.abort();
+      }
+    }
+  }
+
+  private void scheduleSweep() {
+    if (!closed) {
+      sweep = loop.schedule(loop.nowNanos() + sweepIntervalNanos, this::sweep);
+    }
+  }
+
+  /** On the loop: aborts the connections whose deadline passed. */
+  private void sweep() {
+    long now = loop.nowNanos();
+    for (Connection c : connections) {
+      if (c.expire(now)) {
+        timedOut.incrementAndGet();
+      }
+    }
+    scheduleSweep();
+  }
+
+  /** Stops accepting and aborts the connections being served. Idempotent; any thread. */
+  @Override
+  public void close() {
+    closed = true;
+    listener.close();
+    EventLoop.Cancellable s = sweep;
+    if (s != null) {
+      s.cancel();
+    }
+    for (Connection c : connections) {
+      c.flow.abort();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HttpServer[port " + settings.port() + ", " + connections.size() + " connections]";
+  }
+
+  /** A served connection and its deadline. */
+  private final class Connection implements Watchdog {
+    private static final long NONE = Long.MAX_VALUE;
+
+    final Flow flow;
+    private volatile long deadline = NONE;
+    private volatile boolean expired;
+
+    Connection(Flow flow) {
+      this.flow = flow;
+    }
+
+    void run() {
+      try {
+        new HttpConnection(flow, settings, handler, this, alloc, wallClock).serve();
+      } finally {
+        connections.remove(this);
+        slots.release();
+      }
+    }
+
+    @Override
+    public void arm(long timeoutNanos) {
+      deadline = loop.nowNanos() + timeoutNanos;
+    }
+
+    @Override
+    public void disarm() {
+      deadline = NONE;
+    }
+
+    @Override
+    public boolean expired() {
+      return expired;
+    }
+
+    /** Aborts the flow if the deadline passed; true the first time it does. */
+    boolean expire(long now) {
+      long d = deadline;
+      if (d != NONE && now - d >= 0 && !expired) {
+        expired = true;
+        flow.abort();
+        return true;
+      }
+      return false;
+    }
+  }
+}
