@@ -28,7 +28,8 @@ class EchoSocketJarTest {
 
   /** Packages the socket target must not carry: device drivers and the stack it replaces. */
   private static final List<String> FORBIDDEN = List.of(
-      "io/morgana/net/tap/", "io/morgana/xen/", "io/morgana/net/tcpip/", "io/morgana/net/dhcp/");
+      "io/morgana/net/tap/", "io/morgana/xen/", "io/morgana/net/tcpip/", "io/morgana/net/dhcp/",
+      "io/morgana/net/packet/");
 
   @Test
   void carriesTheSocketStackAndNoTapXenOrTcpipClasses() throws Exception {
@@ -43,7 +44,7 @@ class EchoSocketJarTest {
         String name = e.getName();
         socketStack |= name.equals("io/morgana/net/socket/SocketStack.class");
         boolean otherTarget = name.startsWith("io/morgana/examples/echo/")
-            && (name.contains("Tap") || name.contains("Xen"));
+            && (name.contains("Tap") || name.contains("Xen") || name.contains("Packet"));
         if (otherTarget || FORBIDDEN.stream().anyMatch(name::startsWith)) {
           offending.add(name);
         }
