@@ -1,9 +1,11 @@
 package io.morgana.examples.echo;
 
 import dagger.Binds;
+import dagger.BindsOptionalOf;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.ElementsIntoSet;
+import io.morgana.mgmt.Management;
 import io.morgana.runtime.Application;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
@@ -27,6 +29,10 @@ public abstract class EchoModule {
 
   @Binds
   abstract Application application(EchoServer echo);
+
+  /** The TAP and packet kernels list {@code ManagementModule}; the Xen kernel has none. */
+  @BindsOptionalOf
+  abstract Management management();
 
   @Provides
   @ElementsIntoSet

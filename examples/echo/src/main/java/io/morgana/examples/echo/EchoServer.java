@@ -3,10 +3,12 @@ package io.morgana.examples.echo;
 import io.morgana.api.Ip;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Udp;
+import io.morgana.mgmt.Management;
 import io.morgana.runtime.Application;
 import io.netty.buffer.ByteBuf;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -36,6 +38,7 @@ public final class EchoServer implements Application {
   private final int port;
   private final TcpEcho tcpEcho;
   private final DiscardChargen discardChargen;
+  private final Optional<Management> management;
   private long echoed;
 
   /** An echo server on port {@value #PORT} over {@code udp}; {@code ip} is read only to log the address. */
@@ -45,15 +48,22 @@ public final class EchoServer implements Application {
 
   /** An echo server on {@code port} over {@code udp}; {@code ip} is read only to log the address. */
   public EchoServer(Udp udp, Ip ip, @Named("echo-port") int port) {
-    this(udp, ip, port, null, null);
+    this(udp, ip, port, null, null, Optional.empty());
   }
 
   /**
    * UDP echo and, when not null, TCP echo ({@link TcpEcho}) on the same port, TCP discard and
    * chargen ({@link DiscardChargen}) on ports 9 and 19.
    */
-  @Inject
   public EchoServer(Udp udp, Ip ip, @Named("echo-port") int port, TcpEcho tcpEcho, DiscardChargen discardChargen) {
+    this(udp, ip, port, tcpEcho, discardChargen, Optional.empty());
+  }
+
+  /** As above, with the kernel's management ({@code --mgmt-port}, {@code --mgmt-console}) when it has one. */
+  @Inject
+  public EchoServer(Udp udp, Ip ip, @Named("echo-port") int port, TcpEcho tcpEcho, DiscardChargen discardChargen,
+      Optional<Management> management) {
+    this.management = management;
     this.udp = udp;
     this.ip = ip;
     this.port = port;
@@ -75,6 +85,7 @@ public final class EchoServer implements Application {
   @Override
   public CompletionStage<?> start() {
     udp.listen(port, this::onDatagram);
+    management.ifPresent(Management::start);
     if (tcpEcho != null) {
       tcpEcho.start();
     }

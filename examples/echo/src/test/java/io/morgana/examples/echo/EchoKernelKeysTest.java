@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.morgana.mgmt.ManagementSettings;
 import io.morgana.net.packet.PacketNetifModule;
 import io.morgana.net.tap.TapNetifModule;
 import io.morgana.net.dhcp.DhcpClientModule;
@@ -27,7 +28,9 @@ class EchoKernelKeysTest {
     List<BootKey<?>> keys = Kernel.bootKeys(DaggerTapKernel.factory()::create);
     assertEquals(
         List.of(DhcpClientModule.DHCP, DhcpClientModule.DHCP_ADDRESS, DhcpClientModule.DHCP_HOSTNAME,
-            DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, TapNetifModule.MAC, TapNetifModule.NET,
+            DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, TapNetifModule.MAC, ManagementSettings.CONSOLE,
+            ManagementSettings.LISTEN, ManagementSettings.OPEN_METRICS, ManagementSettings.PORT, ManagementSettings.TOKEN,
+            TapNetifModule.NET,
             EchoModule.PORT, Logging.LOGS),
         keys);
     String usage = BootArguments.usage("echo-tap", keys);
@@ -42,7 +45,9 @@ class EchoKernelKeysTest {
     List<BootKey<?>> keys = Kernel.bootKeys(DaggerPacketKernel.factory()::create);
     assertEquals(
         List.of(DhcpClientModule.DHCP, DhcpClientModule.DHCP_ADDRESS, DhcpClientModule.DHCP_HOSTNAME,
-            DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, PacketNetifModule.MAC, PacketNetifModule.NET,
+            DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, PacketNetifModule.MAC, ManagementSettings.CONSOLE,
+            ManagementSettings.LISTEN, ManagementSettings.OPEN_METRICS, ManagementSettings.PORT, ManagementSettings.TOKEN,
+            PacketNetifModule.NET,
             EchoModule.PORT, Logging.LOGS),
         keys);
     assertEquals("eth1", BootArguments.parse(keys, "--net=packet:eth1").get(PacketNetifModule.NET));
