@@ -7,7 +7,8 @@ import io.netty.buffer.ByteBuf;
  * EtherType, payload; no preamble, no frame check sequence).
  *
  * <p>The counterpart of MirageOS's {@code Mirage_net.S}. Implementations: a Linux TAP device
- * ({@code net-tap}), Xen netfront ({@code xen-netfront}), in-memory switch ports ({@code testkit}).
+ * ({@code net-tap}), an interface owned through an {@code AF_PACKET} socket ({@code net-packet}), Xen
+ * netfront ({@code xen-netfront}), in-memory switch ports ({@code testkit}).
  * An implementation attaches itself to the kernel loop it was constructed with and delivers
  * received frames on that loop's thread.
  *

@@ -12,6 +12,7 @@ import java.util.List;
  * @param faults in the order they were drawn
  */
 public record FaultSchedule(List<Fault> faults) {
+  // Times are kept in whole milliseconds (drawn so, shrunk so) so that toSpec() loses nothing.
 
   /** No faults. */
   public static final FaultSchedule NONE = new FaultSchedule(List.of());
@@ -56,7 +57,7 @@ public record FaultSchedule(List<Fault> faults) {
       if (length.compareTo(Duration.ofMillis(10)) < 0) {
         return List.of();
       }
-      return List.of(new Partition(kernels, at, at.plus(length.dividedBy(2))));
+      return List.of(new Partition(kernels, at, at.plusMillis(length.toMillis() / 2))); // whole ms, as toSpec
     }
 
     @Override
@@ -85,7 +86,7 @@ public record FaultSchedule(List<Fault> faults) {
       if (down.compareTo(Duration.ofMillis(10)) < 0) {
         return List.of();
       }
-      return List.of(new Crash(kernel, at, at.plus(down.dividedBy(2))));
+      return List.of(new Crash(kernel, at, at.plusMillis(down.toMillis() / 2))); // whole ms, as toSpec
     }
 
     @Override
@@ -122,6 +123,61 @@ public record FaultSchedule(List<Fault> faults) {
       }
     }
     return out;
+  }
+
+  /**
+   * The schedule as a command-line value that {@link #parse} reads back: faults separated by
+   * commas, each {@code crash:KERNEL:AT_MS:RESTART_MS} or {@code partition:K1+K2:AT_MS:HEAL_MS};
+   * {@code none} for no faults. Times are whole milliseconds.
+   */
+  public String toSpec() {
+    if (faults.isEmpty()) {
+      return "none";
+    }
+    List<String> parts = new ArrayList<>();
+    for (Fault f : faults) {
+      switch (f) {
+        case Crash c -> parts.add("crash:" + c.kernel() + ":" + c.at().toMillis() + ":" + c.restartAt().toMillis());
+        case Partition p -> parts.add("partition:" + String.join("+", p.kernels()) + ":" + p.at().toMillis() + ":"
+            + p.healAt().toMillis());
+      }
+    }
+    return String.join(",", parts);
+  }
+
+  /**
+   * Reads {@link #toSpec()}'s format.
+   *
+   * @throws IllegalArgumentException with what is wrong, for anything else
+   */
+  public static FaultSchedule parse(String spec) {
+    if (spec.equals("none")) {
+      return NONE;
+    }
+    List<Fault> out = new ArrayList<>();
+    for (String item : spec.split(",")) {
+      String[] f = item.split(":");
+      if (f.length != 4) {
+        throw new IllegalArgumentException("a fault is KIND:KERNELS:AT_MS:END_MS, got '" + item + "'");
+      }
+      Duration at;
+      Duration end;
+      try {
+        at = Duration.ofMillis(Long.parseLong(f[2]));
+        end = Duration.ofMillis(Long.parseLong(f[3]));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("times are whole milliseconds in '" + item + "'", e);
+      }
+      if (at.isNegative() || end.compareTo(at) < 0) {
+        throw new IllegalArgumentException("0 <= AT_MS <= END_MS in '" + item + "'");
+      }
+      switch (f[0]) {
+        case "crash" -> out.add(new Crash(f[1], at, end));
+        case "partition" -> out.add(new Partition(List.of(f[1].split("\\+")), at, end));
+        default -> throw new IllegalArgumentException("a fault is crash or partition, got '" + f[0] + "'");
+      }
+    }
+    return new FaultSchedule(out);
   }
 
   @Override

@@ -37,7 +37,8 @@ import java.util.function.BooleanSupplier;
  * actions) and asks each running kernel's loop for its next deadline on the kernel's own clock,
  * converted to simulation time. It jumps to the earliest, runs the events due, then every running
  * kernel's loop until idle at that time (kernels in declaration order), checks the continuous
- * invariants, and goes on — as fast as the CPU allows. Blocking application code runs through
+ * invariants, and goes on — as fast as the CPU allows. Two invariants are built in: no exception
+ * escapes a kernel's loop, and no application's {@code start()} stage fails. Blocking application code runs through
  * the loops' {@code offload}, one piece at a time, so no thread scheduling enters the run.
  *
  * <p>Not thread-safe: declare and run on one thread.
@@ -60,6 +61,7 @@ public final class Simulation {
   private long now;
   private long sequence;
   private boolean ran;
+  private SimKernel<?> current; // the kernel whose loop is running, for the report of an exception
 
   /** A simulation whose every undeclared choice comes from {@code seed}. */
   public Simulation(long seed) {
@@ -235,7 +237,10 @@ public final class Simulation {
         break;
       }
       steps++;
-      violation = check(invariants);
+      violation = failedApplication();
+      if (violation.isEmpty()) {
+        violation = check(invariants);
+      }
       if (violation.isPresent() || stopWhen.getAsBoolean()) {
         break;
       }
@@ -259,8 +264,6 @@ public final class Simulation {
     return new SimResult(seed, faults, now, violation, logs, pcaps, summary(violation), steps, wall);
   }
 
-  private SimKernel<?> current;
-
   private Optional<SimResult.Violation> check(Map<String, Invariant> checks) {
     for (Map.Entry<String, Invariant> e : checks.entrySet()) {
       Optional<String> v;
@@ -271,6 +274,19 @@ public final class Simulation {
       }
       if (v.isPresent()) {
         return Optional.of(new SimResult.Violation(e.getKey(), v.get(), now));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Built in: an application whose {@code start()} stage failed is a violation. */
+  private Optional<SimResult.Violation> failedApplication() {
+    for (SimKernel<?> k : kernels.values()) {
+      Optional<java.util.concurrent.CompletableFuture<Object>> o = k.outcome();
+      if (o.isPresent() && o.get().isCompletedExceptionally()) {
+        Throwable t = o.get().exceptionNow();
+        k.log("the application failed: " + t);
+        return Optional.of(new SimResult.Violation("no application fails", k.name() + ": " + stackOf(t), now));
       }
     }
     return Optional.empty();

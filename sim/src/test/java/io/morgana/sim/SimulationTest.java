@@ -158,6 +158,36 @@ class SimulationTest {
   }
 
   @Test
+  void aFailedApplicationIsAViolation() {
+    Simulation sim = new Simulation(1);
+    Network lan = sim.network("lan", LinkConditions.PERFECT);
+    sim.kernel("k", lan, (args, loop, lifecycle, host) -> new io.morgana.runtime.KernelComponent() {
+      @Override
+      public java.util.Set<io.morgana.runtime.BootKey<?>> bootKeys() {
+        return java.util.Set.of();
+      }
+
+      @Override
+      public io.morgana.runtime.Application application() {
+        return () -> java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("cannot start"));
+      }
+    });
+    SimResult r = sim.run(Duration.ofSeconds(1));
+    SimResult.Violation v = r.violation().orElseThrow();
+    assertEquals("no application fails", v.invariant());
+    assertTrue(v.message().startsWith("k: java.io.IOException: cannot start"), v.message());
+  }
+
+  @Test
+  void aKernelThatCannotBeBuiltStopsTheRunWithTheReason() {
+    Simulation sim = new Simulation(1);
+    Network lan = sim.network("lan", LinkConditions.PERFECT);
+    sim.kernel("k", lan, DaggerDiskCounterSim.factory()::create); // the counter needs a disk; none declared
+    SimResult r = sim.run(Duration.ofSeconds(1));
+    assertTrue(r.violation().orElseThrow().message().contains("kernel k has no disk"), r.violation().get().message());
+  }
+
+  @Test
   void aContinuousInvariantStopsTheRunWhereItFails() {
     Simulation sim = pair(1, LinkConditions.PERFECT, 10);
     sim.invariant("b receives fewer than 5", () -> received(sim, "b").size() < 5

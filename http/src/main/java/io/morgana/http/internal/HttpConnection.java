@@ -53,6 +53,8 @@ public final class HttpConnection {
   private ByteBuf in;
   private boolean endOfStream;
   private long requests;
+  private long dateSecond = Long.MIN_VALUE;
+  private String dateText;
 
   /**
    * @param wallClock for the {@code Date} field (RFC 9110 §6.6.1) only
@@ -66,6 +68,17 @@ public final class HttpConnection {
     this.alloc = alloc;
     this.wallClock = wallClock;
     this.parser = new RequestHeadParser(settings.maxRequestLineBytes(), settings.maxHeaderBytes());
+  }
+
+  /** The {@code Date} value, formatted once per second of the wall clock. */
+  private String date() {
+    Instant now = Instant.now(wallClock);
+    long second = now.getEpochSecond();
+    if (second != dateSecond) {
+      dateSecond = second;
+      dateText = HttpDates.format(now);
+    }
+    return dateText;
   }
 
   /** Requests answered so far. */
@@ -273,6 +286,29 @@ public final class HttpConnection {
     }
   }
 
+  /** A piece of {@code content} of 1..{@code want} bytes; on failure releases {@code alsoRelease}. */
+  private static ByteBuf readPiece(Content content, long offset, int want, long remaining, ByteBuf alsoRelease)
+      throws IOException {
+    ByteBuf piece;
+    try {
+      piece = content.read(offset, want);
+    } catch (IOException | RuntimeException e) {
+      if (alsoRelease != null) {
+        alsoRelease.release();
+      }
+      throw e;
+    }
+    int n = piece.readableBytes();
+    if (n == 0 || n > remaining) {
+      piece.release();
+      if (alsoRelease != null) {
+        alsoRelease.release();
+      }
+      throw new IOException(n == 0 ? "content ended " + remaining + " bytes early" : "content longer than its length");
+    }
+    return piece;
+  }
+
   /** RFC 9110 §10.1.1: an HTTP/1.1 client that sent {@code Expect: 100-continue} waits for it. */
   private void continueIfExpected(RequestHead head) throws IOException {
     if (head.version() == HttpVersion.HTTP_1_1 && head.headers().hasToken("Expect", "100-continue")
@@ -295,7 +331,7 @@ public final class HttpConnection {
     int status = response.status();
     boolean bodiless = status == 204 || status == 304;
     Content content = bodiless ? Content.EMPTY : response.content();
-    HttpHeaders h = HttpHeaders.EMPTY.with("Date", HttpDates.format(Instant.now(wallClock)));
+    HttpHeaders h = HttpHeaders.EMPTY.with("Date", date());
     for (HttpHeaders.Field f : response.headers().fields()) {
       if (!f.name().equalsIgnoreCase("Content-Length") && !f.name().equalsIgnoreCase("Connection")
           && !f.name().equalsIgnoreCase("Date")) {
@@ -320,28 +356,19 @@ public final class HttpConnection {
     long length = headOnly ? 0 : content.length();
     long sent = 0;
     int chunk = settings.chunkBytes();
-    if (length > 0 && length <= chunk - out.readableBytes()) {
-      ByteBuf piece = content.read(0, (int) length);
-      try {
-        out.writeBytes(piece);
-      } finally {
-        piece.release();
-      }
-      sent = length;
+    ByteBuf first = out;
+    if (length > 0) {
+      // The head and the first piece in one write: one segment for a small response, and no
+      // head left alone in flight for Nagle's algorithm to hold the next segment behind.
+      ByteBuf piece = readPiece(content, 0, (int) Math.min(chunk, length), length, out);
+      sent = piece.readableBytes();
+      first = alloc.compositeBuffer(2).addComponents(true, out, piece);
     }
     watchdog.arm(settings.idleTimeout().toNanos());
-    flow.write(out);
+    flow.write(first);
     while (sent < length) {
-      ByteBuf piece = content.read(sent, (int) Math.min(chunk, length - sent));
+      ByteBuf piece = readPiece(content, sent, (int) Math.min(chunk, length - sent), length - sent, null);
       int n = piece.readableBytes();
-      if (n == 0) {
-        piece.release();
-        throw new IOException("content ended at " + sent + " of " + length + " bytes");
-      }
-      if (n > length - sent) {
-        piece.release();
-        throw new IOException("content longer than its length " + length);
-      }
       watchdog.arm(settings.idleTimeout().toNanos());
       flow.write(piece);
       sent += n;

@@ -13,11 +13,14 @@ import java.util.Optional;
  * @param mac Morgana's MAC address on the link; empty for the interface's own address (the one a
  *     NIC's hardware filter and a hypervisor's switch already deliver to). Another address puts
  *     the interface in promiscuous mode while Morgana holds it.
- * @param retireTimeoutMillis {@code tp_retire_blk_tov}: the longest a received frame waits in a
+ * @param version the ring format: {@link TpacketVersion#V3} (blocks; the default) or {@link
+ *     TpacketVersion#V2} (a slot per frame, no retire delay)
+ * @param retireTimeoutMillis {@code tp_retire_blk_tov} (V3 only): the longest a received frame waits in a
  *     part-filled TPACKET_V3 block before the kernel hands the block over, in milliseconds (1 to
  *     1000); it bounds the latency a lightly loaded link adds
  */
-public record PacketConfig(String device, Optional<MacAddress> mac, int retireTimeoutMillis) {
+public record PacketConfig(
+    String device, Optional<MacAddress> mac, TpacketVersion version, int retireTimeoutMillis) {
 
   /** The prefix of the {@code --net} boot argument that selects an interface through {@code AF_PACKET}. */
   public static final String NET_PREFIX = "packet:";
@@ -27,6 +30,7 @@ public record PacketConfig(String device, Optional<MacAddress> mac, int retireTi
 
   public PacketConfig {
     Objects.requireNonNull(mac, "mac");
+    Objects.requireNonNull(version, "version");
     checkDeviceName(device);
     mac.ifPresent(m -> checkStationAddress(m, m.toString()));
     if (retireTimeoutMillis < 1 || retireTimeoutMillis > 1000) {
@@ -35,9 +39,14 @@ public record PacketConfig(String device, Optional<MacAddress> mac, int retireTi
     }
   }
 
-  /** The interface with its own MAC and the default retire timeout. */
+  /** The interface with its own MAC, TPACKET_V3 rings and the default retire timeout. */
   public static PacketConfig of(String device) {
-    return new PacketConfig(device, Optional.empty(), DEFAULT_RETIRE_TIMEOUT_MILLIS);
+    return new PacketConfig(device, Optional.empty(), TpacketVersion.V3, DEFAULT_RETIRE_TIMEOUT_MILLIS);
+  }
+
+  /** The same interface and MAC with {@code version} rings. */
+  public PacketConfig withVersion(TpacketVersion version) {
+    return new PacketConfig(device, mac, version, retireTimeoutMillis);
   }
 
   /**

@@ -5,12 +5,15 @@ import io.morgana.api.MacAddress;
 import io.morgana.api.Netif;
 import io.morgana.api.NetifStats;
 import io.morgana.api.Offloads;
+import io.morgana.net.packet.internal.BlockReceiveRing;
+import io.morgana.net.packet.internal.FrameReceiveRing;
 import io.morgana.net.packet.internal.PacketAbi;
 import io.morgana.net.packet.internal.PacketAbi.Mreq;
 import io.morgana.net.packet.internal.PacketAbi.SockaddrLl;
 import io.morgana.net.packet.internal.PacketAbi.StatsV3;
 import io.morgana.net.packet.internal.ReceiveRing;
 import io.morgana.net.packet.internal.RingGeometry;
+import io.morgana.net.packet.internal.SlotLayout;
 import io.morgana.net.packet.internal.TransmitRing;
 import io.morgana.runtime.EventLoop;
 import io.morgana.runtime.KernelLoop;
@@ -38,13 +41,14 @@ import org.slf4j.LoggerFactory;
  * NIC or a VM's virtio NIC, with no TAP device and no system call per received frame.
  *
  * <p><b>The socket.</b> {@link #open} creates the socket with protocol 0 (it receives nothing
- * yet), selects {@code TPACKET_V3}, sets {@code PACKET_IGNORE_OUTGOING} (frames the host sends on
- * the interface are not ours to receive; on kernels older than 4.20 they are recognised by their
- * {@code sll_pkttype} instead) and {@code PACKET_LOSS}, sets up a receive ring ({@code
- * PACKET_RX_RING}: blocks the kernel fills and retires after {@link
- * PacketConfig#retireTimeoutMillis()} at most) and a transmit ring ({@code PACKET_TX_RING},
- * fixed slots), maps both with one {@code mmap}, and only then binds to the interface for every
- * protocol ({@code ETH_P_ALL}).
+ * yet), selects the ring format ({@link PacketConfig#version()}: {@code TPACKET_V3} by default,
+ * see {@link TpacketVersion} for what {@code TPACKET_V2} trades), sets {@code
+ * PACKET_IGNORE_OUTGOING} (frames the host sends on the interface are not ours to receive; on
+ * kernels older than 4.20 they are recognised by their {@code sll_pkttype} instead) and {@code
+ * PACKET_LOSS}, sets up a receive ring ({@code PACKET_RX_RING}: under V3, blocks the kernel fills
+ * and retires after {@link PacketConfig#retireTimeoutMillis()} at most; under V2, a slot per
+ * frame) and a transmit ring ({@code PACKET_TX_RING}, fixed slots), maps both with one {@code
+ * mmap}, and only then binds to the interface for every protocol ({@code ETH_P_ALL}).
  *
  * <p><b>The interface belongs to Morgana.</b> Opening fails with a {@link
  * PacketUnavailableException} when the interface does not exist, is not Ethernet, or the host has
@@ -56,10 +60,11 @@ import org.slf4j.LoggerFactory;
  * promiscuous ({@code PACKET_MR_PROMISC}) while the socket is open. The MTU is the interface's.
  *
  * <p><b>The loop.</b> The interface is a {@link Pollable} whose {@link #readinessFd()} is the
- * socket: the loop's {@code ppoll(2)} wakes when the kernel retires a receive block. Each poll
- * walks up to {@value #RX_BLOCK_BUDGET} retired blocks, copies each frame once into a pooled
- * buffer handed to the handler (reused unless the handler retained it, as in {@code TapNetif}),
- * returns the blocks to the kernel, and then kicks the transmit ring. {@link #write} copies the
+ * socket: the loop's {@code ppoll(2)} wakes when the kernel retires a receive block (V3) or fills
+ * a slot (V2). Each poll walks up to {@value #RX_BLOCK_BUDGET} retired blocks (or {@value
+ * #RX_FRAME_BUDGET} slots), copies each frame once into a pooled buffer handed to the handler
+ * (reused unless the handler retained it, as in {@code TapNetif}), returns the blocks or slots to
+ * the kernel, and then kicks the transmit ring. {@link #write} copies the
  * frame into the next free slot and marks it for sending; the kernel is kicked ({@code sendto}
  * with no data) once per loop turn — at the end of this interface's poll, or when {@value
  * #TX_KICK_BATCH} frames are waiting, or the ring is full — so a burst of frames costs one system
@@ -72,8 +77,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PacketNetif implements Netif, Pollable {
 
-  /** Most receive blocks walked in one {@link #poll}; the loop polls again before it sleeps. */
+  /** Most receive blocks (V3) walked in one {@link #poll}; the loop polls again before it sleeps. */
   public static final int RX_BLOCK_BUDGET = 8;
+
+  /** Most receive slots (V2) read in one {@link #poll}. */
+  public static final int RX_FRAME_BUDGET = 256;
 
   /** Frames written before the transmit ring is kicked without waiting for the turn's end. */
   public static final int TX_KICK_BATCH = 32;
@@ -104,6 +112,7 @@ public final class PacketNetif implements Netif, Pollable {
   private final int fd;
   private final MemorySegment mapping;
   private final ReceiveRing rx;
+  private final int rxBudget;
   private final TransmitRing tx;
   private final MemorySegment txRing;
   private final ReceiveRing.FrameSink sink = this::deliver;
@@ -134,7 +143,7 @@ public final class PacketNetif implements Netif, Pollable {
 
   private PacketNetif(
       EventLoop loop, String name, int ifindex, MacAddress mac, int mtu, int fd,
-      MemorySegment mapping, RingGeometry rxGeometry, RingGeometry txGeometry) {
+      MemorySegment mapping, TpacketVersion version, RingGeometry rxGeometry, RingGeometry txGeometry) {
     this.loop = loop;
     this.name = name;
     this.ifindex = ifindex;
@@ -142,9 +151,18 @@ public final class PacketNetif implements Netif, Pollable {
     this.mtu = mtu;
     this.fd = fd;
     this.mapping = mapping;
-    this.rx = new ReceiveRing(mapping.asSlice(0, rxGeometry.bytes()), rxGeometry.blockSize(), rxGeometry.blockCount());
+    MemorySegment rxRing = mapping.asSlice(0, rxGeometry.bytes());
+    if (version == TpacketVersion.V3) {
+      this.rx = new BlockReceiveRing(rxRing, rxGeometry.blockSize(), rxGeometry.blockCount());
+      this.rxBudget = RX_BLOCK_BUDGET;
+    } else {
+      this.rx = new FrameReceiveRing(rxRing, rxGeometry.blockSize(), rxGeometry.frameSize(), rxGeometry.frameCount());
+      this.rxBudget = RX_FRAME_BUDGET;
+    }
     this.txRing = mapping.asSlice(rxGeometry.bytes(), txGeometry.bytes());
-    this.tx = new TransmitRing(txRing, txGeometry.blockSize(), txGeometry.frameSize(), txGeometry.frameCount());
+    this.tx = new TransmitRing(
+        txRing, txGeometry.blockSize(), txGeometry.frameSize(), txGeometry.frameCount(),
+        version == TpacketVersion.V3 ? SlotLayout.V3 : SlotLayout.V2);
     Arena arena = Arena.ofAuto();
     this.errno = new Errno(arena);
     this.optionValue = arena.allocate(StatsV3.SIZE, 8);
@@ -182,7 +200,11 @@ public final class PacketNetif implements Netif, Pollable {
       }
       MacAddress mac = config.mac().orElse(info.mac());
       int maxFrame = info.mtu() + ETHERNET_HEADER;
-      RingGeometry rxGeometry = RingGeometry.receive(maxFrame, RX_RING_BYTES, config.retireTimeoutMillis());
+      TpacketVersion version = config.version();
+      RingGeometry rxGeometry =
+          version == TpacketVersion.V3
+              ? RingGeometry.receive(maxFrame, RX_RING_BYTES, config.retireTimeoutMillis())
+              : RingGeometry.receiveFrames(maxFrame, RX_RING_BYTES);
       RingGeometry txGeometry = RingGeometry.transmit(maxFrame, TX_SLOTS, RX_RING_BYTES);
       int fd = Libc.socket(err, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
       if (fd < 0) {
@@ -190,8 +212,9 @@ public final class PacketNetif implements Netif, Pollable {
       }
       MemorySegment mapping = null;
       try {
-        setOption(err, arena, fd, name, PacketAbi.PACKET_VERSION, PacketAbi.TPACKET_V3,
-            "the kernel has no TPACKET_V3 rings (Linux 3.2 and later have them)");
+        setOption(err, arena, fd, name, PacketAbi.PACKET_VERSION,
+            version == TpacketVersion.V3 ? PacketAbi.TPACKET_V3 : PacketAbi.TPACKET_V2,
+            "the kernel has no TPACKET_" + version + " rings (Linux 3.2 and later have both)");
         if (Libc.setsockopt(err, fd, Libc.SOL_PACKET, PacketAbi.PACKET_IGNORE_OUTGOING, 1) < 0) {
           LOG.debug("packet {}: no PACKET_IGNORE_OUTGOING ({}); filtering outgoing frames by"
               + " sll_pkttype", name, Libc.errnoName(err.value()));
@@ -199,7 +222,7 @@ public final class PacketNetif implements Netif, Pollable {
         setOption(err, arena, fd, name, PacketAbi.PACKET_LOSS, 1, "PACKET_LOSS was refused");
         setRing(err, arena, fd, name, PacketAbi.PACKET_RX_RING, rxGeometry, "PACKET_RX_RING");
         setRing(err, arena, fd, name, PacketAbi.PACKET_TX_RING, txGeometry,
-            "PACKET_TX_RING (a TPACKET_V3 transmit ring needs Linux 4.11)");
+            "PACKET_TX_RING (a TPACKET_V3 transmit ring needs Linux 4.11; --packet-ring=v2 does not)");
         long bytes = rxGeometry.bytes() + txGeometry.bytes();
         mapping = Libc.mmap(err, MemorySegment.NULL, bytes, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0);
         if (mapping == null) {
@@ -213,14 +236,14 @@ public final class PacketNetif implements Netif, Pollable {
         }
         bindTo(err, arena, fd, ifindex, name);
         PacketNetif netif =
-            new PacketNetif(loop, name, ifindex, mac, info.mtu(), fd, mapping, rxGeometry, txGeometry);
+            new PacketNetif(loop, name, ifindex, mac, info.mtu(), fd, mapping, version, rxGeometry, txGeometry);
         if (!info.up()) {
           LOG.info(
               "packet {}: the interface is down; nothing is received and sends are dropped until"
                   + " the host runs `ip link set {} up`", name, name);
         }
-        LOG.info("packet {}: attached (ifindex {}), MAC {}, MTU {}, rings {} x {} KiB rx, {} slots tx",
-            name, ifindex, mac, info.mtu(), rxGeometry.blockCount(), rxGeometry.blockSize() / 1024,
+        LOG.info("packet {}: attached (ifindex {}), MAC {}, MTU {}, TPACKET_{} rings: {} x {} KiB rx, {} slots tx",
+            name, ifindex, mac, info.mtu(), version, rxGeometry.blockCount(), rxGeometry.blockSize() / 1024,
             txGeometry.frameCount());
         netif.registration = loop.register(netif);
         return netif;
@@ -470,7 +493,7 @@ public final class PacketNetif implements Netif, Pollable {
       return false;
     }
     pollNanos = nowNanos;
-    int blocks = rx.drain(sink, RX_BLOCK_BUDGET);
+    int blocks = rx.drain(sink, rxBudget);
     if (blocks > 0) {
       long ringDrops = rx.droppedFrames();
       if (ringDrops != ringDropsSeen) {

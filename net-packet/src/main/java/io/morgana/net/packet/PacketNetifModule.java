@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Binds {@link Netif} to a {@link PacketNetif} configured by the boot arguments {@link #NET} and
- * {@link #MAC}, opened on the kernel's {@link EventLoop} and closed by its {@link Lifecycle}.
+ * Binds {@link Netif} to a {@link PacketNetif} configured by the boot arguments {@link #NET},
+ * {@link #MAC} and {@link #RING}, opened on the kernel's {@link EventLoop} and closed by its {@link Lifecycle}.
  *
  * <p>Contributes {@link #KEYS} to the component's boot keys. Needs {@link BootArguments}, {@link
  * EventLoop} and {@link Lifecycle} from the component ({@code @BindsInstance}). The interface is
@@ -49,8 +49,17 @@ public abstract class PacketNetifModule {
               + " makes the interface promiscuous)",
           PacketConfig::parseMac);
 
+  /** {@code --packet-ring=v3|v2}: the ring format (see {@link TpacketVersion}); v3 by default. */
+  public static final BootKey<TpacketVersion> RING =
+      BootKey.of(
+          "packet-ring",
+          "ring format of the packet socket: v3 (blocks, fewest wake-ups; a received frame may wait"
+              + " up to 1 ms) or v2 (a slot per frame, no wait: for request/response latency)",
+          TpacketVersion.V3,
+          TpacketVersion::parse);
+
   /** The boot keys this module reads, to add to the kernel's list. */
-  public static final List<BootKey<?>> KEYS = List.of(NET, MAC);
+  public static final List<BootKey<?>> KEYS = List.of(NET, MAC, RING);
 
   private PacketNetifModule() {}
 
@@ -68,7 +77,7 @@ public abstract class PacketNetifModule {
   @Singleton
   static PacketConfig config(BootArguments arguments) {
     return new PacketConfig(
-        arguments.get(NET), arguments.get(MAC), PacketConfig.DEFAULT_RETIRE_TIMEOUT_MILLIS);
+        arguments.get(NET), arguments.get(MAC), arguments.get(RING), PacketConfig.DEFAULT_RETIRE_TIMEOUT_MILLIS);
   }
 
   @Provides

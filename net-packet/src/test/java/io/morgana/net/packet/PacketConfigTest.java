@@ -39,8 +39,18 @@ class PacketConfigTest {
   @Test
   void retireTimeout_oneToAThousandMilliseconds() {
     assertEquals(1, PacketConfig.of("eth0").retireTimeoutMillis());
-    assertThrows(IllegalArgumentException.class, () -> new PacketConfig("eth0", Optional.empty(), 0));
-    assertThrows(IllegalArgumentException.class, () -> new PacketConfig("eth0", Optional.empty(), 1001));
-    assertEquals(1000, new PacketConfig("eth0", Optional.empty(), 1000).retireTimeoutMillis());
+    assertThrows(IllegalArgumentException.class, () -> new PacketConfig("eth0", Optional.empty(), TpacketVersion.V3, 0));
+    assertThrows(IllegalArgumentException.class, () -> new PacketConfig("eth0", Optional.empty(), TpacketVersion.V3, 1001));
+    assertEquals(1000, new PacketConfig("eth0", Optional.empty(), TpacketVersion.V3, 1000).retireTimeoutMillis());
+  }
+
+  @Test
+  void ringVersion_parsedFromV2OrV3_v3ByDefault() {
+    assertEquals(TpacketVersion.V3, PacketConfig.of("eth0").version());
+    assertEquals(TpacketVersion.V2, TpacketVersion.parse("v2"));
+    assertEquals(TpacketVersion.V3, TpacketVersion.parse("v3"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TpacketVersion.parse("v1"));
+    assertTrue(e.getMessage().contains("v2 or v3") && e.getMessage().contains("v1"), e.getMessage());
+    assertEquals(TpacketVersion.V2, PacketConfig.of("eth0").withVersion(TpacketVersion.V2).version());
   }
 }

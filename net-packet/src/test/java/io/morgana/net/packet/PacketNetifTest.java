@@ -77,7 +77,7 @@ class PacketNetifTest {
       }
       MacAddress chosen = MacAddress.parse("02:00:5e:10:00:99");
       PacketNetif promiscuous =
-          ns.callInside(() -> PacketNetif.open(new PacketConfig("mgpm0", Optional.of(chosen), 1), loop));
+          ns.callInside(() -> PacketNetif.open(new PacketConfig("mgpm0", Optional.of(chosen), TpacketVersion.V2, 1), loop));
       try {
         assertEquals(chosen, promiscuous.mac());
         assertTrue(ns.execOk("ip", "-d", "link", "show", "mgpm0").stdout().contains("promiscuity 1"),

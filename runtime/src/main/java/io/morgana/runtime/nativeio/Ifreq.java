@@ -42,6 +42,8 @@ public final class Ifreq {
   public static final long TUNSETIFF = 0x400454caL;
   /** {@code SIOCGIFFLAGS} of {@code <linux/sockios.h>}: read {@code ifr_flags}. */
   public static final long SIOCGIFFLAGS = 0x8913L;
+  /** {@code SIOCSIFFLAGS}: write {@code ifr_flags} ({@code IFF_UP} brings the interface up). */
+  public static final long SIOCSIFFLAGS = 0x8914L;
   /** {@code SIOCGIFMTU}: read {@code ifr_mtu}. */
   public static final long SIOCGIFMTU = 0x8921L;
   /** {@code SIOCGIFINDEX}: read {@code ifr_ifindex}. */

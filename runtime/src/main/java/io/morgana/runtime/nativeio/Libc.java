@@ -80,6 +80,10 @@ public final class Libc {
   /** {@code SOCK_CLOEXEC} (= {@code O_CLOEXEC}). */
   public static final int SOCK_CLOEXEC = O_CLOEXEC;
 
+  // <sys/reboot.h>, <sys/mount.h>
+  /** {@code RB_POWER_OFF} for {@link #reboot}: halt and power the machine off. */
+  public static final int RB_POWER_OFF = 0x4321fedc;
+
   // <sched.h>, <linux/falloc.h>
   /** {@code CLONE_NEWNET}: {@link #setns} into a network namespace. */
   public static final int CLONE_NEWNET = 0x4000_0000;
@@ -119,12 +123,16 @@ public final class Libc {
   public static final int EINVAL = 22;
   /** {@code ENOTTY}. */
   public static final int ENOTTY = 25;
+  /** {@code EEXIST}: for {@code finit_module}, the module is already loaded. */
+  public static final int EEXIST = 17;
   /** {@code EFBIG}. */
   public static final int EFBIG = 27;
   /** {@code ENOSPC}. */
   public static final int ENOSPC = 28;
   /** {@code EBADFD}. */
   public static final int EBADFD = 77;
+  /** {@code ENOSYS}: the system call does not exist here (a kernel without module support). */
+  public static final int ENOSYS = 38;
   /** {@code EMSGSIZE}. */
   public static final int EMSGSIZE = 90;
   /** {@code ENOPROTOOPT}: the socket option is not known to this kernel. */
@@ -269,6 +277,25 @@ public final class Libc {
 
   private static final class IfNameToIndex {
     static final MethodHandle H = bind("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  }
+
+  private static final class Mount {
+    static final MethodHandle H =
+        bind("mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+  }
+
+  private static final class Reboot {
+    static final MethodHandle H = bind("reboot", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  }
+
+  private static final class Sync {
+    static final MethodHandle H = bind("sync", FunctionDescriptor.ofVoid());
+  }
+
+  private static final class Syscall3 {
+    // long syscall(long number, ...): variadic from the second argument on.
+    static final MethodHandle H =
+        bind("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(1));
   }
 
   private static final class Mmap {
@@ -476,6 +503,59 @@ public final class Libc {
   }
 
   /**
+   * {@code mount(source, target, fstype, flags, data)}: 0, or -1. The strings are C strings;
+   * {@code data} may be {@link MemorySegment#NULL}.
+   */
+  public static int mount(Errno errno, MemorySegment source, MemorySegment target, MemorySegment fsType, long flags, MemorySegment data) {
+    try {
+      return (int) Mount.H.invokeExact(errno.segment, source, target, fsType, flags, data);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * {@code finit_module(fd, params, flags)} ({@code init_module(2)}; glibc has no wrapper, so
+   * through {@code syscall(2)} with the number of this machine's architecture): loads the kernel
+   * module in the open file {@code fd}; 0, or -1 ({@code EEXIST}: already loaded).
+   *
+   * @throws UnsupportedOperationException on an architecture other than x86-64 and aarch64
+   */
+  public static int finitModule(Errno errno, int fd, MemorySegment params, int flags) {
+    long number = switch (System.getProperty("os.arch")) {
+      case "amd64", "x86_64" -> 313;
+      case "aarch64" -> 273;
+      default -> throw new UnsupportedOperationException("finit_module: unknown system call number on " + System.getProperty("os.arch"));
+    };
+    try {
+      return (int) (long) Syscall3.H.invokeExact(errno.segment, number, fd, params, flags);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * {@code reboot(cmd)}: with {@link #RB_POWER_OFF} the machine powers off and the call does not
+   * return; -1 on failure ({@code EPERM} without {@code CAP_SYS_BOOT}). Call {@link #sync} first.
+   */
+  public static int reboot(Errno errno, int cmd) {
+    try {
+      return (int) Reboot.H.invokeExact(errno.segment, cmd);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** {@code sync()}: writes every file system's dirty data out. Cannot fail. */
+  public static void sync() {
+    try (Arena arena = Arena.ofConfined()) {
+      Sync.H.invokeExact(new Errno(arena).segment);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
    * {@code mmap(addr, length, prot, flags, fd, offset)}: the mapping as a segment of {@code
    * length} bytes, or {@code null} on failure ({@code MAP_FAILED}).
    */
@@ -594,9 +674,11 @@ public final class Libc {
       case ENODEV -> "ENODEV";
       case EINVAL -> "EINVAL";
       case ENOTTY -> "ENOTTY";
+      case EEXIST -> "EEXIST";
       case EFBIG -> "EFBIG";
       case ENOSPC -> "ENOSPC";
       case EBADFD -> "EBADFD";
+      case ENOSYS -> "ENOSYS";
       case EMSGSIZE -> "EMSGSIZE";
       case ENOPROTOOPT -> "ENOPROTOOPT";
       case EOPNOTSUPP -> "EOPNOTSUPP";

@@ -105,6 +105,21 @@ class LibcTest {
   }
 
   @Test
+  void mountAndFinitModuleReportTheirErrorsWithoutTouchingTheMachine() {
+    try (Arena arena = Arena.ofConfined()) {
+      Errno errno = new Errno(arena);
+      assertEquals(-1, Libc.mount(errno, arena.allocateFrom("none"), arena.allocateFrom("/nonexistent/morgana"),
+          arena.allocateFrom("tmpfs"), 0, MemorySegment.NULL));
+      assertTrue(errno.value() == Libc.ENOENT || errno.value() == Libc.EPERM, Libc.errnoName(errno.value()));
+      assertEquals(-1, Libc.finitModule(errno, -1, arena.allocateFrom(""), 0));
+      // EBADF; EPERM without CAP_SYS_MODULE; ENOSYS on a kernel built without module support
+      assertTrue(errno.value() == Libc.EBADF || errno.value() == Libc.EPERM || errno.value() == Libc.ENOSYS,
+          Libc.errnoName(errno.value()));
+      Libc.sync();
+    }
+  }
+
+  @Test
   void errnoNamesAndTexts() {
     assertEquals("EACCES", Libc.errnoName(Libc.EACCES));
     assertEquals("errno 4095", Libc.errnoName(4095));

@@ -1,6 +1,7 @@
 package io.morgana.sim.demo;
 
 import io.morgana.sim.Explorer;
+import io.morgana.sim.FaultSchedule;
 import io.morgana.sim.SimResult;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,19 +9,26 @@ import java.util.Optional;
 
 /**
  * {@code java -jar sim-demo.jar --seed=N [--pcap-dir=DIR] [--seconds=S] [--forget-leases]
- * [--no-probe] [--clients=N] [--http-clients=M] [--explore=COUNT]}: runs
- * the {@link DemoScenario} with its own fault schedule ({@link DemoScenario#demoFaults()}), prints
+ * [--no-probe] [--clients=N] [--http-clients=M] [--faults=SPEC] [--explore=COUNT]}: runs
+ * the {@link DemoScenario} with its own fault schedule ({@link DemoScenario#demoFaults()}, or {@code
+ * SPEC} in {@link FaultSchedule#toSpec()}'s format), prints
  * a summary, writes a pcap per link and a log per kernel to {@code DIR} if given (and, on a
  * violation, to {@code sim-failure-seed-N} when no directory was given), and exits 0 when every
  * invariant held, 1 with the seed when not, 2 on a bad command line.
  *
  * <p>With {@code --explore=COUNT} it runs seeds {@code N}, {@code N+1}, … each with a random
  * fault schedule ({@link io.morgana.sim.Explorer}), stops at the first failure, shrinks its
- * schedule and writes that run's artifacts; it prints seeds per minute.
+ * schedule and writes that run's artifacts; it prints seeds per minute. A failure prints the
+ * command line that replays it.
  */
 public final class SimDemo {
 
   private SimDemo() {}
+
+  /** CPU time of the whole process so far (the figures are measured on shared machines). */
+  private static double cpuSeconds() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+  }
 
   public static void main(String[] argv) {
     Long seed = null;
@@ -31,6 +39,8 @@ public final class SimDemo {
     int clients = DemoScenario.Options.DEMO.clients();
     int httpClients = DemoScenario.Options.DEMO.httpClients();
     int explore = 0;
+    FaultSchedule faults = DemoScenario.demoFaults();
+    java.util.List<String> scenarioArgs = new java.util.ArrayList<>(); // for the replay command
     try {
       for (String a : argv) {
         if (a.startsWith("--seed=")) {
@@ -50,10 +60,17 @@ public final class SimDemo {
           clients = Integer.parseInt(a.substring(10));
         } else if (a.startsWith("--http-clients=")) {
           httpClients = Integer.parseInt(a.substring(15));
+        } else if (a.startsWith("--faults=")) {
+          faults = FaultSchedule.parse(a.substring(9));
+          continue;
         } else if (a.startsWith("--explore=")) {
           explore = Integer.parseInt(a.substring(10));
+          continue;
         } else {
           throw new IllegalArgumentException("unknown argument " + a);
+        }
+        if (!a.startsWith("--seed=") && !a.startsWith("--pcap-dir=")) {
+          scenarioArgs.add(a);
         }
       }
       if (seed == null) {
@@ -65,7 +82,8 @@ public final class SimDemo {
     } catch (IllegalArgumentException e) {
       System.err.println("sim-demo: " + e.getMessage());
       System.err.println("usage: java -jar sim-demo.jar --seed=N [--pcap-dir=DIR] [--seconds=S] [--forget-leases] [--no-probe]"
-          + " [--clients=N] [--http-clients=M] [--explore=COUNT]");
+          + " [--clients=N] [--http-clients=M] [--faults=crash:dhcp:70000:73000,partition:dhcp:20000:45000]"
+          + " [--explore=COUNT]");
       System.exit(2);
       return;
     }
@@ -75,8 +93,8 @@ public final class SimDemo {
     SimResult result;
     if (explore > 0) {
       Explorer.Report report = new Explorer(scenario).explore(seed, explore, Duration.ofDays(1));
-      System.out.printf("explored %d seed(s) from %d in %.1f s: %.1f seeds per minute%n", report.seedsRun(), seed,
-          report.wallNanos() / 1e9, report.seedsPerMinute());
+      System.out.printf("explored %d seed(s) from %d in %.1f s: %.1f seeds per minute (the process used %.1f s of CPU)%n",
+          report.seedsRun(), seed, report.wallNanos() / 1e9, report.seedsPerMinute(), cpuSeconds());
       if (report.failure().isEmpty()) {
         System.out.println("PASS: every seed held its invariants");
         System.exit(0);
@@ -88,11 +106,11 @@ public final class SimDemo {
       result = report.shrunk().orElseThrow();
       System.out.println("shrunk to: " + result.faults());
     } else {
-      result = scenario.build(seed, DemoScenario.demoFaults()).run(scenario.duration());
+      result = scenario.build(seed, faults).run(scenario.duration());
     }
     System.out.print(result.summary());
-    System.out.printf("%d steps; %.1f simulated seconds per wall second (%.2f s wall)%n", result.steps(), result.speed(),
-        result.wallNanos() / 1e9);
+    System.out.printf("%d steps; %.1f simulated seconds per wall second (%.2f s wall; the process used %.2f s of CPU)%n",
+        result.steps(), result.speed(), result.wallNanos() / 1e9, cpuSeconds());
     Optional<Path> out = pcapDir.or(() -> result.passed() ? Optional.empty() : Optional.of(Path.of("sim-failure-seed-" + result.seed())));
     out.ifPresent(dir -> {
       result.writeTo(dir);
@@ -102,8 +120,8 @@ public final class SimDemo {
       System.out.println("PASS seed " + result.seed());
       System.exit(0);
     }
-    System.out.println("FAIL seed " + result.seed() + ": rerun with --seed=" + result.seed()
-        + (explore > 0 ? " --explore=1 and the same options to replay its drawn schedule" : " to replay it"));
+    System.out.println("FAIL seed " + result.seed() + "; replay: java -jar sim-demo.jar --seed=" + result.seed()
+        + (scenarioArgs.isEmpty() ? "" : " " + String.join(" ", scenarioArgs)) + " --faults=" + result.faults().toSpec());
     System.exit(1);
   }
 }

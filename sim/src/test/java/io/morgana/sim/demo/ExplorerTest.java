@@ -41,8 +41,9 @@ class ExplorerTest {
     assertEquals(1, shrunk.faults().faults().size(), shrunk.faults().toString());
     assertTrue(shrunk.faults().faults().get(0) instanceof FaultSchedule.Crash, shrunk.faults().toString());
 
-    // The failing seed and its shrunk schedule replay byte for byte.
-    SimResult replay = explorer.run(shrunk.seed(), shrunk.faults());
+    // The failing seed and its shrunk schedule, read back from the command-line form sim-demo
+    // prints, replay byte for byte.
+    SimResult replay = explorer.run(shrunk.seed(), FaultSchedule.parse(shrunk.faults().toSpec()));
     assertEquals(shrunk.violation(), replay.violation());
     assertEquals(shrunk.logs(), replay.logs());
     for (String link : shrunk.pcaps().keySet()) {

@@ -6,6 +6,7 @@ import io.morgana.runtime.EventLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Two more of the simple TCP services, for throughput in each direction: discard (RFC 863, port
- * {@value #DISCARD_PORT}) reads and throws away everything until the client closes; chargen (RFC
- * 864, port {@value #CHARGEN_PORT}) sends the RFC's rotating 72-character lines of printable ASCII
+ * {@value #DISCARD_PORT} unless {@code --discard-port} says otherwise) reads and throws away everything until the client closes; chargen (RFC
+ * 864, port {@value #CHARGEN_PORT} or {@code --chargen-port}) sends the RFC's rotating 72-character lines of printable ASCII
  * until the client goes away (a reset, or a write after the connection ended). One application
  * thread per connection, offloaded from the loop, as {@link TcpEcho}.
  */
@@ -29,13 +30,23 @@ public final class DiscardChargen {
 
   private final Tcp tcp;
   private final EventLoop loop;
+  private final int discardPort;
+  private final int chargenPort;
   private final AtomicLong discarded = new AtomicLong();
   private final AtomicLong generated = new AtomicLong();
 
-  @Inject
+  /** Discard on port {@value #DISCARD_PORT}, chargen on {@value #CHARGEN_PORT}. */
   public DiscardChargen(Tcp tcp, EventLoop loop) {
+    this(tcp, loop, DISCARD_PORT, CHARGEN_PORT);
+  }
+
+  @Inject
+  public DiscardChargen(Tcp tcp, EventLoop loop, @Named("discard-port") int discardPort,
+      @Named("chargen-port") int chargenPort) {
     this.tcp = tcp;
     this.loop = loop;
+    this.discardPort = discardPort;
+    this.chargenPort = chargenPort;
   }
 
   static byte[] pattern() {
@@ -51,8 +62,8 @@ public final class DiscardChargen {
 
   /** Starts both services; called on the loop, never blocks. */
   public void start() {
-    serve(DISCARD_PORT, this::discard);
-    serve(CHARGEN_PORT, this::chargen);
+    serve(discardPort, this::discard);
+    serve(chargenPort, this::chargen);
   }
 
   private interface Service {
@@ -73,6 +84,10 @@ public final class DiscardChargen {
             return null;
           });
         }
+      }
+    }).whenComplete((ignored, failure) -> {
+      if (failure != null) {
+        LOG.error("TCP port {} is not served: {}", port, failure.toString());
       }
     });
   }

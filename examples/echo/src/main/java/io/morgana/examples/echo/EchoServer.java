@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * ICMP, so this class only listens on UDP.
  *
  * <p>Names only api interfaces: the same class runs over a TAP device ({@link TapKernel}), Xen
- * netfront or an in-memory switch in a test. The reply is a retained duplicate of the received
- * payload, so the application copies nothing; because a duplicate shares the interface's receive
- * buffer, the stack copies it once into a pooled buffer of its own with headroom rather than write
+ * netfront, the host's sockets ({@link SocketKernel}) or an in-memory switch in a test. The
+ * reply is a retained duplicate of the received payload, so the application copies nothing;
+ * because a duplicate shares the interface's receive buffer, the stack copies it once into a pooled buffer of its own with headroom rather than write
  * its headers over bytes the interface still owns (the ownership rule of {@link Udp#write}).
  */
 public final class EchoServer implements Application {
@@ -34,7 +34,7 @@ public final class EchoServer implements Application {
   private static final Logger LOG = LoggerFactory.getLogger(EchoServer.class);
 
   private final Udp udp;
-  private final Ip ip;
+  private final Optional<Ip> ip;
   private final int port;
   private final TcpEcho tcpEcho;
   private final DiscardChargen discardChargen;
@@ -47,22 +47,24 @@ public final class EchoServer implements Application {
   }
 
   /** An echo server on {@code port} over {@code udp}; {@code ip} is read only to log the address. */
-  public EchoServer(Udp udp, Ip ip, @Named("echo-port") int port) {
-    this(udp, ip, port, null, null, Optional.empty());
+  public EchoServer(Udp udp, Ip ip, int port) {
+    this(udp, Optional.of(ip), port, null, null);
   }
 
   /**
    * UDP echo and, when not null, TCP echo ({@link TcpEcho}) on the same port, TCP discard and
-   * chargen ({@link DiscardChargen}) on ports 9 and 19.
+   * chargen ({@link DiscardChargen}) on ports 9 and 19 (or as configured). {@code ip}, read only
+   * to log the address, is empty over the host's sockets ({@link SocketKernel}).
    */
-  public EchoServer(Udp udp, Ip ip, @Named("echo-port") int port, TcpEcho tcpEcho, DiscardChargen discardChargen) {
+  public EchoServer(Udp udp, Optional<Ip> ip, @Named("echo-port") int port, TcpEcho tcpEcho,
+      DiscardChargen discardChargen) {
     this(udp, ip, port, tcpEcho, discardChargen, Optional.empty());
   }
 
   /** As above, with the kernel's management ({@code --mgmt-port}, {@code --mgmt-console}) when it has one. */
   @Inject
-  public EchoServer(Udp udp, Ip ip, @Named("echo-port") int port, TcpEcho tcpEcho, DiscardChargen discardChargen,
-      Optional<Management> management) {
+  public EchoServer(Udp udp, Optional<Ip> ip, @Named("echo-port") int port, TcpEcho tcpEcho,
+      DiscardChargen discardChargen, Optional<Management> management) {
     this.management = management;
     this.udp = udp;
     this.ip = ip;
@@ -92,10 +94,12 @@ public final class EchoServer implements Application {
     if (discardChargen != null) {
       discardChargen.start();
     }
-    LOG.info(
-        "echo: answering pings and echoing UDP and TCP port {} at {}",
-        port,
-        ip.address().map(Object::toString).orElse("(no address yet)"));
+    if (ip.isPresent()) {
+      LOG.info("echo: answering pings and echoing UDP and TCP port {} at {}", port,
+          ip.get().address().map(Object::toString).orElse("(no address yet)"));
+    } else {
+      LOG.info("echo: echoing UDP and TCP port {} over the host's sockets", port);
+    }
     return new CompletableFuture<Void>();
   }
 

@@ -41,6 +41,10 @@ public final class TcpEcho {
     loop.offload(() -> {
       serve();
       return null;
+    }).whenComplete((ignored, failure) -> {
+      if (failure != null) {
+        LOG.error("TCP echo port {} is not served: {}", port, failure.toString());
+      }
     });
   }
 

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code AF_PACKET} socket with mapped rings ({@link StackPacketKernel}: Morgana 192.0.2.2 on
  * {@value #MORGANA_DEV}, no host address there), the Linux kernel's own stack on the other end
  * (192.0.2.1 on {@value #LINUX_DEV}), in a test network namespace. Linux's end has segmentation
- * offloads off, so every frame it sends fits the MTU. Peers: {@code ping}, kernel UDP sockets,
+ * offloads off, so every frame it sends fits the MTU. TPACKET_V3 rings here, V2 in {@link
+ * EchoPacketV2InteropTest}. Peers: {@code ping}, kernel UDP sockets,
  * {@code socat} — and Morgana's TCP connecting out to {@code socat} servers — with SHA-256 equal.
  */
 @ExtendWith(NetworkNamespaceExtension.class)
@@ -68,7 +69,7 @@ class EchoPacketInteropTest {
       StackPacketKernel k = DaggerStackPacketKernel.factory().create(a, loop, lifecycle);
       component.set(k);
       return k;
-    }, "--net=packet:" + MORGANA_DEV, "--ipv4=" + MORGANA + "/24");
+    }, "--net=packet:" + MORGANA_DEV, "--ipv4=" + MORGANA + "/24", "--packet-ring=" + ring());
     stack = component.get().stack();
     ns.execOk("ping", "-c", "1", "-W", "15", MORGANA);
   }
@@ -78,6 +79,11 @@ class EchoPacketInteropTest {
     if (kernel != null) {
       kernel.close();
     }
+  }
+
+  /** The ring format the kernel boots with ({@code --packet-ring}). */
+  String ring() {
+    return "v3";
   }
 
   /**

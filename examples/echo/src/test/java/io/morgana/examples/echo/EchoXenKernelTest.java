@@ -87,7 +87,7 @@ class EchoXenKernelTest {
       keys.addAll(XenNetfrontModule.KEYS);
       keys.addAll(SimulatedXenNetbackModule.KEYS);
       keys.addAll(StaticIpv4Module.KEYS);
-      keys.add(EchoModule.PORT);
+      keys.addAll(EchoModule.KEYS);
       BootArguments args = BootArguments.parse(keys, "--ipv4=192.0.2.2/24", "--xen-vif-mac=00:16:3e:12:34:56");
       Application app = DaggerEchoXenKernelTest_TestXenKernel.factory().create(args, loop, lifecycle, sw).application();
       assertInstanceOf(EchoServer.class, app);

@@ -5,6 +5,7 @@ import io.morgana.api.Tcp;
 import io.morgana.http.HttpServer;
 import io.morgana.http.HttpSettings;
 import io.morgana.http.KvFileHandler;
+import io.morgana.http.ReadOnlyKvCache;
 import io.morgana.mgmt.Management;
 import io.morgana.runtime.Application;
 import io.morgana.runtime.EventLoop;
@@ -20,10 +21,17 @@ import org.slf4j.LoggerFactory;
  * Serves every file of a {@link Kv} over HTTP/1.1 ({@link KvFileHandler}: {@code index.html} for
  * directories, validators, ranges, large files streamed in pieces), written against {@link Tcp}
  * and {@link Kv} only: the target's component decides whether they are host sockets or Morgana's
- * own stack, and which disk. Once listening it prints {@code serving http://HOST:PORT/} on
+ * own stack, and which disk. Nothing writes the site while it is served (the kernel holds its
+ * disk), so what it reads is remembered ({@link ReadOnlyKvCache}). Once listening it prints {@code serving http://HOST:PORT/} on
  * standard output; it then serves until the kernel stops.
  */
 public final class StaticWebsite implements Application {
+
+  /** Files up to this size are kept in memory once read; larger ones are streamed from the disk. */
+  static final int CACHED_VALUE_BYTES = 256 * 1024;
+
+  /** The most bytes of files kept in memory. */
+  static final long CACHED_BYTES = 64L << 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(StaticWebsite.class);
 
@@ -54,7 +62,7 @@ public final class StaticWebsite implements Application {
   public CompletionStage<?> start() {
     CompletableFuture<Void> forever = new CompletableFuture<>();
     management.ifPresent(Management::start);
-    loop.offload(() -> HttpServer.start(tcp, loop, settings, new KvFileHandler(site, "")))
+    loop.offload(() -> HttpServer.start(tcp, loop, settings, new KvFileHandler(new ReadOnlyKvCache(site, CACHED_VALUE_BYTES, CACHED_BYTES), "")))
         .whenComplete((s, failure) -> {
           if (failure != null) {
             forever.completeExceptionally(failure);

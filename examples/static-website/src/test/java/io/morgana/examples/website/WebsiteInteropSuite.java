@@ -139,7 +139,7 @@ abstract class WebsiteInteropSuite {
   void twoHundredConcurrentKeepAliveClients_allServed() throws Exception {
     int requests = 1000;
     StringBuilder config = new StringBuilder();
-    String[] paths = {"index.html", "css/site.css", "odd/100003.bin", "a file with spaces.html"};
+    String[] paths = {"index.html", "css/site.css", "docs/index.html", "a file with spaces.html"};
     for (int i = 0; i < requests; i++) {
       config.append("url = \"").append(url(paths[i % paths.length])).append("\"\noutput = \"/dev/null\"\n");
     }
@@ -173,6 +173,6 @@ abstract class WebsiteInteropSuite {
       }
       assertEquals(-1, b, "cut off without a response");
     }
-    assertEquals(timedOut + 1, server().timedOut());
+    assertTrue(server().timedOut() > timedOut, "counted as a timeout");
   }
 }

@@ -31,6 +31,8 @@ public final class PacketAbi {
   /** {@code PACKET_IGNORE_OUTGOING} (Linux 4.20): frames the host sends are not looped back to us. */
   public static final int PACKET_IGNORE_OUTGOING = 23;
 
+  /** {@code TPACKET_V2} of {@code enum tpacket_versions}. */
+  public static final int TPACKET_V2 = 1;
   /** {@code TPACKET_V3} of {@code enum tpacket_versions}. */
   public static final int TPACKET_V3 = 2;
   /** {@code TPACKET_ALIGNMENT}. */
@@ -138,6 +140,34 @@ public final class PacketAbi {
     public static final int TX_DATA_OFFSET = TPACKET3_HDRLEN - SockaddrLl.SIZE;
 
     private Hdr3() {}
+  }
+
+  /**
+   * {@code struct tpacket2_hdr}: the header of every frame slot of a {@code TPACKET_V2} ring,
+   * receive and transmit.
+   *
+   * <pre>
+   *  0 tp_status  4 tp_len  8 tp_snaplen  12 tp_mac (u16)  14 tp_net (u16)  16 tp_sec
+   * 20 tp_nsec  24 tp_vlan_tci (u16)  26 tp_vlan_tpid (u16)  28 tp_padding[4]  32
+   * </pre>
+   */
+  public static final class Hdr2 {
+    public static final int SIZE = 32;
+    public static final int STATUS_OFFSET = 0;
+    public static final int LEN_OFFSET = 4;
+    public static final int SNAPLEN_OFFSET = 8;
+    public static final int MAC_OFFSET = 12;
+    public static final int NET_OFFSET = 14;
+    public static final int SEC_OFFSET = 16;
+    public static final int NSEC_OFFSET = 20;
+    /** {@code TPACKET2_HDRLEN}: {@code TPACKET_ALIGN(sizeof(struct tpacket2_hdr)) + sizeof(struct sockaddr_ll)}. */
+    public static final int TPACKET2_HDRLEN = 52;
+    /** Where the {@link SockaddrLl} after a received frame's header starts. */
+    public static final int SOCKADDR_OFFSET = 32;
+    /** Where a transmit slot's frame starts: {@code tp_hdrlen - sizeof(struct sockaddr_ll)}. */
+    public static final int TX_DATA_OFFSET = TPACKET2_HDRLEN - SockaddrLl.SIZE;
+
+    private Hdr2() {}
   }
 
   /** {@code struct sockaddr_ll}: a link-layer address, for {@code bind} and after each frame. */

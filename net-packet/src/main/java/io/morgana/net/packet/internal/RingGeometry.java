@@ -41,6 +41,18 @@ public record RingGeometry(int blockSize, int blockCount, int frameSize, int ret
   }
 
   /**
+   * A {@code TPACKET_V2} receive ring of about {@code totalBytes}: power-of-two slots large enough
+   * for a frame of {@code maxFrame} bytes at the kernel's {@code tp_mac} ({@code
+   * TPACKET_ALIGN(TPACKET2_HDRLEN + 16) - 14}), in blocks of at least 128 KiB.
+   */
+  public static RingGeometry receiveFrames(int maxFrame, int totalBytes) {
+    int frame = Math.max(2048, powerOfTwoAtLeast(PacketAbi.tpacketAlign(PacketAbi.Hdr2.TPACKET2_HDRLEN + 16) + maxFrame));
+    int block = Math.max(1 << 17, frame);
+    int blocks = Math.max(4, totalBytes / block);
+    return new RingGeometry(block, blocks, frame, 0);
+  }
+
+  /**
    * A transmit ring of {@code slots} slots for frames of up to {@code maxFrame} bytes — fewer (but
    * at least 8) when that many would map more than {@code maxBytes}: power-of-two slots (so a
    * block holds a whole number of them) in blocks of at least 128 KiB.

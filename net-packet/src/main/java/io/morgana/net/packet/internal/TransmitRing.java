@@ -4,20 +4,19 @@ import static io.morgana.net.packet.internal.PacketAbi.TP_STATUS_AVAILABLE;
 import static io.morgana.net.packet.internal.PacketAbi.TP_STATUS_SEND_REQUEST;
 import static io.morgana.net.packet.internal.PacketAbi.TP_STATUS_WRONG_FORMAT;
 
-import io.morgana.net.packet.internal.PacketAbi.Hdr3;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * The user side of a {@code PACKET_TX_RING} under {@code TPACKET_V3} ({@code
- * Documentation/networking/packet_mmap.rst}, "Transmission process"): fixed slots of {@code
- * frameSize} bytes, {@code blockSize / frameSize} to a block, each a {@link Hdr3} with the frame at
- * {@link Hdr3#TX_DATA_OFFSET}.
+ * The user side of a {@code PACKET_TX_RING} ({@code Documentation/networking/packet_mmap.rst},
+ * "Transmission process"): fixed slots of {@code frameSize} bytes, {@code blockSize / frameSize}
+ * to a block, each a header ({@link SlotLayout#V2} or {@link SlotLayout#V3}) with the frame at
+ * {@link SlotLayout#dataOffset()}.
  *
  * <p>A slot is free when its {@code tp_status} is {@code TP_STATUS_AVAILABLE} (read with acquire
  * semantics). {@link #claim} returns where the next frame goes; {@link #commit} writes {@code
- * tp_len} and {@code tp_next_offset = 0} (V3 has no variable-size transmit frames), then {@code
+ * tp_len} (and under V3 {@code tp_next_offset = 0}: V3 has no variable-size transmit frames), then {@code
  * TP_STATUS_SEND_REQUEST} with release semantics. The caller then kicks the kernel ({@code
  * sendto} with no data), which sends every requested slot in ring order and makes each available
  * again once the device has taken it.
@@ -29,6 +28,7 @@ public final class TransmitRing {
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
   private final MemorySegment ring;
+  private final SlotLayout layout;
   private final int blockSize;
   private final int frameSize;
   private final int framesPerBlock;
@@ -41,8 +41,8 @@ public final class TransmitRing {
    * @param ring the transmit ring's mapping (at least {@code frameCount / (blockSize / frameSize)}
    *     blocks)
    */
-  public TransmitRing(MemorySegment ring, int blockSize, int frameSize, int frameCount) {
-    if (frameSize <= Hdr3.TX_DATA_OFFSET || frameSize % PacketAbi.TPACKET_ALIGNMENT != 0
+  public TransmitRing(MemorySegment ring, int blockSize, int frameSize, int frameCount, SlotLayout layout) {
+    if (frameSize <= layout.dataOffset() || frameSize % PacketAbi.TPACKET_ALIGNMENT != 0
         || blockSize < frameSize || frameCount < 1) {
       throw new IllegalArgumentException(
           "a transmit ring needs 16-byte aligned slots larger than their header, in blocks that hold"
@@ -56,6 +56,7 @@ public final class TransmitRing {
               + ring.byteSize());
     }
     this.ring = ring;
+    this.layout = layout;
     this.blockSize = blockSize;
     this.frameSize = frameSize;
     this.frameCount = frameCount;
@@ -63,7 +64,7 @@ public final class TransmitRing {
 
   /** The largest frame a slot holds. */
   public int capacity() {
-    return frameSize - Hdr3.TX_DATA_OFFSET;
+    return frameSize - layout.dataOffset();
   }
 
   /**
@@ -73,12 +74,12 @@ public final class TransmitRing {
    */
   public long claim() {
     long slot = slotOffset(head);
-    int status = (int) INT.getAcquire(ring, slot + Hdr3.STATUS_OFFSET);
+    int status = (int) INT.getAcquire(ring, slot + layout.statusOffset());
     if (status == TP_STATUS_WRONG_FORMAT) {
       rejected++;
       status = TP_STATUS_AVAILABLE;
     }
-    return status == TP_STATUS_AVAILABLE ? slot + Hdr3.TX_DATA_OFFSET : -1;
+    return status == TP_STATUS_AVAILABLE ? slot + layout.dataOffset() : -1;
   }
 
   /** Hands the claimed slot, holding a frame of {@code length} bytes, to the kernel. */
@@ -87,10 +88,12 @@ public final class TransmitRing {
       throw new IllegalArgumentException("a slot holds 0 to " + capacity() + " bytes, got " + length);
     }
     long slot = slotOffset(head);
-    ring.set(ValueLayout.JAVA_INT, slot + Hdr3.NEXT_OFFSET_OFFSET, 0);
-    ring.set(ValueLayout.JAVA_INT, slot + Hdr3.LEN_OFFSET, length);
-    ring.set(ValueLayout.JAVA_INT, slot + Hdr3.SNAPLEN_OFFSET, length);
-    INT.setRelease(ring, slot + Hdr3.STATUS_OFFSET, TP_STATUS_SEND_REQUEST);
+    if (layout.nextOffsetOffset() >= 0) {
+      ring.set(ValueLayout.JAVA_INT, slot + layout.nextOffsetOffset(), 0);
+    }
+    ring.set(ValueLayout.JAVA_INT, slot + layout.lenOffset(), length);
+    ring.set(ValueLayout.JAVA_INT, slot + layout.snaplenOffset(), length);
+    INT.setRelease(ring, slot + layout.statusOffset(), TP_STATUS_SEND_REQUEST);
     head = head + 1 == frameCount ? 0 : head + 1;
     pending++;
   }
@@ -117,9 +120,9 @@ public final class TransmitRing {
     long bytes = 0;
     for (int i = 0; i < frameCount; i++) {
       long slot = slotOffset(i);
-      if ((int) INT.getAcquire(ring, slot + Hdr3.STATUS_OFFSET) == TP_STATUS_SEND_REQUEST) {
-        bytes += Integer.toUnsignedLong(ring.get(ValueLayout.JAVA_INT, slot + Hdr3.LEN_OFFSET));
-        INT.setRelease(ring, slot + Hdr3.STATUS_OFFSET, TP_STATUS_AVAILABLE);
+      if ((int) INT.getAcquire(ring, slot + layout.statusOffset()) == TP_STATUS_SEND_REQUEST) {
+        bytes += Integer.toUnsignedLong(ring.get(ValueLayout.JAVA_INT, slot + layout.lenOffset()));
+        INT.setRelease(ring, slot + layout.statusOffset(), TP_STATUS_AVAILABLE);
         frames++;
       }
     }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Libc}) against the Linux headers installed on this machine ({@code <linux/if_packet.h>}, {@code
  * <linux/if_ether.h>}, {@code <sys/socket.h>}), compiled with gcc: {@code offsetof} and {@code
  * sizeof} of {@code struct tpacket_req3}, {@code tpacket_block_desc}/{@code tpacket_hdr_v1},
- * {@code tpacket3_hdr}, {@code sockaddr_ll}, {@code tpacket_stats_v3} and {@code packet_mreq}, and
+ * {@code tpacket3_hdr}, {@code tpacket2_hdr}, {@code sockaddr_ll}, {@code tpacket_stats_v3} and {@code packet_mreq}, and
  * the option, version and status values.
  */
 class PacketAbiConformanceTest {
@@ -64,6 +64,17 @@ class PacketAbiConformanceTest {
     ours.put("TPACKET_ALIGN(sizeof(struct tpacket3_hdr))", (long) Hdr3.SOCKADDR_OFFSET);
     ours.put("TPACKET_ALIGNMENT", (long) PacketAbi.TPACKET_ALIGNMENT);
 
+    ours.put("sizeof(struct tpacket2_hdr)", (long) PacketAbi.Hdr2.SIZE);
+    ours.put("offsetof(struct tpacket2_hdr, tp_status)", (long) PacketAbi.Hdr2.STATUS_OFFSET);
+    ours.put("offsetof(struct tpacket2_hdr, tp_len)", (long) PacketAbi.Hdr2.LEN_OFFSET);
+    ours.put("offsetof(struct tpacket2_hdr, tp_snaplen)", (long) PacketAbi.Hdr2.SNAPLEN_OFFSET);
+    ours.put("offsetof(struct tpacket2_hdr, tp_mac)", (long) PacketAbi.Hdr2.MAC_OFFSET);
+    ours.put("offsetof(struct tpacket2_hdr, tp_net)", (long) PacketAbi.Hdr2.NET_OFFSET);
+    ours.put("offsetof(struct tpacket2_hdr, tp_sec)", (long) PacketAbi.Hdr2.SEC_OFFSET);
+    ours.put("offsetof(struct tpacket2_hdr, tp_nsec)", (long) PacketAbi.Hdr2.NSEC_OFFSET);
+    ours.put("TPACKET2_HDRLEN", (long) PacketAbi.Hdr2.TPACKET2_HDRLEN);
+    ours.put("TPACKET_ALIGN(sizeof(struct tpacket2_hdr))", (long) PacketAbi.Hdr2.SOCKADDR_OFFSET);
+
     ours.put("sizeof(struct sockaddr_ll)", (long) SockaddrLl.SIZE);
     ours.put("offsetof(struct sockaddr_ll, sll_family)", (long) SockaddrLl.FAMILY_OFFSET);
     ours.put("offsetof(struct sockaddr_ll, sll_protocol)", (long) SockaddrLl.PROTOCOL_OFFSET);
@@ -92,6 +103,7 @@ class PacketAbiConformanceTest {
     ours.put("PACKET_TX_RING", (long) PacketAbi.PACKET_TX_RING);
     ours.put("PACKET_LOSS", (long) PacketAbi.PACKET_LOSS);
     ours.put("PACKET_IGNORE_OUTGOING", (long) PacketAbi.PACKET_IGNORE_OUTGOING);
+    ours.put("TPACKET_V2", (long) PacketAbi.TPACKET_V2);
     ours.put("TPACKET_V3", (long) PacketAbi.TPACKET_V3);
     ours.put("PACKET_MR_PROMISC", (long) PacketAbi.PACKET_MR_PROMISC);
     ours.put("PACKET_OUTGOING", (long) PacketAbi.PACKET_OUTGOING);

@@ -58,4 +58,13 @@ class RingGeometryTest {
     assertThrows(IllegalArgumentException.class, () -> new RingGeometry(1 << 17, 4, 48, 1), "frame below TPACKET3_HDRLEN");
     assertThrows(IllegalArgumentException.class, () -> new RingGeometry(1 << 17, 0, 2048, 1), "no blocks");
   }
+
+  @Test
+  void v2ReceiveRing_aSlotHoldsTheLargestFrameAtTheKernelsMacOffset() {
+    RingGeometry rx = RingGeometry.receiveFrames(1514, 4 << 20);
+    assertEquals(new RingGeometry(1 << 17, 32, 2048, 0), rx);
+    int macOffset = PacketAbi.tpacketAlign(PacketAbi.Hdr2.TPACKET2_HDRLEN + 16) - 14;
+    RingGeometry jumbo = RingGeometry.receiveFrames(9014, 4 << 20);
+    assertTrue(macOffset + 9014 <= jumbo.frameSize(), jumbo.toString());
+  }
 }

@@ -29,7 +29,7 @@ class TransmitRingTest {
 
   @Test
   void claimAndCommit_fillSlotsInOrderAcrossBlocks_withTheFrameAfterTheHeader() {
-    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS);
+    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS, SlotLayout.V3);
     assertEquals(FRAME - Hdr3.TX_DATA_OFFSET, tx.capacity());
     for (int i = 0; i < SLOTS; i++) {
       long slot = (long) (i / 4) * BLOCK + (long) (i % 4) * FRAME;
@@ -46,7 +46,7 @@ class TransmitRingTest {
 
   @Test
   void fullRing_claimRefuses_untilTheKernelHasSentTheNextSlot() {
-    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS);
+    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS, SlotLayout.V3);
     for (int i = 0; i < SLOTS; i++) {
       tx.claim();
       tx.commit(100);
@@ -60,7 +60,7 @@ class TransmitRingTest {
 
   @Test
   void slotTheKernelRefused_isTakenBackAndCounted() {
-    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS);
+    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS, SlotLayout.V3);
     ring.set(ValueLayout.JAVA_INT, Hdr3.STATUS_OFFSET, PacketAbi.TP_STATUS_WRONG_FORMAT);
     assertEquals(Hdr3.TX_DATA_OFFSET, tx.claim());
     assertEquals(1, tx.rejected());
@@ -68,7 +68,7 @@ class TransmitRingTest {
 
   @Test
   void reclaimUnsent_takesBackOnlyTheSlotsStillRequested() {
-    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS);
+    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS, SlotLayout.V3);
     for (int i = 0; i < 3; i++) {
       tx.claim();
       tx.commit(100 + i);
@@ -84,14 +84,27 @@ class TransmitRingTest {
 
   @Test
   void commitLongerThanASlot_isRefused() {
-    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS);
+    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS, SlotLayout.V3);
     tx.claim();
     assertThrows(IllegalArgumentException.class, () -> tx.commit(FRAME));
   }
 
   @Test
   void ringSmallerThanItsSlots_isRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new TransmitRing(ring, BLOCK, FRAME, SLOTS * 2));
-    assertThrows(IllegalArgumentException.class, () -> new TransmitRing(ring, BLOCK, 40, SLOTS));
+    assertThrows(IllegalArgumentException.class, () -> new TransmitRing(ring, BLOCK, FRAME, SLOTS * 2, SlotLayout.V3));
+    assertThrows(IllegalArgumentException.class, () -> new TransmitRing(ring, BLOCK, 40, SLOTS, SlotLayout.V3));
+  }
+
+  @Test
+  void v2Slots_frameAfterTheTpacket2Header_statusAndLengthWhereTpacket2HdrHasThem() {
+    TransmitRing tx = new TransmitRing(ring, BLOCK, FRAME, SLOTS, SlotLayout.V2);
+    assertEquals(PacketAbi.Hdr2.TX_DATA_OFFSET, tx.claim());
+    assertEquals(FRAME - 32, tx.capacity());
+    ring.set(ValueLayout.JAVA_INT, 44, 0x5a5a5a5a); // frame bytes: commit must not touch them
+    tx.commit(77);
+    assertEquals(PacketAbi.TP_STATUS_SEND_REQUEST, ring.get(ValueLayout.JAVA_INT, PacketAbi.Hdr2.STATUS_OFFSET));
+    assertEquals(77, ring.get(ValueLayout.JAVA_INT, PacketAbi.Hdr2.LEN_OFFSET));
+    assertEquals(0x5a5a5a5a, ring.get(ValueLayout.JAVA_INT, 44));
+    assertEquals(FRAME + PacketAbi.Hdr2.TX_DATA_OFFSET, tx.claim());
   }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * delivered in order, blocks returned, and every malformed entry a counted drop, never an
  * exception.
  */
-class ReceiveRingTest {
+class BlockReceiveRingTest {
 
   static final int BLOCK = 1 << 16;
   static final int BLOCKS = 4;
@@ -86,7 +86,7 @@ class ReceiveRingTest {
 
   @Test
   void retiredBlock_framesDeliveredInOrder_blockReturnedToTheKernel() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     byte[] a = frame(60, 1);
     byte[] b = frame(1514, 2);
     byte[] c = frame(97, 3);
@@ -104,7 +104,7 @@ class ReceiveRingTest {
 
   @Test
   void blockStillTheKernels_isNotRead() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     retire(0, frame(60, 1));
     ring.set(ValueLayout.JAVA_INT, BlockDesc.BLOCK_STATUS_OFFSET, PacketAbi.TP_STATUS_KERNEL);
     assertEquals(0, rx.drain(collect, 8));
@@ -113,7 +113,7 @@ class ReceiveRingTest {
 
   @Test
   void blocksAreConsumedInRingOrder_wrappingAround_withinTheBudget() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     for (int i = 0; i < BLOCKS; i++) {
       retire(i, frame(64, i));
     }
@@ -128,7 +128,7 @@ class ReceiveRingTest {
 
   @Test
   void emptyBlockRetiredByItsTimer_isReturned() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     retire(0);
     assertEquals(1, rx.drain(collect, 8));
     assertEquals(PacketAbi.TP_STATUS_KERNEL, blockStatus(0));
@@ -137,19 +137,19 @@ class ReceiveRingTest {
 
   @Test
   void blkLenBeyondTheBlock_everyFrameDropped_blockStillReturned() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     retire(0, frame(60, 1), frame(60, 2));
     ring.set(ValueLayout.JAVA_INT, BlockDesc.BLK_LEN_OFFSET, BLOCK + 1);
     assertEquals(1, rx.drain(collect, 8));
     assertTrue(got.isEmpty());
     assertEquals(2, rx.droppedFrames());
-    assertEquals(1, rx.malformedBlocks());
+    assertEquals(1, rx.malformedEntries());
     assertEquals(PacketAbi.TP_STATUS_KERNEL, blockStatus(0));
   }
 
   @Test
   void firstFrameOffsetInsideTheBlockHeader_everyFrameDropped() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     retire(0, frame(60, 1));
     ring.set(ValueLayout.JAVA_INT, BlockDesc.OFFSET_TO_FIRST_PKT_OFFSET, 8);
     rx.drain(collect, 8);
@@ -159,7 +159,7 @@ class ReceiveRingTest {
 
   @Test
   void frameRunningPastBlkLen_itAndTheFramesAfterItDropped_earlierOnesDelivered() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     retire(0, frame(60, 1), frame(60, 2), frame(60, 3));
     ring.set(ValueLayout.JAVA_INT, header(0, 1) + Hdr3.SNAPLEN_OFFSET, BLOCK);
     ring.set(ValueLayout.JAVA_INT, header(0, 1) + Hdr3.LEN_OFFSET, BLOCK);
@@ -170,7 +170,7 @@ class ReceiveRingTest {
 
   @Test
   void macOffsetInsideTheHeader_frameDropped() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     retire(0, frame(60, 1));
     ring.set(ValueLayout.JAVA_SHORT, header(0, 0) + Hdr3.MAC_OFFSET, (short) 4);
     rx.drain(collect, 8);
@@ -180,7 +180,7 @@ class ReceiveRingTest {
 
   @Test
   void nextOffsetZeroBeforeTheLastFrame_theRestDropped() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     retire(0, frame(60, 1), frame(60, 2), frame(60, 3));
     ring.set(ValueLayout.JAVA_INT, header(0, 0) + Hdr3.NEXT_OFFSET_OFFSET, 0);
     rx.drain(collect, 8);
@@ -190,7 +190,7 @@ class ReceiveRingTest {
 
   @Test
   void numPktsBeyondWhatTheBlockHolds_theMissingFramesDropped() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     retire(0, frame(60, 1));
     ring.set(ValueLayout.JAVA_INT, header(0, 0) + Hdr3.NEXT_OFFSET_OFFSET, BLOCK);
     ring.set(ValueLayout.JAVA_INT, BlockDesc.NUM_PKTS_OFFSET, -1); // 2^32 - 1, unsigned
@@ -201,7 +201,7 @@ class ReceiveRingTest {
 
   @Test
   void truncatedFrame_countedAsDropped_othersDelivered() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     retire(0, frame(60, 1), frame(60, 2));
     ring.set(ValueLayout.JAVA_INT, header(0, 0) + Hdr3.LEN_OFFSET, 9000);
     rx.drain(collect, 8);
@@ -212,7 +212,7 @@ class ReceiveRingTest {
 
   @Test
   void frameTheHostSent_skippedAndNotCounted() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     retire(0, frame(60, 1), frame(60, 2));
     ring.set(ValueLayout.JAVA_BYTE, header(0, 0) + Hdr3.SOCKADDR_OFFSET + SockaddrLl.PKTTYPE_OFFSET,
         (byte) PacketAbi.PACKET_OUTGOING);
@@ -224,7 +224,7 @@ class ReceiveRingTest {
 
   @Test
   void losingFlag_reportedOnce() {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     retire(0, frame(60, 1));
     ring.set(ValueLayout.JAVA_INT, BlockDesc.BLOCK_STATUS_OFFSET, PacketAbi.TP_STATUS_USER | PacketAbi.TP_STATUS_LOSING);
     rx.drain(collect, 8);
@@ -239,7 +239,7 @@ class ReceiveRingTest {
   @Property(tries = 300)
   void garbageInARetiredBlock_neverThrows_deliversOnlyFramesInsideTheBlock(
       @ForAll long seed, @ForAll @IntRange(min = 0, max = 40) int corruptions) {
-    ReceiveRing rx = new ReceiveRing(ring, BLOCK, BLOCKS);
+    ReceiveRing rx = new BlockReceiveRing(ring, BLOCK, BLOCKS);
     java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
     byte[][] frames = new byte[1 + random.nextInt(20)][];
     for (int i = 0; i < frames.length; i++) {

@@ -1,0 +1,9 @@
+/**
+ * The appliance (issue 16): a Morgana kernel as PID 1 of a Linux VM with no shell. {@link
+ * io.morgana.appliance.Init} is the {@code /init} (mounts, kernel modules, interfaces up, the
+ * application kernel, power off), {@link io.morgana.appliance.InitPlan} what it does as decided
+ * from the {@link io.morgana.appliance.KernelCommandLine} ({@code morgana.*} parameters become the
+ * application's boot arguments), and {@link io.morgana.appliance.InitSystem} the system calls it
+ * makes. The image builder (jlinked runtime, initramfs, the QEMU boot script) is still to come.
+ */
+package io.morgana.appliance;

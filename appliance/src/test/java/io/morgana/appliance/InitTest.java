@@ -1,0 +1,117 @@
+package io.morgana.appliance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.morgana.runtime.nativeio.ErrnoException;
+import io.morgana.runtime.nativeio.Libc;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToIntFunction;
+import org.junit.jupiter.api.Test;
+
+/** {@link Init}'s steps, in order, over a recording {@link InitSystem}; every way out powers off. */
+class InitTest {
+
+  /** Records the calls; fails the one named in {@code failing}. */
+  static final class RecordingSystem implements InitSystem {
+    final List<String> calls = new ArrayList<>();
+    final String cmdline;
+    final String failing;
+
+    RecordingSystem(String cmdline, String failing) {
+      this.cmdline = cmdline;
+      this.failing = failing;
+    }
+
+    private void call(String what) throws ErrnoException {
+      calls.add(what);
+      if (what.equals(failing)) {
+        throw new ErrnoException(what, Libc.ENOENT);
+      }
+    }
+
+    @Override
+    public void mount(InitPlan.Mount mount) throws ErrnoException {
+      call("mount " + mount.target());
+    }
+
+    @Override
+    public String commandLine() throws ErrnoException {
+      call("cmdline");
+      return cmdline;
+    }
+
+    @Override
+    public void loadModule(String path) throws ErrnoException {
+      call("load " + path);
+    }
+
+    @Override
+    public void linkUp(String name) throws ErrnoException {
+      call("up " + name);
+    }
+
+    @Override
+    public void powerOff() {
+      calls.add("poweroff");
+    }
+  }
+
+  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+  private final PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
+  private final List<List<String>> booted = new ArrayList<>();
+
+  private ToIntFunction<String[]> kernel(int status) {
+    return args -> {
+      booted.add(List.of(args));
+      return status;
+    };
+  }
+
+  @Test
+  void mountsThenModulesThenInterfaceThenTheKernel_thenPowerOff_withItsStatus() {
+    RecordingSystem sys = new RecordingSystem("console=ttyS0 morgana.ipv4=192.0.2.2/24 morgana.port=80\n", null);
+    assertEquals(3, Init.run("echo", sys, kernel(3), out));
+    assertEquals(List.of(
+        "mount /proc", "mount /sys", "mount /dev", "cmdline",
+        "load /lib/modules/failover.ko", "load /lib/modules/net_failover.ko",
+        "load /lib/modules/virtio_net.ko", "load /lib/modules/virtio_blk.ko",
+        "up eth0", "poweroff"), sys.calls);
+    assertEquals(List.of(List.of("--ipv4=192.0.2.2/24", "--port=80", "--net=packet:eth0")), booted);
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains("echo ended with status 3; powering off"), console.toString());
+  }
+
+  @Test
+  void aModuleThatCannotLoad_oneMessage_noKernel_powerOffWithStatusOne() {
+    RecordingSystem sys = new RecordingSystem("", "load /lib/modules/virtio_net.ko");
+    assertEquals(1, Init.run("echo", sys, kernel(0), out));
+    assertEquals(List.of(), booted, "the application does not start");
+    assertEquals("poweroff", sys.calls.get(sys.calls.size() - 1));
+    String text = console.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("morgana init: load /lib/modules/virtio_net.ko failed"), text);
+    assertTrue(text.contains("ENOENT"), text);
+  }
+
+  @Test
+  void aMalformedCommandLine_oneMessage_powerOffWithStatusOne() {
+    RecordingSystem sys = new RecordingSystem("morgana.=x", null);
+    assertEquals(1, Init.run("echo", sys, kernel(0), out));
+    assertEquals(List.of(), booted);
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains("has no key after morgana."), console.toString());
+    assertEquals("poweroff", sys.calls.get(sys.calls.size() - 1));
+  }
+
+  @Test
+  void aKernelThatThrows_isStatusOne_andStillPowersOff() {
+    RecordingSystem sys = new RecordingSystem("", null);
+    assertEquals(1, Init.run("echo", sys, args -> {
+      throw new IllegalStateException("no stack for you");
+    }, out));
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains("no stack for you"), console.toString());
+    assertEquals("poweroff", sys.calls.get(sys.calls.size() - 1));
+  }
+}
