@@ -8,10 +8,12 @@ import dagger.multibindings.IntoMap;
 import dagger.multibindings.Multibinds;
 import dagger.multibindings.StringKey;
 import io.morgana.api.Console;
+import io.morgana.api.Tcp;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
 import io.morgana.runtime.BootKeysModule;
 import io.morgana.runtime.EventLoop;
+import io.morgana.runtime.Lifecycle;
 import io.morgana.runtime.LoopBridge;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import jakarta.inject.Singleton;
@@ -39,7 +41,8 @@ import java.util.Set;
  * static MultiCollector diskMetrics(FatFileSystem fs) { ... } // figures read on the scraping thread
  * }</pre>
  *
- * <p>{@code --mgmt-console} needs a {@link Console} in the component.
+ * <p>{@code --mgmt-port} needs a {@link Tcp} in the component, {@code --mgmt-console} a {@link
+ * Console}.
  */
 @Module(includes = BootKeysModule.class)
 public abstract class ManagementModule {
@@ -60,6 +63,12 @@ public abstract class ManagementModule {
 
   @BindsOptionalOf
   abstract Console console();
+
+  @BindsOptionalOf
+  abstract Tcp tcp();
+
+  @BindsOptionalOf
+  abstract Lifecycle lifecycle();
 
   @Provides
   @ElementsIntoSet
@@ -94,8 +103,9 @@ public abstract class ManagementModule {
   @Provides
   @Singleton
   static Management management(EventLoop loop, ManagementSettings settings, KernelMetrics metrics,
-      CommandRegistry commands, ManagementRequests requests, Optional<Console> console) {
-    return new Management(loop, settings, metrics, commands, requests, console);
+      CommandRegistry commands, ManagementRequests requests, Optional<Console> console, Optional<Tcp> tcp,
+      Optional<Lifecycle> lifecycle) {
+    return new Management(loop, settings, metrics, commands, requests, console, tcp, lifecycle);
   }
 
   @Provides

@@ -37,7 +37,7 @@ public record ManagementSettings(
   public static final BootKey<Optional<String>> TOKEN = BootKey.optional("mgmt-token",
       "bearer token (Authorization: Bearer TOKEN) for commands and metrics, at least " + MIN_TOKEN_LENGTH
           + " printable ASCII characters; without one, commands are refused over the network",
-      ManagementSettings::parseToken);
+      ManagementSettings::parseToken).secret();
 
   public static final BootKey<Boolean> OPEN_METRICS = BootKey.flag("mgmt-open-metrics",
       "serve GET /metrics without the token");

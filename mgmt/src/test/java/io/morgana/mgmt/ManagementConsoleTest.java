@@ -6,7 +6,6 @@ import io.morgana.api.Console;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,7 @@ class ManagementConsoleTest {
   /** A console whose input is a script of chunks and whose output is kept. */
   static final class ScriptedConsole implements Console {
     final Deque<ByteBuf> input = new ArrayDeque<>();
-    final List<String> output = new ArrayList<>();
+    final List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ScriptedConsole(byte[]... chunks) {
       for (byte[] c : chunks) {

@@ -60,6 +60,13 @@ class ManagementRequestsTest {
   }
 
   @Test
+  void theTokenIsNotInTheBootArgumentsShownInTheLog() {
+    boot("--mgmt-token=" + TOKEN);
+    assertFalse(kernel.arguments().toString().contains(TOKEN), kernel.arguments().toString());
+    assertTrue(kernel.component().management().settings().toString().contains("token=(set)"));
+  }
+
+  @Test
   void openMetricsServesMetricsWithoutATokenButNotCommands() {
     ManagementRequests r = boot("--mgmt-open-metrics");
     assertEquals(200, r.handle(ManagementRequest.of("GET", "/metrics", Map.of())).status());

@@ -126,7 +126,7 @@ public final class BootArguments {
       if (given.put(key, value) != null) {
         throw new BootArgumentException("--" + name + " is given more than once (again in '" + arg + "')");
       }
-      asGiven.add(arg);
+      asGiven.add(key.isSecret() ? "--" + name + "=(hidden)" : arg);
     }
     for (BootKey<?> key : keyList) {
       if (key.isRequired() && !given.containsKey(key)) {

@@ -37,6 +37,7 @@ public final class BootKey<T> {
   private final boolean flag;
   private final boolean required;
   private final String defaultText;
+  private final boolean secret;
 
   private BootKey(
       String name, String help, T defaultValue, Function<String, ? extends T> parser, boolean flag, String defaultText) {
@@ -51,6 +52,18 @@ public final class BootKey<T> {
       boolean flag,
       boolean required,
       String defaultText) {
+    this(name, help, defaultValue, parser, flag, required, defaultText, false);
+  }
+
+  private BootKey(
+      String name,
+      String help,
+      T defaultValue,
+      Function<String, ? extends T> parser,
+      boolean flag,
+      boolean required,
+      String defaultText,
+      boolean secret) {
     Objects.requireNonNull(name, "name");
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
@@ -66,6 +79,7 @@ public final class BootKey<T> {
     this.flag = flag;
     this.required = required;
     this.defaultText = defaultText;
+    this.secret = secret;
   }
 
   /**
@@ -134,6 +148,19 @@ public final class BootKey<T> {
     return new BootKey<>(name, help, null, parser, false, true, "required");
   }
 
+  /**
+   * This key, its value secret (a token, a password): the boot log shows {@code --name=(hidden)}
+   * instead of the value ({@link BootArguments#toString}), and a malformed value is not quoted.
+   */
+  public BootKey<T> secret() {
+    return new BootKey<>(name, help, defaultValue, parser, flag, required, defaultText, true);
+  }
+
+  /** Whether the value is kept out of logs and messages ({@link #secret()}). */
+  public boolean isSecret() {
+    return secret;
+  }
+
   /** The name, without the leading {@code --}. */
   public String name() {
     return name;
@@ -183,10 +210,11 @@ public final class BootKey<T> {
     } catch (RuntimeException e) {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new BootArgumentException(
-          "malformed value for --" + name + ": '" + text + "' (" + reason + ")", e);
+          "malformed value for --" + name + ": " + (secret ? "(hidden)" : "'" + text + "'") + " (" + reason + ")", e);
     }
     if (value == null) {
-      throw new BootArgumentException("malformed value for --" + name + ": '" + text + "' (no value)");
+      throw new BootArgumentException(
+          "malformed value for --" + name + ": " + (secret ? "(hidden)" : "'" + text + "'") + " (no value)");
     }
     return value;
   }

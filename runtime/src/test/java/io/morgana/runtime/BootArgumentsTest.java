@@ -173,4 +173,24 @@ class BootArgumentsTest {
     assertTrue(e.getMessage().contains(part1), e.getMessage());
     assertTrue(e.getMessage().contains(part2), e.getMessage());
   }
+
+  @Test
+  void aSecretKeysValueIsHiddenInTheBootLogAndInErrors() throws Exception {
+    BootKey<Optional<String>> token = BootKey.optional("token", "a secret", t -> {
+      if (t.length() < 8) {
+        throw new IllegalArgumentException("too short");
+      }
+      return t;
+    }).secret();
+    BootKey<Integer> port = BootKey.integer("port", "a port", 80);
+    BootArguments a = BootArguments.parse(List.of(token, port), "--port=81", "--token=hunter2hunter2");
+    assertEquals(Optional.of("hunter2hunter2"), a.get(token));
+    assertEquals("BootArguments[--port=81 --token=(hidden)]", a.toString());
+    BootArgumentException e = assertThrows(BootArgumentException.class,
+        () -> BootArguments.parse(List.of(token), "--token=hunter2"));
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    assertTrue(e.getMessage().contains("--token: (hidden) (too short)"), e.getMessage());
+    assertTrue(token.isSecret());
+    assertFalse(port.isSecret());
+  }
 }

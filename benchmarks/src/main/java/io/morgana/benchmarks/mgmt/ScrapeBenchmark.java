@@ -33,6 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code expose}: the whole scrape, in Prometheus text or OpenMetrics ({@code format}).
+ *   <li>{@code exposeJvmOnly}: the same without Morgana's metrics: the JVM instrumentation's share.
  *   <li>{@code loopRead}: only what the kernel loop does per scrape ({@link MetricsSource#read}),
  *       the time the loop is kept from packets.
  * </ul>
@@ -63,6 +64,7 @@ public class ScrapeBenchmark {
   private EthernetSwitch ethernet;
   private TcpipStack stack;
   private KernelMetrics metrics;
+  private KernelMetrics jvmOnly;
   private MetricsSource source;
   private String accept;
 
@@ -79,6 +81,7 @@ public class ScrapeBenchmark {
     stack = new TcpipStack(ethernet.newPort(), eventLoop, Ipv4Config.of("192.0.2.2/24", "192.0.2.1"));
     source = new TcpipMetrics(stack, "tap0");
     metrics = new KernelMetrics(new LoopBridge(eventLoop), Set.of(source), Set.of());
+    jvmOnly = new KernelMetrics(new LoopBridge(eventLoop), Set.of(), Set.of());
     accept = format.equals("openmetrics") ? "application/openmetrics-text;version=1.0.0" : "text/plain;version=0.0.4";
   }
 
@@ -97,6 +100,11 @@ public class ScrapeBenchmark {
   @Benchmark
   public int expose() {
     return metrics.expose(accept).body().length;
+  }
+
+  @Benchmark
+  public int exposeJvmOnly() {
+    return jvmOnly.expose(accept).body().length;
   }
 
   @Benchmark

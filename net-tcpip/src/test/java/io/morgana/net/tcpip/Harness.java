@@ -7,6 +7,7 @@ import io.morgana.api.Netif;
 import io.morgana.runtime.DeterministicLoop;
 import io.morgana.testkit.EthernetSwitch;
 import io.morgana.testkit.FakeClock;
+import io.morgana.testkit.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.time.Duration;

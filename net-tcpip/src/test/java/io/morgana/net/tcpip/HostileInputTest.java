@@ -19,6 +19,7 @@ import io.morgana.net.tcpip.wire.ArpHeader;
 import io.morgana.net.tcpip.wire.Checksum;
 import io.morgana.net.tcpip.wire.IcmpPacket;
 import io.morgana.runtime.DeterministicLoop;
+import io.morgana.testkit.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;

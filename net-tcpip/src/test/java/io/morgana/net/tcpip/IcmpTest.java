@@ -13,6 +13,7 @@ import io.morgana.api.Ipv4Address;
 import io.morgana.api.MacAddress;
 import io.morgana.net.tcpip.wire.ArpHeader;
 import io.morgana.runtime.DeterministicLoop;
+import io.morgana.testkit.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;

@@ -16,6 +16,7 @@ import io.morgana.api.MacAddress;
 import io.morgana.net.tcpip.wire.ArpHeader;
 import io.morgana.net.tcpip.wire.Ipv4Packet;
 import io.morgana.runtime.DeterministicLoop;
+import io.morgana.testkit.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -11,6 +11,7 @@ import io.morgana.net.tcpip.wire.IcmpPacket;
 import io.morgana.net.tcpip.wire.Ipv4Packet;
 import io.morgana.net.tcpip.wire.MalformedPacketException;
 import io.morgana.runtime.DeterministicLoop;
+import io.morgana.testkit.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;

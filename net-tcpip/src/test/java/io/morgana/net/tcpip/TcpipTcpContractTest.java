@@ -9,8 +9,6 @@ import io.morgana.testkit.FakeClock;
 import io.morgana.testkit.TrackingAllocator;
 import io.morgana.testkit.contract.Concurrency;
 import io.morgana.testkit.contract.TcpContract;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 
 /**
  * The TCP contract between two net-tcpip stacks (192.0.2.2 connects, 192.0.2.3 listens) on an
@@ -56,18 +54,6 @@ class TcpipTcpContractTest extends TcpContract {
   @Override
   protected int largeTransfer() {
     return 1 << 20;
-  }
-
-  /**
-   * net-tcpip answers a read after close with end of stream when the peer's FIN came first
-   * ({@code TcpConnection.read} checks {@code finReceived} before {@code closedByApp}).
-   */
-  @Override
-  @Test
-  @Disabled("net-tcpip: Flow.read after close returns null (end of stream) instead of throwing when the "
-      + "peer's FIN arrived first, so the outcome depends on timing; issue 11")
-  public void readAfterCloseThrowsAlsoWhenThePeersFinArrived() throws Exception {
-    super.readAfterCloseThrowsAlsoWhenThePeersFinArrived();
   }
 
   @Override

@@ -4,10 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.morgana.block.FileBlock;
+import io.morgana.fs.fat.FatFileSystem;
+import io.morgana.fs.fat.FormatOptions;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -41,10 +52,11 @@ class GeneratedApplicationBuildTest {
   }
 
   @Test
-  void theProjectAsGeneratedPassesVerify_andItsTapJarRuns() throws Exception {
+  void theProjectAsGeneratedPassesVerify_andItsTapAndSocketJarsRun() throws Exception {
     Path app = generate("inbox", "-Dpackage=com.example.inbox");
     assertTrue(Files.exists(app.resolve("src/main/java/com/example/inbox/App.java")));
     assertTrue(Files.exists(app.resolve("src/main/java/com/example/inbox/TapKernel.java")));
+    assertTrue(Files.exists(app.resolve("src/main/java/com/example/inbox/SocketKernel.java")));
     assertTrue(Files.exists(app.resolve("src/test/java/com/example/inbox/AppTest.java")));
 
     Maven.Result build = Maven.mvn(app, "verify");
@@ -53,7 +65,7 @@ class GeneratedApplicationBuildTest {
 
     Path jar = app.resolve("target/inbox-tap.jar");
     assertTrue(Files.exists(jar), "no runnable TAP jar");
-    assertFalse(Files.exists(app.resolve("target/inbox-socket.jar")), "a target without a main class builds no jar");
+    assertFalse(Files.exists(app.resolve("target/inbox-xen.jar")), "a target without a main class builds no jar");
     try (JarFile file = new JarFile(jar.toFile())) {
       Manifest manifest = file.getManifest();
       assertEquals("com.example.inbox.AppTap", manifest.getMainAttributes().getValue("Main-Class"));
@@ -65,6 +77,67 @@ class GeneratedApplicationBuildTest {
     assertTrue(help.stdout().contains("--disk=VALUE           disk image file or block device (required)"), help.stdout());
     assertTrue(help.stdout().contains("--port=VALUE"), help.stdout());
     assertFalse(help.stderr().contains("restricted method"), "Enable-Native-Access is in effect:\n" + help.stderr());
+
+    Path socketJar = app.resolve("target/inbox-socket.jar");
+    assertTrue(Files.exists(socketJar), "no runnable socket jar");
+    try (JarFile file = new JarFile(socketJar.toFile())) {
+      Manifest manifest = file.getManifest();
+      assertEquals("com.example.inbox.AppSocket", manifest.getMainAttributes().getValue("Main-Class"));
+      assertEquals("ALL-UNNAMED", manifest.getMainAttributes().getValue("Enable-Native-Access"));
+    }
+    Maven.Result socketHelp = Maven.java(app, "-jar", socketJar.toString(), "--help");
+    assertEquals(0, socketHelp.exitCode(), socketHelp.output());
+    assertTrue(socketHelp.stdout().startsWith("usage: inbox-socket "), socketHelp.stdout());
+    for (String key : new String[] {"--listen=VALUE", "--disk=VALUE", "--port=VALUE"}) {
+      assertTrue(socketHelp.stdout().contains(key), socketHelp.stdout());
+    }
+    assertFalse(socketHelp.stdout().contains("--net="), "no TAP key in the socket target:\n" + socketHelp.stdout());
+    assertStoresADatagramOverTheHostsSockets(app, socketJar);
+  }
+
+  /**
+   * Runs the socket jar on a FAT image (formatted here with fs-fat) and sends it a datagram on
+   * 127.0.0.1 until it answers: the generated application, unchanged, over the host's sockets.
+   */
+  private static void assertStoresADatagramOverTheHostsSockets(Path app, Path socketJar) throws Exception {
+    Path image = app.resolve("target/disk.img");
+    try (FileBlock block = FileBlock.create(image, 4 << 20)) {
+      FatFileSystem.format(block, FormatOptions.defaults());
+    }
+    int port;
+    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    Process kernel = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", socketJar.toString(), "--disk=" + image, "--port=" + port)
+        .directory(app.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(app.resolve("target/socket-kernel.log").toFile())
+        .start();
+    try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      client.setSoTimeout(500);
+      byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+      String answer = null;
+      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (answer == null && System.nanoTime() - end < 0 && kernel.isAlive()) {
+        client.send(new DatagramPacket(hello, hello.length, InetAddress.getLoopbackAddress(), port));
+        DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+        try {
+          client.receive(reply);
+          answer = new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
+        } catch (SocketTimeoutException | PortUnreachableException notYet) {
+          // the kernel is still starting: send again
+        }
+      }
+      String log = Files.readString(app.resolve("target/socket-kernel.log"));
+      assertTrue(answer != null && answer.matches("stored inbox/\\d+\\.txt"),
+          "answer " + answer + "; the kernel's output:\n" + log);
+    } finally {
+      kernel.destroy();
+      if (!kernel.waitFor(30, TimeUnit.SECONDS)) {
+        kernel.destroyForcibly().waitFor();
+      }
+    }
   }
 
   @Test

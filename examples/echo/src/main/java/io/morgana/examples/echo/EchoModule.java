@@ -6,6 +6,7 @@ import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.ElementsIntoSet;
 import io.morgana.api.Ip;
+import io.morgana.mgmt.Management;
 import io.morgana.runtime.Application;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
@@ -46,6 +47,10 @@ public abstract class EchoModule {
 
   @Binds
   abstract Application application(EchoServer echo);
+
+  /** The TAP and packet kernels list {@code ManagementModule}; the Xen kernel has none. */
+  @BindsOptionalOf
+  abstract Management management();
 
   @Provides
   @ElementsIntoSet

@@ -3,6 +3,7 @@ package io.morgana.examples.echo;
 import io.morgana.api.Ip;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Udp;
+import io.morgana.mgmt.Management;
 import io.morgana.runtime.Application;
 import io.netty.buffer.ByteBuf;
 import jakarta.inject.Inject;
@@ -37,6 +38,7 @@ public final class EchoServer implements Application {
   private final int port;
   private final TcpEcho tcpEcho;
   private final DiscardChargen discardChargen;
+  private final Optional<Management> management;
   private long echoed;
 
   /** An echo server on port {@value #PORT} over {@code udp}; {@code ip} is read only to log the address. */
@@ -54,9 +56,16 @@ public final class EchoServer implements Application {
    * chargen ({@link DiscardChargen}) on ports 9 and 19 (or as configured). {@code ip}, read only
    * to log the address, is empty over the host's sockets ({@link SocketKernel}).
    */
-  @Inject
   public EchoServer(Udp udp, Optional<Ip> ip, @Named("echo-port") int port, TcpEcho tcpEcho,
       DiscardChargen discardChargen) {
+    this(udp, ip, port, tcpEcho, discardChargen, Optional.empty());
+  }
+
+  /** As above, with the kernel's management ({@code --mgmt-port}, {@code --mgmt-console}) when it has one. */
+  @Inject
+  public EchoServer(Udp udp, Optional<Ip> ip, @Named("echo-port") int port, TcpEcho tcpEcho,
+      DiscardChargen discardChargen, Optional<Management> management) {
+    this.management = management;
     this.udp = udp;
     this.ip = ip;
     this.port = port;
@@ -78,6 +87,7 @@ public final class EchoServer implements Application {
   @Override
   public CompletionStage<?> start() {
     udp.listen(port, this::onDatagram);
+    management.ifPresent(Management::start);
     if (tcpEcho != null) {
       tcpEcho.start();
     }

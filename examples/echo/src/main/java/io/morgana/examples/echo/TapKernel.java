@@ -2,6 +2,8 @@ package io.morgana.examples.echo;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import io.morgana.mgmt.ManagementModule;
+import io.morgana.mgmt.tcpip.TcpipManagementModule;
 import io.morgana.net.dhcp.Ipv4ConfigModule;
 import io.morgana.net.tap.TapNetifModule;
 import io.morgana.net.tcpip.TcpModule;
@@ -19,7 +21,8 @@ import jakarta.inject.Singleton;
  * own boot keys, so {@code --help} lists them all and nothing lists them a second time.
  */
 @Singleton
-@Component(modules = {EchoModule.class, TapNetifModule.class, TcpipStackModule.class, TcpModule.class, Ipv4ConfigModule.class})
+@Component(modules = {EchoModule.class, TapNetifModule.class, TcpipStackModule.class, TcpModule.class, Ipv4ConfigModule.class,
+    ManagementModule.class, TcpipManagementModule.class})
 public interface TapKernel extends KernelComponent {
 
   /** Builds the kernel from what {@link io.morgana.runtime.Kernel} provides. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.morgana.mgmt.ManagementSettings;
 import io.morgana.net.packet.PacketNetifModule;
 import io.morgana.net.socket.SocketStackModule;
 import io.morgana.net.tap.TapNetifModule;
@@ -29,7 +30,9 @@ class EchoKernelKeysTest {
     assertEquals(
         List.of(EchoModule.CHARGEN_PORT, DhcpClientModule.DHCP, DhcpClientModule.DHCP_ADDRESS, DhcpClientModule.DHCP_HOSTNAME,
             DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, EchoModule.DISCARD_PORT, StaticIpv4Module.IPV4,
-            StaticIpv4Module.IPV4_GATEWAY, TapNetifModule.MAC, TapNetifModule.NET, EchoModule.PORT, Logging.LOGS),
+            StaticIpv4Module.IPV4_GATEWAY, TapNetifModule.MAC, ManagementSettings.CONSOLE,
+            ManagementSettings.LISTEN, ManagementSettings.OPEN_METRICS, ManagementSettings.PORT, ManagementSettings.TOKEN,
+            TapNetifModule.NET, EchoModule.PORT, Logging.LOGS),
         keys);
     String usage = BootArguments.usage("echo-tap", keys);
     assertTrue(usage.contains("--port=VALUE") && usage.contains("UDP and TCP port to echo on"), usage);
@@ -43,7 +46,9 @@ class EchoKernelKeysTest {
     List<BootKey<?>> keys = Kernel.bootKeys(DaggerPacketKernel.factory()::create);
     assertEquals(
         List.of(EchoModule.CHARGEN_PORT, DhcpClientModule.DHCP, DhcpClientModule.DHCP_ADDRESS, DhcpClientModule.DHCP_HOSTNAME,
-            DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, EchoModule.DISCARD_PORT, StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, PacketNetifModule.MAC, PacketNetifModule.NET, PacketNetifModule.RING,
+            DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, EchoModule.DISCARD_PORT, StaticIpv4Module.IPV4, StaticIpv4Module.IPV4_GATEWAY, PacketNetifModule.MAC, ManagementSettings.CONSOLE,
+            ManagementSettings.LISTEN, ManagementSettings.OPEN_METRICS, ManagementSettings.PORT, ManagementSettings.TOKEN,
+            PacketNetifModule.NET, PacketNetifModule.RING,
             EchoModule.PORT, Logging.LOGS),
         keys);
     assertEquals("eth1", BootArguments.parse(keys, "--net=packet:eth1").get(PacketNetifModule.NET));

@@ -59,7 +59,7 @@ class EchoTapInteropTest {
   }
 
   /** Creates the TAP device in {@code ns}, configures the kernel side, boots the echo kernel. */
-  static InProcessKernel<EchoServer> bootEcho(NetworkNamespace ns) throws Exception {
+  static InProcessKernel<EchoServer> bootEcho(NetworkNamespace ns, String... extra) throws Exception {
     ns.execOk(
         "sh",
         "-c",
@@ -70,9 +70,16 @@ class EchoTapInteropTest {
     ns.execOk("ip", "link", "set", TAP, "up");
     InProcessKernel<EchoServer> kernel =
         InProcessKernel.boot(
-            ns, DaggerTapKernel.factory()::create, "--net=tap:" + TAP, "--ipv4=" + MORGANA + "/24", "--mac=" + MAC);
+            ns, DaggerTapKernel.factory()::create, argv(extra));
     awaitLinkUp(ns, TAP);
     return kernel;
+  }
+
+  private static String[] argv(String... extra) {
+    String[] base = {"--net=tap:" + TAP, "--ipv4=" + MORGANA + "/24", "--mac=" + MAC};
+    String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return all;
   }
 
   /**

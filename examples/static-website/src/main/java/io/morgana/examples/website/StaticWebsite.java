@@ -6,10 +6,12 @@ import io.morgana.http.HttpServer;
 import io.morgana.http.HttpSettings;
 import io.morgana.http.KvFileHandler;
 import io.morgana.http.ReadOnlyKvCache;
+import io.morgana.mgmt.Management;
 import io.morgana.runtime.Application;
 import io.morgana.runtime.EventLoop;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -38,13 +40,17 @@ public final class StaticWebsite implements Application {
   private final EventLoop loop;
   private final HttpSettings settings;
   private final String host;
+  private final Optional<Management> management;
   private volatile HttpServer server;
 
   /**
    * @param host the address clients reach the server at, for the printed URL
+   * @param management the kernel's management, started with the site, when its component has one
    */
   @Inject
-  public StaticWebsite(Tcp tcp, Kv site, EventLoop loop, HttpSettings settings, @Named("website-host") String host) {
+  public StaticWebsite(Tcp tcp, Kv site, EventLoop loop, HttpSettings settings, @Named("website-host") String host,
+      Optional<Management> management) {
+    this.management = management;
     this.tcp = tcp;
     this.site = site;
     this.loop = loop;
@@ -55,6 +61,7 @@ public final class StaticWebsite implements Application {
   @Override
   public CompletionStage<?> start() {
     CompletableFuture<Void> forever = new CompletableFuture<>();
+    management.ifPresent(Management::start);
     loop.offload(() -> HttpServer.start(tcp, loop, settings, new KvFileHandler(new ReadOnlyKvCache(site, CACHED_VALUE_BYTES, CACHED_BYTES), "")))
         .whenComplete((s, failure) -> {
           if (failure != null) {

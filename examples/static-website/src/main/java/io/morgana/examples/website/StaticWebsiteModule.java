@@ -1,10 +1,12 @@
 package io.morgana.examples.website;
 
 import dagger.Binds;
+import dagger.BindsOptionalOf;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.ElementsIntoSet;
 import io.morgana.http.HttpSettings;
+import io.morgana.mgmt.Management;
 import io.morgana.runtime.Application;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
@@ -42,6 +44,10 @@ public abstract class StaticWebsiteModule {
 
   @Binds
   abstract Application application(StaticWebsite website);
+
+  /** Management ({@code --mgmt-port}, …) when the target's component lists {@code ManagementModule}. */
+  @BindsOptionalOf
+  abstract Management management();
 
   @Provides
   @ElementsIntoSet

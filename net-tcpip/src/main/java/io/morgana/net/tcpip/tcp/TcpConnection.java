@@ -1220,6 +1220,10 @@ public final class TcpConnection {
 
   /** Flow.read on the loop. */
   void read(CompletableFuture<ByteBuf> result, long now) {
+    if (closedByApp) { // first: after close, read fails whatever has arrived since (no timing-dependent outcome)
+      result.completeExceptionally(new SocketException("Flow closed"));
+      return;
+    }
     if (readable() > 0) {
       result.complete(takeReceived(now));
       return;
@@ -1230,10 +1234,6 @@ public final class TcpConnection {
     }
     if (error != null) {
       result.completeExceptionally(error);
-      return;
-    }
-    if (closedByApp) {
-      result.completeExceptionally(new SocketException("Flow closed"));
       return;
     }
     if (pendingRead != null) {

@@ -1,6 +1,7 @@
 package io.morgana.net.tcpip.ipv4;
 
 import io.morgana.net.tcpip.wire.Ipv4Packet;
+import io.morgana.testkit.TrackingAllocator;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

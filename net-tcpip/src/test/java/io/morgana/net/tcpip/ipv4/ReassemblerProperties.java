@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.net.tcpip.internal.ProtocolCounters;
 import io.morgana.net.tcpip.wire.Ipv4Packet;
+import io.morgana.testkit.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayList;

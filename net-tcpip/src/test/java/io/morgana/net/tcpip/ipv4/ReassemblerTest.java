@@ -14,6 +14,7 @@ import io.morgana.net.tcpip.internal.ProtocolCounters;
 import io.morgana.net.tcpip.wire.Checksum;
 import io.morgana.net.tcpip.wire.Ipv4Packet;
 import io.morgana.runtime.Pollable;
+import io.morgana.testkit.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayList;

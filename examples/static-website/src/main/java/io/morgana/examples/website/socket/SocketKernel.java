@@ -2,6 +2,8 @@ package io.morgana.examples.website.socket;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import io.morgana.mgmt.ManagementModule;
+import io.morgana.mgmt.fat.FatManagementModule;
 import io.morgana.block.FileBlockModule;
 import io.morgana.examples.website.StaticWebsiteModule;
 import io.morgana.fs.fat.FatFsModule;
@@ -20,7 +22,7 @@ import jakarta.inject.Singleton;
 @Singleton
 @Component(modules = {
     StaticWebsiteModule.class, SocketTargetModule.class, SocketStackModule.class,
-    FileBlockModule.class, FatFsModule.class})
+    FileBlockModule.class, FatFsModule.class, ManagementModule.class, FatManagementModule.class})
 public interface SocketKernel extends KernelComponent {
 
   @Component.Factory

@@ -2,6 +2,9 @@ package io.morgana.examples.website.tap;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import io.morgana.mgmt.ManagementModule;
+import io.morgana.mgmt.fat.FatManagementModule;
+import io.morgana.mgmt.tcpip.TcpipManagementModule;
 import io.morgana.block.FileBlockModule;
 import io.morgana.examples.website.StaticWebsiteModule;
 import io.morgana.fs.fat.FatFsModule;
@@ -23,7 +26,8 @@ import jakarta.inject.Singleton;
 @Singleton
 @Component(modules = {
     StaticWebsiteModule.class, TapTargetModule.class, TapNetifModule.class, TcpipStackModule.class,
-    TcpModule.class, StaticIpv4Module.class, FileBlockModule.class, FatFsModule.class})
+    TcpModule.class, StaticIpv4Module.class, FileBlockModule.class, FatFsModule.class, ManagementModule.class,
+    TcpipManagementModule.class, FatManagementModule.class})
 public interface TapKernel extends KernelComponent {
 
   @Component.Factory

@@ -15,32 +15,42 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged {@code target/echo-socket.jar} (run by surefire's {@code packaged-jars} execution,
- * after {@code package}): it carries no TAP, Xen or Morgana TCP/IP classes, and as a process it
+ * The packaged {@code target/echo-socket.jar} (run by the pom's {@code runnable-jars} execution,
+ * after {@code package}): it carries no TAP, AF_PACKET, Xen or Morgana TCP/IP classes, and as a process it
  * answers {@code socat} on 127.0.0.1 with UDP and TCP echo.
  */
-class EchoSocketJarTest {
+class EchoSocketJarIT {
 
-  private static final Path JAR = Path.of("target", "echo-socket.jar");
+  private static Path jar;
+
+  @BeforeAll
+  static void builtJar() {
+    String dir = System.getProperty(EchoPacketJarIT.JARS_PROPERTY);
+    Assumptions.assumeTrue(dir != null, "runs in the integration-test phase, after the package phase built the jar (-D"
+        + EchoPacketJarIT.JARS_PROPERTY + " unset)");
+    jar = Path.of(dir, "echo-socket.jar");
+  }
 
   /** Packages the socket target must not carry: device drivers and the stack it replaces. */
   private static final List<String> FORBIDDEN = List.of(
-      "io/morgana/net/tap/", "io/morgana/xen/", "io/morgana/net/tcpip/", "io/morgana/net/dhcp/",
-      "io/morgana/net/packet/");
+      "io/morgana/net/tap/", "io/morgana/net/packet/", "io/morgana/xen/", "io/morgana/net/tcpip/",
+      "io/morgana/net/dhcp/");
 
   @Test
-  void carriesTheSocketStackAndNoTapXenOrTcpipClasses() throws Exception {
-    assertTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " (built by mvn package)");
+  void carriesTheSocketStackAndNoTapPacketXenOrTcpipClasses() throws Exception {
+    assertTrue(Files.isRegularFile(jar), jar.toAbsolutePath() + " (built by mvn package)");
     List<String> offending = new ArrayList<>();
     boolean socketStack = false;
-    try (JarFile jar = new JarFile(JAR.toFile())) {
-      Attributes main = jar.getManifest().getMainAttributes();
+    try (JarFile file = new JarFile(jar.toFile())) {
+      Attributes main = file.getManifest().getMainAttributes();
       assertEquals(EchoSocket.class.getName(), main.getValue(Attributes.Name.MAIN_CLASS));
       assertEquals("ALL-UNNAMED", main.getValue("Enable-Native-Access"));
-      for (JarEntry e : java.util.Collections.list(jar.entries())) {
+      for (JarEntry e : java.util.Collections.list(file.entries())) {
         String name = e.getName();
         socketStack |= name.equals("io/morgana/net/socket/SocketStack.class");
         boolean otherTarget = name.startsWith("io/morgana/examples/echo/")
@@ -98,6 +108,6 @@ class EchoSocketJarTest {
 
   /** {@code exec JAVA -jar target/echo-socket.jar} with this JVM's java. */
   private static String java() {
-    return "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -jar '" + JAR.toAbsolutePath() + "'";
+    return "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -jar '" + jar.toAbsolutePath() + "'";
   }
 }
