@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param mac Morgana's MAC address on the link; empty for the interface's own address (the one a
  *     NIC's hardware filter and a hypervisor's switch already deliver to). Another address puts
  *     the interface in promiscuous mode while Morgana holds it.
- * @param version the ring format: {@link TpacketVersion#V3} (blocks; the default) or {@link
- *     TpacketVersion#V2} (a slot per frame, no retire delay)
+ * @param version the ring format: {@link TpacketVersion#V2} (a slot per frame, no retire delay; the
+ *     default) or {@link TpacketVersion#V3} (blocks)
  * @param retireTimeoutMillis {@code tp_retire_blk_tov} (V3 only): the longest a received frame waits in a
  *     part-filled TPACKET_V3 block before the kernel hands the block over, in milliseconds (1 to
  *     1000); it bounds the latency a lightly loaded link adds
@@ -39,9 +39,9 @@ public record PacketConfig(
     }
   }
 
-  /** The interface with its own MAC, TPACKET_V3 rings and the default retire timeout. */
+  /** The interface with its own MAC, TPACKET_V2 rings and the default retire timeout (for V3). */
   public static PacketConfig of(String device) {
-    return new PacketConfig(device, Optional.empty(), TpacketVersion.V3, DEFAULT_RETIRE_TIMEOUT_MILLIS);
+    return new PacketConfig(device, Optional.empty(), TpacketVersion.V2, DEFAULT_RETIRE_TIMEOUT_MILLIS);
   }
 
   /** The same interface and MAC with {@code version} rings. */

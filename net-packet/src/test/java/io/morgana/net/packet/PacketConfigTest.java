@@ -45,12 +45,12 @@ class PacketConfigTest {
   }
 
   @Test
-  void ringVersion_parsedFromV2OrV3_v3ByDefault() {
-    assertEquals(TpacketVersion.V3, PacketConfig.of("eth0").version());
+  void ringVersion_parsedFromV2OrV3_v2ByDefault() {
+    assertEquals(TpacketVersion.V2, PacketConfig.of("eth0").version());
     assertEquals(TpacketVersion.V2, TpacketVersion.parse("v2"));
     assertEquals(TpacketVersion.V3, TpacketVersion.parse("v3"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TpacketVersion.parse("v1"));
     assertTrue(e.getMessage().contains("v2 or v3") && e.getMessage().contains("v1"), e.getMessage());
-    assertEquals(TpacketVersion.V2, PacketConfig.of("eth0").withVersion(TpacketVersion.V2).version());
+    assertEquals(TpacketVersion.V3, PacketConfig.of("eth0").withVersion(TpacketVersion.V3).version());
   }
 }

@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code AF_PACKET} socket with mapped rings ({@link StackPacketKernel}: Morgana 192.0.2.2 on
  * {@value #MORGANA_DEV}, no host address there), the Linux kernel's own stack on the other end
  * (192.0.2.1 on {@value #LINUX_DEV}), in a test network namespace. Linux's end has segmentation
- * offloads off, so every frame it sends fits the MTU. TPACKET_V3 rings here, V2 in {@link
- * EchoPacketV2InteropTest}. Peers: {@code ping}, kernel UDP sockets,
+ * offloads off, so every frame it sends fits the MTU. TPACKET_V2 rings here (the default), V3 in {@link
+ * EchoPacketV3InteropTest}. Peers: {@code ping}, kernel UDP sockets,
  * {@code socat} — and Morgana's TCP connecting out to {@code socat} servers — with SHA-256 equal.
  */
 @ExtendWith(NetworkNamespaceExtension.class)
@@ -83,7 +83,7 @@ class EchoPacketInteropTest {
 
   /** The ring format the kernel boots with ({@code --packet-ring}). */
   String ring() {
-    return "v3";
+    return "v2";
   }
 
   /**

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@link PacketNetif} with {@link TpacketVersion#V2} rings passes the {@link NetifContract}, over
- * the same veth pair as {@link PacketNetifContractTest}; the peer uses V3 rings, so frames cross
+ * {@link PacketNetif} with {@link TpacketVersion#V3} rings passes the {@link NetifContract}, over
+ * the same veth pair as {@link PacketNetifContractTest}; the peer uses V2 rings (the default), so frames cross
  * between the two formats.
  */
 @ExtendWith(NetworkNamespaceExtension.class)
-class PacketNetifV2ContractTest extends NetifContract {
+class PacketNetifV3ContractTest extends NetifContract {
 
   private NetworkNamespace ns;
 
@@ -31,14 +31,14 @@ class PacketNetifV2ContractTest extends NetifContract {
     KernelLoop loop =
         ns.callInside(
             () -> {
-              KernelLoop l = new KernelLoop("packet-v2-contract");
+              KernelLoop l = new KernelLoop("packet-v3-contract");
               l.start();
               return l;
             });
     PacketNetif local = null;
     PacketNetif peer = null;
     try {
-      local = ns.callInside(() -> PacketNetif.open(PacketConfig.of("mgpl0").withVersion(TpacketVersion.V2), loop));
+      local = ns.callInside(() -> PacketNetif.open(PacketConfig.of("mgpl0").withVersion(TpacketVersion.V3), loop));
       peer = ns.callInside(() -> PacketNetif.open(PacketConfig.of("mgpr0"), loop));
       return new Link(local, peer, LoopDriver.threaded(loop), loop);
     } catch (Exception | Error e) {
