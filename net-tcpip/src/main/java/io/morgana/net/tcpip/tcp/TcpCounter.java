@@ -29,6 +29,8 @@ public enum TcpCounter implements ProtocolCounter {
   TX_RETRANSMITS("segments retransmitted after a timeout"),
   TX_FAST_RETRANSMITS("segments retransmitted on three duplicate ACKs or a partial ACK (RFC 6582)"),
   TX_RST("RSTs sent"),
+  TX_SACK_RETRANSMITS("segments retransmitted in SACK-based loss recovery (RFC 6675 NextSeg)"),
+  SACK_RECOVERIES("loss recoveries driven by the peer's SACK blocks (RFC 6675)"),
   TX_WINDOW_PROBES("zero-window probes sent"),
   TX_WINDOW_UPDATES("window updates sent at once because the application's read opened the window"),
   CONNECTIONS_OPENED_ACTIVE("connections opened by connect"),
