@@ -145,6 +145,19 @@ public final class TcpConnection {
   long timeWaitAt = NONE;
   long userDeadline = NONE;
 
+  // Keep-alive (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6) and user timeout (RFC 9293 §3.8.3, RFC 5482).
+  long keepAliveIdle;
+  long keepAliveInterval;
+  int keepAliveProbes;
+  int keepAliveProbesSent;
+  long keepAliveAt = NONE;
+  /** When an acceptable segment last arrived. */
+  long lastHeardAt;
+  /** 0: none; otherwise how long sent data may stay unacknowledged. */
+  long userTimeout;
+  /** When SND.UNA last advanced, or sending started from nothing in flight. */
+  long progressAt;
+
   // The application's side.
   boolean closedByApp;
   boolean outputShut;
@@ -173,6 +186,11 @@ public final class TcpConnection {
     this.nagle = nagle;
     this.state = TcpState.CLOSED;
     this.cc = layer.settings().congestionControl().create();
+    TcpSettings settings = layer.settings();
+    this.keepAliveIdle = settings.keepAliveIdle().toNanos();
+    this.keepAliveInterval = settings.keepAliveInterval().toNanos();
+    this.keepAliveProbes = settings.keepAliveProbes();
+    this.userTimeout = settings.userTimeout().toNanos();
   }
 
   public TcpState state() {
@@ -190,6 +208,36 @@ public final class TcpConnection {
   /** Turns Nagle's algorithm on or off for this connection (RFC 9293 §3.7.4). */
   public void nagle(boolean on) {
     nagle = on;
+  }
+
+  /**
+   * Keep-alive for this connection (RFC 9293 §3.8.4): after {@code idle} without a segment from
+   * the peer, a probe every {@code interval}; after {@code probes} unanswered the connection
+   * times out ({@link SocketTimeoutException}). {@code Duration.ZERO} idle turns it off. Loop
+   * thread.
+   */
+  public void keepAlive(java.time.Duration idle, java.time.Duration interval, int probes) {
+    if (idle.isNegative() || !interval.isPositive() || probes < 1) {
+      throw new IllegalArgumentException("keep-alive: idle >= 0, interval > 0, probes >= 1");
+    }
+    keepAliveIdle = idle.toNanos();
+    keepAliveInterval = interval.toNanos();
+    keepAliveProbes = probes;
+    keepAliveProbesSent = 0;
+    keepAliveAt = keepAliveIdle == 0 || !state.synchronizedState() ? NONE : lastHeardAt + keepAliveIdle;
+    layer.rescheduled(this);
+  }
+
+  /**
+   * The user timeout of this connection (RFC 9293 §3.8.3, RFC 5482): sent data unacknowledged
+   * this long ends the connection with a {@link SocketTimeoutException}, instead of the count of
+   * {@link TcpSettings#dataRetries}; {@code Duration.ZERO} returns to the count. Loop thread.
+   */
+  public void userTimeout(java.time.Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("user timeout must not be negative");
+    }
+    userTimeout = timeout.toNanos();
   }
 
   /** The current retransmission timeout, nanoseconds. */
@@ -355,6 +403,8 @@ public final class TcpConnection {
       return;
     }
 
+    heard(now);
+
     // Second: RST (RFC 5961 §3.2).
     if ((flags & RST) != 0) {
       if (seq == rcvNxt) {
@@ -481,8 +531,17 @@ public final class TcpConnection {
     }
   }
 
+  /** An acceptable segment arrived: the peer is alive (keep-alive starts over). */
+  private void heard(long now) {
+    lastHeardAt = now;
+    keepAliveProbesSent = 0;
+    keepAliveAt = keepAliveIdle == 0 ? NONE : now + keepAliveIdle;
+  }
+
   private void established(long now) {
     state = TcpState.ESTABLISHED;
+    heard(now);
+    progressAt = now;
     retries = 0;
     retransmitAt = NONE;
     if (sndUna == iss) {
@@ -552,6 +611,9 @@ public final class TcpConnection {
     long window = (long) seg.window() << sndScale;
     boolean windowChanged = window != sndWnd;
     lastAckAt = now;
+    if (Seq.gt(ack, sndUna)) {
+      progressAt = now;
+    }
     if (sack && opts.sackBlocks() > 0) {
       if (scoreboard == null) {
         scoreboard = new SackScoreboard();
@@ -964,6 +1026,7 @@ public final class TcpConnection {
   private void enterTimeWait(long now) {
     state = TcpState.TIME_WAIT;
     retransmitAt = NONE;
+    keepAliveAt = NONE;
     persistAt = NONE;
     userDeadline = NONE;
     releaseBuffers();
@@ -986,6 +1049,9 @@ public final class TcpConnection {
       return;
     }
     ByteBuf q = sendQueue();
+    if (sndMax == sndUna) {
+      progressAt = now; // nothing was in flight: the user timeout counts from here
+    }
     while (true) {
       int offset = sndNxt - queueSeq;
       int avail = q.readableBytes() - offset;
@@ -1194,6 +1260,9 @@ public final class TcpConnection {
 
   private void armRetransmit(long now) {
     retransmitAt = now + rto;
+    if (userTimeout > 0 && state.synchronizedState()) {
+      retransmitAt = Math.max(now, Math.min(retransmitAt, progressAt + userTimeout));
+    }
   }
 
   // ---------------------------------------------------------------- timers
@@ -1202,6 +1271,7 @@ public final class TcpConnection {
     long d = Math.min(retransmitAt, delayedAckAt);
     d = Math.min(d, persistAt);
     d = Math.min(d, timeWaitAt);
+    d = Math.min(d, keepAliveAt);
     return Math.min(d, userDeadline);
   }
 
@@ -1235,6 +1305,45 @@ public final class TcpConnection {
     if (persistAt <= now) {
       persistTimeout(now);
     }
+    if (keepAliveAt <= now) {
+      keepAliveTimeout(now);
+    }
+  }
+
+  /**
+   * RFC 9293 §3.8.4, RFC 1122 §4.2.3.6: an idle connection gets a probe — an ACK with SEG.SEQ =
+   * SND.NXT - 1 and no data, which the peer must answer — every interval; unanswered probes
+   * beyond the limit time the connection out. While data is in flight the retransmission timer
+   * watches the peer instead.
+   */
+  private void keepAliveTimeout(long now) {
+    keepAliveAt = NONE;
+    if (keepAliveIdle == 0 || (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT)) {
+      return;
+    }
+    if (sndMax != sndUna || persistAt != NONE) {
+      keepAliveAt = now + keepAliveIdle;
+      return;
+    }
+    if (keepAliveProbesSent >= keepAliveProbes) {
+      giveUp(new SocketTimeoutException("Connection to " + remoteEndpoint() + " timed out: "
+          + keepAliveProbesSent + " keep-alive probes unanswered"), now);
+      return;
+    }
+    keepAliveProbesSent++;
+    layer.counters().increment(TcpCounter.TX_KEEPALIVE_PROBES);
+    emitWithAck(sndUna - 1, ACK, null, 0, 0, now);
+    keepAliveAt = now + keepAliveInterval;
+  }
+
+  /** Times the connection out: the application sees {@code e}, the peer a RST. */
+  private void giveUp(IOException e, long now) {
+    layer.counters().increment(TcpCounter.CONNECTIONS_TIMED_OUT);
+    fail(e);
+    if (state.synchronizedState()) {
+      layer.sendReset(remoteAddress, remotePort, localPort, sndNxt, 0, false, now);
+    }
+    layer.remove(this, null);
   }
 
   /** RFC 6298 §5.4–§5.7: retransmit, back off, collapse the window; give up after the limit. */
@@ -1244,7 +1353,15 @@ public final class TcpConnection {
     // A peer that keeps answering with a zero window is alive: its application does not read. It
     // is given up only after MAX_RTO without any ACK (as Linux's tcp_retransmit_timer).
     boolean zeroWindowPeerAlive = state.synchronizedState() && sndWnd == 0 && now - lastAckAt < MAX_RTO;
-    if (retries >= limit && !zeroWindowPeerAlive) {
+    // RFC 5482 §1: a user timeout, when set, replaces the count (RFC 9293 §3.8.3's R2).
+    boolean userTimedOut = userTimeout > 0 && state.synchronizedState() && now - progressAt >= userTimeout;
+    boolean retriesExhausted = (userTimeout == 0 || !state.synchronizedState()) && retries >= limit;
+    if (userTimedOut) {
+      giveUp(new SocketTimeoutException("Connection to " + remoteEndpoint() + " timed out: data unacknowledged for "
+          + (now - progressAt) / 1_000_000 + " ms (user timeout)"), now);
+      return;
+    }
+    if (retriesExhausted && !zeroWindowPeerAlive) {
       layer.counters().increment(TcpCounter.CONNECTIONS_TIMED_OUT);
       if (DEBUG) {
         System.err.println("TIMEOUT " + describe());
@@ -1555,6 +1672,7 @@ public final class TcpConnection {
     persistAt = NONE;
     timeWaitAt = NONE;
     userDeadline = NONE;
+    keepAliveAt = NONE;
     if (error == null && !closedByApp) {
       if (finReceived) {
         // A clean end: reads see end of stream after the data.

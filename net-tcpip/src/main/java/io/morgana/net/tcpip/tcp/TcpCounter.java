@@ -32,11 +32,12 @@ public enum TcpCounter implements ProtocolCounter {
   TX_SACK_RETRANSMITS("segments retransmitted in SACK-based loss recovery (RFC 6675 NextSeg)"),
   SACK_RECOVERIES("loss recoveries driven by the peer's SACK blocks (RFC 6675)"),
   TX_WINDOW_PROBES("zero-window probes sent"),
+  TX_KEEPALIVE_PROBES("keep-alive probes sent (RFC 9293 §3.8.4)"),
   TX_WINDOW_UPDATES("window updates sent at once because the application's read opened the window"),
   CONNECTIONS_OPENED_ACTIVE("connections opened by connect"),
   CONNECTIONS_OPENED_PASSIVE("connections accepted from a listener"),
   CONNECTIONS_RESET("connections ended by a RST"),
-  CONNECTIONS_TIMED_OUT("connections given up after too many retransmissions"),
+  CONNECTIONS_TIMED_OUT("connections given up: retransmissions, user timeout or keep-alive unanswered"),
   CONNECTIONS_REFUSED("connects refused by the peer"),
   TIME_WAIT_OVERFLOW("connections that skipped TIME-WAIT: too many were waiting");
 
