@@ -285,6 +285,37 @@ public final class TcpConnection {
     sendSyn(true, now);
   }
 
+  /**
+   * Established from a returned SYN cookie (RFC 4987 §3.6): the ACK acknowledges our ISN (the
+   * cookie), its sequence number is the peer's ISN + 1, and the MSS is the cookie's; no window
+   * scaling, timestamps or SACK, which only state could have remembered.
+   */
+  void acceptCookie(TcpPacket ack, int mss, long now) {
+    iss = ack.acknowledgment() - 1;
+    irs = ack.sequence() - 1;
+    rcvNxt = ack.sequence();
+    sndUna = iss + 1;
+    sndNxt = sndUna;
+    sndMax = sndUna;
+    queueSeq = sndUna;
+    tsOffset = layer.timestampOffset(key);
+    ourMss = layer.ourMss();
+    rcvScale = 0;
+    sndScale = 0;
+    windowScaling = false;
+    timestamps = false;
+    sack = false;
+    sendMss = Math.min(mss, ourMss);
+    cwnd = 10L * sendMss;
+    rcvAdv = rcvNxt + Math.min(layer.settings().receiveBuffer(), 65_535);
+    lastAckSent = rcvNxt;
+    sndWnd = ack.window();
+    maxSndWnd = sndWnd;
+    sndWl1 = ack.sequence();
+    sndWl2 = ack.acknowledgment();
+    established(now);
+  }
+
   private void initSend(long now) {
     iss = layer.initialSequence(localAddress, localPort, remoteAddress, remotePort, now);
     sndUna = iss;
