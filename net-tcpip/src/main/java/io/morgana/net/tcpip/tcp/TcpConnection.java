@@ -32,15 +32,16 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Retransmission: RFC 6298 (SRTT/RTTVAR, 1 s initial RTO, 200 ms floor as Linux, 120 s
  *       ceiling, exponential backoff, Karn's rule when there are no timestamps) with a give-up
  *       limit; after a timeout everything unacknowledged is sent again (go-back-N).
- *   <li>Congestion control: slow start and congestion avoidance (RFC 5681), initial window of
- *       ten segments (RFC 6928), fast retransmit and NewReno recovery (RFC 6582).
+ *   <li>Congestion control: CUBIC (RFC 9438) or Reno (RFC 5681), a {@link CongestionControl};
+ *       initial window of ten segments (RFC 6928); fast retransmit, then SACK-based loss recovery
+ *       (RFC 6675, {@link SackScoreboard}) when SACK was agreed and the peer sends blocks, NewReno
+ *       (RFC 6582) otherwise.
  *   <li>Sending: Nagle (RFC 9293 §3.7.4, switchable), sender silly-window avoidance (RFC 1122
  *       §4.2.3.4), zero-window probes (RFC 9293 §3.8.6.1) with backoff.
  *   <li>Receiving: delayed ACKs (RFC 1122 §4.2.3.2: every second full segment, 40 ms
  *       otherwise), receiver silly-window avoidance (RFC 1122 §4.2.3.3), the window never
  *       shrinks and reopens as the application reads (an immediate window update), out-of-order
- *       data kept within the receive buffer and reported in SACK blocks when agreed (RFC 2018;
- *       the peer's SACK blocks are not used by our sender yet).
+ *       data kept within the receive buffer and reported in SACK blocks when agreed (RFC 2018).
  * </ul>
  */
 public final class TcpConnection {
@@ -106,8 +107,12 @@ public final class TcpConnection {
   int tsOffset;
   int lastAckSent;
   boolean windowScaling;
-  /** SACK agreed (RFC 2018 §2): we send SACK blocks; the peer's are not used yet. */
+  /** SACK agreed (RFC 2018 §2): we send SACK blocks and recover from loss with the peer's. */
   boolean sack;
+  /** The peer's SACK blocks (RFC 6675), made at the first one. */
+  SackScoreboard scoreboard;
+  /** The current recovery is SACK-based (RFC 6675) rather than NewReno's (RFC 6582). */
+  boolean sackRecovery;
   /** Start of the most recent out-of-order segment: its block goes first (RFC 2018 §4). */
   int lastOutOfOrderSeq;
   private final int[] sackLeft = new int[16];
@@ -124,7 +129,8 @@ public final class TcpConnection {
   /** When the last acceptable ACK arrived. */
   long lastAckAt;
 
-  // RFC 5681 / 6582.
+  // RFC 5681 / 6582 / 6675; the window's growth and decrease are the congestion control's.
+  final CongestionControl cc;
   long cwnd;
   long ssthresh = Long.MAX_VALUE;
   int dupAcks;
@@ -138,6 +144,19 @@ public final class TcpConnection {
   long persistBackoff;
   long timeWaitAt = NONE;
   long userDeadline = NONE;
+
+  // Keep-alive (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6) and user timeout (RFC 9293 §3.8.3, RFC 5482).
+  long keepAliveIdle;
+  long keepAliveInterval;
+  int keepAliveProbes;
+  int keepAliveProbesSent;
+  long keepAliveAt = NONE;
+  /** When an acceptable segment last arrived. */
+  long lastHeardAt;
+  /** 0: none; otherwise how long sent data may stay unacknowledged. */
+  long userTimeout;
+  /** When SND.UNA last advanced, or sending started from nothing in flight. */
+  long progressAt;
 
   // The application's side.
   boolean closedByApp;
@@ -166,6 +185,12 @@ public final class TcpConnection {
     this.listener = listener;
     this.nagle = nagle;
     this.state = TcpState.CLOSED;
+    this.cc = layer.settings().congestionControl().create();
+    TcpSettings settings = layer.settings();
+    this.keepAliveIdle = settings.keepAliveIdle().toNanos();
+    this.keepAliveInterval = settings.keepAliveInterval().toNanos();
+    this.keepAliveProbes = settings.keepAliveProbes();
+    this.userTimeout = settings.userTimeout().toNanos();
   }
 
   public TcpState state() {
@@ -183,6 +208,36 @@ public final class TcpConnection {
   /** Turns Nagle's algorithm on or off for this connection (RFC 9293 §3.7.4). */
   public void nagle(boolean on) {
     nagle = on;
+  }
+
+  /**
+   * Keep-alive for this connection (RFC 9293 §3.8.4): after {@code idle} without a segment from
+   * the peer, a probe every {@code interval}; after {@code probes} unanswered the connection
+   * times out ({@link SocketTimeoutException}). {@code Duration.ZERO} idle turns it off. Loop
+   * thread.
+   */
+  public void keepAlive(java.time.Duration idle, java.time.Duration interval, int probes) {
+    if (idle.isNegative() || !interval.isPositive() || probes < 1) {
+      throw new IllegalArgumentException("keep-alive: idle >= 0, interval > 0, probes >= 1");
+    }
+    keepAliveIdle = idle.toNanos();
+    keepAliveInterval = interval.toNanos();
+    keepAliveProbes = probes;
+    keepAliveProbesSent = 0;
+    keepAliveAt = keepAliveIdle == 0 || !state.synchronizedState() ? NONE : lastHeardAt + keepAliveIdle;
+    layer.rescheduled(this);
+  }
+
+  /**
+   * The user timeout of this connection (RFC 9293 §3.8.3, RFC 5482): sent data unacknowledged
+   * this long ends the connection with a {@link SocketTimeoutException}, instead of the count of
+   * {@link TcpSettings#dataRetries}; {@code Duration.ZERO} returns to the count. Loop thread.
+   */
+  public void userTimeout(java.time.Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("user timeout must not be negative");
+    }
+    userTimeout = timeout.toNanos();
   }
 
   /** The current retransmission timeout, nanoseconds. */
@@ -228,6 +283,37 @@ public final class TcpConnection {
     sndWl2 = iss;
     state = TcpState.SYN_RECEIVED;
     sendSyn(true, now);
+  }
+
+  /**
+   * Established from a returned SYN cookie (RFC 4987 §3.6): the ACK acknowledges our ISN (the
+   * cookie), its sequence number is the peer's ISN + 1, and the MSS is the cookie's; no window
+   * scaling, timestamps or SACK, which only state could have remembered.
+   */
+  void acceptCookie(TcpPacket ack, int mss, long now) {
+    iss = ack.acknowledgment() - 1;
+    irs = ack.sequence() - 1;
+    rcvNxt = ack.sequence();
+    sndUna = iss + 1;
+    sndNxt = sndUna;
+    sndMax = sndUna;
+    queueSeq = sndUna;
+    tsOffset = layer.timestampOffset(key);
+    ourMss = layer.ourMss();
+    rcvScale = 0;
+    sndScale = 0;
+    windowScaling = false;
+    timestamps = false;
+    sack = false;
+    sendMss = Math.min(mss, ourMss);
+    cwnd = 10L * sendMss;
+    rcvAdv = rcvNxt + Math.min(layer.settings().receiveBuffer(), 65_535);
+    lastAckSent = rcvNxt;
+    sndWnd = ack.window();
+    maxSndWnd = sndWnd;
+    sndWl1 = ack.sequence();
+    sndWl2 = ack.acknowledgment();
+    established(now);
   }
 
   private void initSend(long now) {
@@ -347,6 +433,8 @@ public final class TcpConnection {
       }
       return;
     }
+
+    heard(now);
 
     // Second: RST (RFC 5961 §3.2).
     if ((flags & RST) != 0) {
@@ -474,8 +562,17 @@ public final class TcpConnection {
     }
   }
 
+  /** An acceptable segment arrived: the peer is alive (keep-alive starts over). */
+  private void heard(long now) {
+    lastHeardAt = now;
+    keepAliveProbesSent = 0;
+    keepAliveAt = keepAliveIdle == 0 ? NONE : now + keepAliveIdle;
+  }
+
   private void established(long now) {
     state = TcpState.ESTABLISHED;
+    heard(now);
+    progressAt = now;
     retries = 0;
     retransmitAt = NONE;
     if (sndUna == iss) {
@@ -546,6 +643,19 @@ public final class TcpConnection {
     boolean windowChanged = window != sndWnd;
     lastAckAt = now;
     if (Seq.gt(ack, sndUna)) {
+      progressAt = now;
+    }
+    if (sack && opts.sackBlocks() > 0) {
+      if (scoreboard == null) {
+        scoreboard = new SackScoreboard();
+        scoreboard.clear(sndUna);
+      }
+      int una = Seq.max(ack, sndUna);
+      for (int i = 0; i < opts.sackBlocks(); i++) {
+        scoreboard.add(opts.sackLeft(i), opts.sackRight(i), una, sndMax);
+      }
+    }
+    if (Seq.gt(ack, sndUna)) {
       int acked = ack - sndUna;
       sampleRtt(opts, ack, now);
       int dataAcked = (finQueued && Seq.gt(ack, finSeq)) ? finSeq - queueSeq : ack - queueSeq;
@@ -556,6 +666,9 @@ public final class TcpConnection {
       sndUna = ack;
       if (Seq.lt(sndNxt, sndUna)) {
         sndNxt = sndUna;
+      }
+      if (scoreboard != null) {
+        scoreboard.acknowledged(sndUna);
       }
       retries = 0;
       persistBackoff = 0;
@@ -571,6 +684,11 @@ public final class TcpConnection {
     } else if (ack == sndUna && seg.payloadLength() == 0 && !windowChanged && sndMax != sndUna
         && (seg.flags() & (SYN | FIN)) == 0) {
       duplicateAck(now);
+    }
+    if (scoreboard != null && !inRecovery && sndMax != sndUna && recoveryAllowed()
+        && scoreboard.isLost(sndUna, sndUna, sendMss)) {
+      // RFC 6675 §5: IsLost(HighACK + 1) starts recovery before the third duplicate ACK.
+      enterRecovery(now);
     }
     // Window update (RFC 9293 §3.10.7.4: SND.WL1 < SEG.SEQ or (= and SND.WL2 =< SEG.ACK)).
     if (Seq.lt(sndWl1, seq) || (sndWl1 == seq && Seq.le(sndWl2, ack))) {
@@ -643,6 +761,18 @@ public final class TcpConnection {
   }
 
   private void congestionOnAck(int acked, int ack, long now) {
+    if (inRecovery && sackRecovery) {
+      dupAcks = 0;
+      if (Seq.ge(ack, recover)) {
+        inRecovery = false; // RFC 6675 §5: recovery ends at RecoveryPoint; cwnd is ssthresh
+        sackRecovery = false;
+        cwnd = Math.max(ssthresh, sendMss);
+      } else {
+        sackSend(now); // RFC 6675 §5 (C): a partial ACK clocks out more by the pipe
+        retransmitAt = now + rto;
+      }
+      return;
+    }
     if (inRecovery) {
       if (Seq.ge(ack, recover)) {
         // RFC 6582 §3.2 step 3: full acknowledgment.
@@ -659,23 +789,26 @@ public final class TcpConnection {
       return;
     }
     dupAcks = 0;
-    if (cwnd < ssthresh) {
-      cwnd += Math.min(acked, sendMss);
-    } else {
-      cwnd += Math.max(1, (long) sendMss * sendMss / cwnd);
-    }
-    cwnd = Math.min(cwnd, 1L << 30);
+    cwnd = Math.min(cc.onAck(cwnd, ssthresh, acked, sendMss, srtt, now), 1L << 30);
   }
 
   private void duplicateAck(long now) {
     dupAcks++;
+    if (inRecovery && sackRecovery) {
+      sackSend(now); // RFC 6675 §5 (C): no inflation, the pipe says what may go
+      return;
+    }
     if (inRecovery) {
       cwnd += sendMss;
       return;
     }
+    if (dupAcks == SackScoreboard.DUP_THRESH && scoreboard != null && Seq.gt(sndMax, sndUna) && recoveryAllowed()) {
+      enterRecovery(now);
+      return;
+    }
     if (dupAcks == 3 && Seq.gt(sndMax, sndUna) && (Seq.gt(sndUna, recover) || recover == 0)) {
       // RFC 6582 §3.2 step 2.
-      ssthresh = Math.max(inFlight() / 2, 2L * sendMss);
+      ssthresh = cc.onCongestion(cwnd, inFlight(), sendMss, now);
       recover = sndMax;
       inRecovery = true;
       retransmitFirst(now);
@@ -686,6 +819,69 @@ public final class TcpConnection {
 
   private long inFlight() {
     return (long) (sndMax - sndUna);
+  }
+
+  /** RFC 6582 §3.2 step 2 (and RFC 6675 §5): one reduction per window of data. */
+  private boolean recoveryAllowed() {
+    return Seq.gt(sndUna, recover) || recover == 0;
+  }
+
+  /**
+   * RFC 6675 §5 steps 4.1–4.3: RecoveryPoint = HighData, the window halved, the first unSACKed
+   * segment retransmitted at once, then as much as the pipe allows.
+   */
+  private void enterRecovery(long now) {
+    layer.counters().increment(TcpCounter.SACK_RECOVERIES);
+    ssthresh = cc.onCongestion(cwnd, inFlight(), sendMss, now);
+    cwnd = ssthresh;
+    recover = sndMax;
+    inRecovery = true;
+    sackRecovery = true;
+    rttStart = -1;
+    scoreboard.recoveryStarts(sndUna);
+    retransmitFirst(now);
+    scoreboard.retransmitted(Seq.min(sndUna + sendMss, scoreboard.nextSackedAbove(sndUna, sndMax)));
+    sackSend(now);
+    retransmitAt = now + rto;
+  }
+
+  /** The pipe of RFC 6675 {@code SetPipe()}: bytes presumed in flight. */
+  private long pipe() {
+    return scoreboard.pipe(sndUna, sndMax, sendMss);
+  }
+
+  /**
+   * RFC 6675 §5 (C): while cwnd - pipe >= 1 SMSS, send NextSeg(): lost data first (rule 1), then
+   * new data (rule 2, through {@link #output}, which honours the pipe in recovery), then unSACKed
+   * data not yet deemed lost (rule 3).
+   */
+  private void sackSend(long now) {
+    for (boolean lostOnly : new boolean[] {true, false}) {
+      while (cwnd - pipe() >= sendMss) {
+        int s = scoreboard.nextRetransmission(sndUna, sndMax, sendMss, lostOnly);
+        if (Seq.lt(s, sndUna) || !sackRetransmit(s, now)) {
+          break;
+        }
+      }
+      if (lostOnly) {
+        output(now);
+      }
+    }
+  }
+
+  /** Sends again the segment starting at {@code s}, up to the next SACKed data; false if there is none. */
+  private boolean sackRetransmit(int s, long now) {
+    int end = Seq.min(s + sendMss, scoreboard.nextSackedAbove(s, sndMax));
+    int avail = sendQueue().readableBytes() - (s - queueSeq);
+    int len = Math.max(0, Math.min(end - s, avail));
+    boolean fin = finQueued && s + len == finSeq && Seq.gt(sndMax, finSeq);
+    if (len == 0 && !fin) {
+      return false;
+    }
+    layer.counters().increment(TcpCounter.TX_SACK_RETRANSMITS);
+    sendSegment(s, len, fin, now);
+    scoreboard.retransmitted(s + len + (fin ? 1 : 0));
+    return true;
   }
 
   private void retransmitFirst(long now) {
@@ -790,7 +986,8 @@ public final class TcpConnection {
 
   private void appendReceived(ByteBuf src, int index, int n) {
     if (received == null) {
-      received = layer.alloc().directBuffer(Math.max(n, 2048), layer.settings().receiveBuffer());
+      // The window keeps in-order data within the receive buffer; the capacity is only a bound.
+      received = layer.alloc().directBuffer(Math.max(n, 2048), 2 * layer.settings().receiveBuffer());
     }
     if (received.maxWritableBytes() < n) {
       received.discardReadBytes();
@@ -860,6 +1057,7 @@ public final class TcpConnection {
   private void enterTimeWait(long now) {
     state = TcpState.TIME_WAIT;
     retransmitAt = NONE;
+    keepAliveAt = NONE;
     persistAt = NONE;
     userDeadline = NONE;
     releaseBuffers();
@@ -882,6 +1080,9 @@ public final class TcpConnection {
       return;
     }
     ByteBuf q = sendQueue();
+    if (sndMax == sndUna) {
+      progressAt = now; // nothing was in flight: the user timeout counts from here
+    }
     while (true) {
       int offset = sndNxt - queueSeq;
       int avail = q.readableBytes() - offset;
@@ -890,8 +1091,8 @@ public final class TcpConnection {
       if (avail <= 0 && !finPending) {
         break;
       }
-      long window = Math.min(sndWnd, cwnd);
-      long usable = window - (long) (sndNxt - sndUna);
+      long usable = Math.min(sndWnd - (long) (sndNxt - sndUna),
+          cwnd - (sackRecovery ? pipe() : (long) (sndNxt - sndUna)));
       int len = (int) Math.max(0, Math.min(Math.min(avail, sendMss), usable));
       if (avail > 0 && len < Math.min(avail, sendMss)) {
         // Window-limited: sender silly-window avoidance (RFC 1122 §4.2.3.4).
@@ -1032,26 +1233,24 @@ public final class TcpConnection {
   }
 
   /**
-   * The window field to send (RFC 9293 §3.8.6.2): the right edge never moves left (§3.8.6.2.1),
-   * and it moves right only when the free buffer would open it by at least min(Eff.snd.MSS,
-   * buffer/2) (receiver silly-window avoidance, §3.8.6.2.2 and RFC 1122 §4.2.3.3); otherwise it
-   * stays where it is, rounded up to a unit of the window scale rather than shrink (as Linux's
-   * {@code tcp_select_window}).
+   * The window field to send (RFC 9293 §3.8.6.2). The right edge {@link #rcvAdv} never moves left
+   * (§3.8.6.2.1) and moves right only when the free buffer would open it by at least
+   * min(Eff.snd.MSS, buffer/2) (receiver silly-window avoidance, §3.8.6.2.2 and RFC 1122
+   * §4.2.3.3), and then never beyond the free buffer. Otherwise the field says the current window
+   * rounded down to a unit of the window scale: the edge seems to retract by less than one unit
+   * (RFC 7323 §2.4), and data up to the real edge is still accepted. Rounding up instead (as
+   * Linux's {@code tcp_select_window}) would creep the edge past the buffer a few bytes per ACK
+   * while the application does not read.
    */
   private int advertisedWindow() {
     int current = Math.max(0, rcvAdv - rcvNxt);
     int opening = windowOpening(current);
-    int field;
     if (opening >= receiveSwsThreshold()) {
-      field = (current + opening) >> rcvScale;
-    } else {
-      field = Math.min((current + (1 << rcvScale) - 1) >> rcvScale, 65_535);
+      int field = (current + opening) >> rcvScale;
+      rcvAdv = rcvNxt + (field << rcvScale);
+      return field;
     }
-    int right = rcvNxt + (field << rcvScale);
-    if (Seq.gt(right, rcvAdv)) {
-      rcvAdv = right;
-    }
-    return field;
+    return Math.min(current >> rcvScale, 65_535);
   }
 
   /**
@@ -1092,6 +1291,9 @@ public final class TcpConnection {
 
   private void armRetransmit(long now) {
     retransmitAt = now + rto;
+    if (userTimeout > 0 && state.synchronizedState()) {
+      retransmitAt = Math.max(now, Math.min(retransmitAt, progressAt + userTimeout));
+    }
   }
 
   // ---------------------------------------------------------------- timers
@@ -1100,6 +1302,7 @@ public final class TcpConnection {
     long d = Math.min(retransmitAt, delayedAckAt);
     d = Math.min(d, persistAt);
     d = Math.min(d, timeWaitAt);
+    d = Math.min(d, keepAliveAt);
     return Math.min(d, userDeadline);
   }
 
@@ -1133,6 +1336,45 @@ public final class TcpConnection {
     if (persistAt <= now) {
       persistTimeout(now);
     }
+    if (keepAliveAt <= now) {
+      keepAliveTimeout(now);
+    }
+  }
+
+  /**
+   * RFC 9293 §3.8.4, RFC 1122 §4.2.3.6: an idle connection gets a probe — an ACK with SEG.SEQ =
+   * SND.NXT - 1 and no data, which the peer must answer — every interval; unanswered probes
+   * beyond the limit time the connection out. While data is in flight the retransmission timer
+   * watches the peer instead.
+   */
+  private void keepAliveTimeout(long now) {
+    keepAliveAt = NONE;
+    if (keepAliveIdle == 0 || (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT)) {
+      return;
+    }
+    if (sndMax != sndUna || persistAt != NONE) {
+      keepAliveAt = now + keepAliveIdle;
+      return;
+    }
+    if (keepAliveProbesSent >= keepAliveProbes) {
+      giveUp(new SocketTimeoutException("Connection to " + remoteEndpoint() + " timed out: "
+          + keepAliveProbesSent + " keep-alive probes unanswered"), now);
+      return;
+    }
+    keepAliveProbesSent++;
+    layer.counters().increment(TcpCounter.TX_KEEPALIVE_PROBES);
+    emitWithAck(sndUna - 1, ACK, null, 0, 0, now);
+    keepAliveAt = now + keepAliveInterval;
+  }
+
+  /** Times the connection out: the application sees {@code e}, the peer a RST. */
+  private void giveUp(IOException e, long now) {
+    layer.counters().increment(TcpCounter.CONNECTIONS_TIMED_OUT);
+    fail(e);
+    if (state.synchronizedState()) {
+      layer.sendReset(remoteAddress, remotePort, localPort, sndNxt, 0, false, now);
+    }
+    layer.remove(this, null);
   }
 
   /** RFC 6298 §5.4–§5.7: retransmit, back off, collapse the window; give up after the limit. */
@@ -1142,7 +1384,15 @@ public final class TcpConnection {
     // A peer that keeps answering with a zero window is alive: its application does not read. It
     // is given up only after MAX_RTO without any ACK (as Linux's tcp_retransmit_timer).
     boolean zeroWindowPeerAlive = state.synchronizedState() && sndWnd == 0 && now - lastAckAt < MAX_RTO;
-    if (retries >= limit && !zeroWindowPeerAlive) {
+    // RFC 5482 §1: a user timeout, when set, replaces the count (RFC 9293 §3.8.3's R2).
+    boolean userTimedOut = userTimeout > 0 && state.synchronizedState() && now - progressAt >= userTimeout;
+    boolean retriesExhausted = (userTimeout == 0 || !state.synchronizedState()) && retries >= limit;
+    if (userTimedOut) {
+      giveUp(new SocketTimeoutException("Connection to " + remoteEndpoint() + " timed out: data unacknowledged for "
+          + (now - progressAt) / 1_000_000 + " ms (user timeout)"), now);
+      return;
+    }
+    if (retriesExhausted && !zeroWindowPeerAlive) {
       layer.counters().increment(TcpCounter.CONNECTIONS_TIMED_OUT);
       if (DEBUG) {
         System.err.println("TIMEOUT " + describe());
@@ -1174,9 +1424,16 @@ public final class TcpConnection {
       sendSyn(true, now);
       return;
     }
-    ssthresh = Math.max(inFlight() / 2, 2L * sendMss);
+    if (retries == 1) {
+      // RFC 5681 §3.1 equation 4, once per series of timeouts (as RFC 6298 §5.5's backoff).
+      ssthresh = cc.onCongestion(cwnd, inFlight(), sendMss, now);
+    }
     cwnd = sendMss;
     inRecovery = false;
+    sackRecovery = false;
+    if (scoreboard != null) {
+      scoreboard.clear(sndUna); // RFC 2018 §8: after a timeout SACK information is not trusted
+    }
     recover = sndMax;
     dupAcks = 0;
     sndNxt = sndUna;
@@ -1446,6 +1703,7 @@ public final class TcpConnection {
     persistAt = NONE;
     timeWaitAt = NONE;
     userDeadline = NONE;
+    keepAliveAt = NONE;
     if (error == null && !closedByApp) {
       if (finReceived) {
         // A clean end: reads see end of stream after the data.

@@ -25,6 +25,15 @@ import java.time.Duration;
  * @param secret the RFC 6528 key of the initial sequence numbers; 0 draws one at random
  * @param receiveBudget bytes of received data all connections together may hold (unread or out
  *     of order); beyond it data segments are dropped (the peer retransmits) and windows close
+ * @param congestionControl CUBIC (RFC 9438, default) or Reno (RFC 5681) for new connections
+ * @param keepAliveIdle keep-alive (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6): probe a connection idle
+ *     this long; {@link Duration#ZERO} turns keep-alive off (the default, as RFC 1122 asks); at
+ *     least two hours when on, by RFC 1122, unless set lower explicitly here
+ * @param keepAliveInterval between unanswered keep-alive probes
+ * @param keepAliveProbes unanswered probes after which the connection times out
+ * @param userTimeout RFC 9293 §3.8.3 / RFC 5482: how long sent data may stay unacknowledged before
+ *     the connection times out, whatever the retransmission count; {@link Duration#ZERO} leaves
+ *     it to {@link #dataRetries} alone
  */
 public record TcpSettings(
     int sendBuffer,
@@ -38,15 +47,35 @@ public record TcpSettings(
     int dataRetries,
     Duration finWait2Timeout,
     long secret,
-    long receiveBudget) {
+    long receiveBudget,
+    CongestionAlgorithm congestionControl,
+    Duration keepAliveIdle,
+    Duration keepAliveInterval,
+    int keepAliveProbes,
+    Duration userTimeout) {
+
+  /** Keep-alive timing of RFC 1122 §4.2.3.6 and Linux: 2 h idle, then 9 probes 75 s apart. */
+  public static final Duration KEEPALIVE_IDLE = Duration.ofHours(2);
+  public static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(75);
+  public static final int KEEPALIVE_PROBES = 9;
 
   /**
    * 256 KiB each way, 65,536 connections, 4,096 in TIME-WAIT, backlog 128, Nagle on, MSL 30 s,
-   * 256 MiB of received data in all.
+   * 256 MiB of received data in all, CUBIC, keep-alive off (2 h idle, 75 s apart, 9 probes when
+   * turned on, as Linux), no user timeout.
    */
   public static final TcpSettings DEFAULTS = new TcpSettings(
       256 * 1024, 256 * 1024, 65_536, 4_096, 128, true, Duration.ofSeconds(30), 6, 12,
       Duration.ofSeconds(60), 0, 256L << 20);
+
+  /** The settings as before congestion control and keep-alive were configurable: CUBIC, keep-alive off. */
+  public TcpSettings(int sendBuffer, int receiveBuffer, int maxConnections, int maxTimeWait, int backlog,
+      boolean nagle, Duration msl, int synRetries, int dataRetries, Duration finWait2Timeout, long secret,
+      long receiveBudget) {
+    this(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl, synRetries, dataRetries,
+        finWait2Timeout, secret, receiveBudget, CongestionAlgorithm.CUBIC, Duration.ZERO, KEEPALIVE_INTERVAL,
+        KEEPALIVE_PROBES, Duration.ZERO);
+  }
 
   public TcpSettings {
     if (sendBuffer < 4096 || receiveBuffer < 4096) {
@@ -61,30 +90,61 @@ public record TcpSettings(
     if (maxConnections < 1 || maxTimeWait < 0 || backlog < 1 || synRetries < 1 || dataRetries < 1) {
       throw new IllegalArgumentException("limits must be positive");
     }
+    if (congestionControl == null) {
+      throw new IllegalArgumentException("congestion control must be named");
+    }
+    if (keepAliveIdle.isNegative() || !keepAliveInterval.isPositive() || keepAliveProbes < 1
+        || userTimeout.isNegative()) {
+      throw new IllegalArgumentException("keep-alive and user timeout must be positive (zero: off)");
+    }
+  }
+
+  public TcpSettings withCongestionControl(CongestionAlgorithm algorithm) {
+    return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, algorithm, keepAliveIdle,
+        keepAliveInterval, keepAliveProbes, userTimeout);
+  }
+
+  /** Keep-alive for new connections: probes after {@code idle} without traffic ({@code ZERO}: off). */
+  public TcpSettings withKeepAlive(Duration idle, Duration interval, int probes) {
+    return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, congestionControl, idle, interval,
+        probes, userTimeout);
+  }
+
+  /** The user timeout of new connections (RFC 9293 §3.8.3; {@code ZERO}: none). */
+  public TcpSettings withUserTimeout(Duration timeout) {
+    return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, congestionControl, keepAliveIdle,
+        keepAliveInterval, keepAliveProbes, timeout);
   }
 
   public TcpSettings withNagle(boolean on) {
     return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, on, msl,
-        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget);
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, congestionControl, keepAliveIdle, keepAliveInterval,
+        keepAliveProbes, userTimeout);
   }
 
   public TcpSettings withSecret(long key) {
     return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
-        synRetries, dataRetries, finWait2Timeout, key, receiveBudget);
+        synRetries, dataRetries, finWait2Timeout, key, receiveBudget, congestionControl, keepAliveIdle, keepAliveInterval, keepAliveProbes,
+        userTimeout);
   }
 
   public TcpSettings withBuffers(int send, int receive) {
     return new TcpSettings(send, receive, maxConnections, maxTimeWait, backlog, nagle, msl,
-        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget);
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, congestionControl, keepAliveIdle, keepAliveInterval,
+        keepAliveProbes, userTimeout);
   }
 
   public TcpSettings withReceiveBudget(long bytes) {
     return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
-        synRetries, dataRetries, finWait2Timeout, secret, bytes);
+        synRetries, dataRetries, finWait2Timeout, secret, bytes, congestionControl, keepAliveIdle, keepAliveInterval, keepAliveProbes, userTimeout);
   }
 
   public TcpSettings withLimits(int connections, int timeWait, int listenBacklog) {
     return new TcpSettings(sendBuffer, receiveBuffer, connections, timeWait, listenBacklog, nagle, msl,
-        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget);
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, congestionControl, keepAliveIdle, keepAliveInterval,
+        keepAliveProbes, userTimeout);
   }
 }

@@ -234,6 +234,7 @@ class TcpStateMachineTest {
   @Test
   void rfc9293_3_10_7_2_listenBacklogIsBounded() throws Exception {
     try (TcpScript s = new TcpScript(TcpSettings.DEFAULTS.withSecret(1).withLimits(100, 100, 2))) {
+      s.tcp.synCookies(false); // with them, see TcpSynCookieTest
       s.listener(80);
       for (int i = 0; i < 3; i++) {
         s.inject(seg(SYN, 40000 + i, 80).seq(PEER_ISS));
@@ -664,6 +665,55 @@ class TcpStateMachineTest {
       // A partial ACK retransmits the next hole (RFC 6582 §3.2 step 5).
       s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(first.seq + 1460).win(65535));
       assertEquals(first.seq + 1460, s.expect().seq);
+    }
+  }
+
+  /** Duplicate ACKs reporting {@code blocks} as [left, right) pairs in segments from {@code base}. */
+  private static void sackAck(TcpScript s, int base, int ack, int... blocks) {
+    TcpOptions o = new TcpOptions();
+    for (int i = 0; i < blocks.length; i += 2) {
+      o.addSackBlock(base + blocks[i] * 1460, base + blocks[i + 1] * 1460);
+    }
+    s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(ack).options(o));
+  }
+
+  @Test
+  void rfc6675_5_twoHolesInOneWindowAreBothRetransmittedBeforeAnyPartialAck() throws Exception {
+    // Reno: the window halves to 7,300 bytes, which the pipe arithmetic below counts on.
+    try (TcpScript s = new TcpScript(TcpSettings.DEFAULTS.withSecret(42).withCongestionControl(CongestionAlgorithm.RENO))) {
+      TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, new TcpOptions().mss(1460).sackPermitted(true));
+      assertTrue(c.sack);
+      int base = c.sndNxt;
+      write(s, c, bytes(20 * 1460, 7));
+      for (int i = 0; i < 10; i++) {
+        s.expect();
+      }
+      // Segments 0 and 3 are lost; the peer reports the others as they arrive.
+      sackAck(s, base, base, 1, 2);
+      sackAck(s, base, base, 1, 3);
+      s.expectNothing();
+      sackAck(s, base, base, 4, 5, 1, 3); // third duplicate ACK: recovery, segment 0 again
+      Out first = s.expect();
+      assertEquals(base, first.seq);
+      assertEquals(1460, first.data.length);
+      s.expectNothing();
+      assertEquals(1, s.tcp.counters().get(TcpCounter.SACK_RECOVERIES));
+      sackAck(s, base, base, 4, 6, 1, 3);
+      s.expectNothing();
+      sackAck(s, base, base, 4, 7, 1, 3); // three segments SACKed above segment 3: lost
+      Out second = s.expect();
+      assertEquals(base + 3 * 1460, second.seq, "the second hole, without waiting for a partial ACK");
+      assertEquals(1, s.tcp.counters().get(TcpCounter.TX_SACK_RETRANSMITS));
+      s.expectNothing();
+      sackAck(s, base, base, 4, 10, 1, 3); // everything else arrived
+      Out next = s.expect();
+      assertEquals(base + 10 * 1460, next.seq, "the pipe emptied: new data (NextSeg rule 2)");
+      s.ip.sent.clear();
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(base + 10 * 1460));
+      assertFalse(c.inRecovery, "the ACK of RecoveryPoint ends recovery");
+      assertEquals(c.ssthresh, c.congestionWindow());
+      assertEquals(1, s.tcp.counters().get(TcpCounter.TX_FAST_RETRANSMITS));
+      assertEquals(0, s.tcp.counters().get(TcpCounter.TX_RETRANSMITS), "no timeout");
     }
   }
 
