@@ -77,9 +77,13 @@ class EchoPacketJarIT {
       assertEquals(0, up.exitCode(), "no answer to ping from the kernel:\n" + Files.readString(log));
       ExecResult ping = ns.exec(Duration.ofSeconds(60), "ping", "-c", "3", "-i", "0.2", "-W", "15", "192.0.2.2");
       assertTrue(ping.stdout().contains("3 packets transmitted, 3 received"), ping + "\n" + Files.readString(log));
-      ExecResult udp = ns.execOk(Duration.ofSeconds(30),
-          "socat", "-T", "20", "UDP:192.0.2.2:7", "SYSTEM:echo hello-from-linux; head -n1 >&2");
-      assertTrue(udp.stderr().contains("hello-from-linux"), udp.toString());
+      // The stack answers pings as soon as the interface is up, a moment before the application's
+      // start() listens on UDP port 7 (until then: port unreachable). Retry until it echoes.
+      ExecResult udp = ns.exec(Duration.ofSeconds(60), "sh", "-c",
+          "for i in $(seq 1 40); do out=$(socat -T 2 UDP:192.0.2.2:7 'SYSTEM:echo hello-from-linux; head -n1 >&2' 2>&1);"
+              + " case \"$out\" in *hello-from-linux*) echo \"$out\"; exit 0;; esac; sleep 0.5; done; echo \"$out\"; exit 1");
+      assertEquals(0, udp.exitCode(), udp + "\n" + Files.readString(log));
+      assertTrue(udp.stdout().contains("hello-from-linux"), udp.toString());
     } finally {
       kernel.destroy();
       kernel.waitFor(20, TimeUnit.SECONDS);
