@@ -10,6 +10,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,10 +18,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An HTTP/1.1 server on a {@link Tcp}: one virtual thread accepts, one virtual thread per
- * connection serves its requests in order with the {@link HttpHandler} ({@link
- * HttpConnection}). At most {@link HttpSettings#maxConnections()} connections are served at once;
- * the next waits in the listen backlog until one ends.
+ * An HTTP/1.1 server on a {@link Tcp}: one piece of offloaded work accepts, one per connection
+ * serves its requests in order with the {@link HttpHandler} ({@link HttpConnection}). Both go
+ * through {@link EventLoop#offload}, the kernel's one way to run blocking work: a virtual thread
+ * each on a {@code KernelLoop}, one step at a time in virtual time on a {@code
+ * DeterministicLoop} (so a server can run inside a deterministic simulation). At most {@link
+ * HttpSettings#maxConnections()} connections are served at once; the next waits in the listen
+ * backlog until one ends (the accept loop waits for a free slot through {@link EventLoop#join},
+ * never by blocking its thread behind the loop's back).
  *
  * <p>Timeouts: each connection's {@link Watchdog} holds a deadline (idle, head, body or write —
  * see {@link HttpSettings}); a sweep on the kernel loop every {@link #sweepIntervalNanos} aborts
@@ -44,6 +49,7 @@ public final class HttpServer implements AutoCloseable {
   private final ByteBufAllocator alloc;
   private final Clock wallClock;
   private final Semaphore slots;
+  private volatile CompletableFuture<Void> slotFreed;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong timedOut = new AtomicLong();
@@ -81,7 +87,7 @@ public final class HttpServer implements AutoCloseable {
     Tcp.Listener l = tcp.listen(settings.port());
     HttpServer s = new HttpServer(l, loop, settings, handler, alloc, wallClock);
     s.scheduleSweep();
-    Thread.ofVirtual().name("http-accept-" + settings.port()).start(s::acceptLoop);
+    s.offload(s::acceptLoop);
     return s;
   }
 
@@ -105,18 +111,51 @@ public final class HttpServer implements AutoCloseable {
     return connections.size();
   }
 
+  private void offload(Runnable work) {
+    loop.offload(() -> {
+      work.run();
+      return null;
+    });
+  }
+
+  /** Takes a connection slot, waiting through the loop for one to be freed; false once closed. */
+  private boolean awaitSlot() {
+    while (!slots.tryAcquire()) {
+      CompletableFuture<Void> freed = new CompletableFuture<>();
+      slotFreed = freed;
+      if (closed) {
+        return false;
+      }
+      if (slots.tryAcquire()) { // freed between the first try and publishing the future
+        return true;
+      }
+      try {
+        loop.join("http: waiting for a free connection slot", freed);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void releaseSlot() {
+    slots.release();
+    CompletableFuture<Void> freed = slotFreed;
+    if (freed != null) {
+      freed.complete(null);
+    }
+  }
+
   private void acceptLoop() {
     while (!closed) {
-      try {
-        slots.acquire();
-      } catch (InterruptedException e) {
+      if (!awaitSlot()) {
         return;
       }
       Flow flow;
       try {
         flow = listener.accept();
       } catch (IOException | RuntimeException e) {
-        slots.release();
+        releaseSlot();
         if (!closed) {
           LOG.warn("http: accept on port {} failed, no longer serving: {}", settings.port(), e.toString());
         }
@@ -126,10 +165,10 @@ public final class HttpServer implements AutoCloseable {
       Connection c = new Connection(flow);
       connections.add(c);
       try {
-        Thread.ofVirtual().name("http " + flow.remoteEndpoint()).start(c::run);
+        offload(c::run);
       } catch (RuntimeException | OutOfMemoryError e) {
         connections.remove(c);
-        slots.release();
+        releaseSlot();
         flow.abort();
       }
     }
@@ -157,6 +196,10 @@ public final class HttpServer implements AutoCloseable {
   public void close() {
     closed = true;
     listener.close();
+    CompletableFuture<Void> freed = slotFreed;
+    if (freed != null) {
+      freed.complete(null); // an accept loop waiting for a slot sees closed and ends
+    }
     EventLoop.Cancellable s = sweep;
     if (s != null) {
       s.cancel();
@@ -188,7 +231,7 @@ public final class HttpServer implements AutoCloseable {
         new HttpConnection(flow, settings, handler, this, alloc, wallClock).serve();
       } finally {
         connections.remove(this);
-        slots.release();
+        releaseSlot();
       }
     }
 
