@@ -11,14 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A deliberately minimal HTTP/1.0 (RFC 1945) over {@link Tcp}, for the demo only, until the HTTP
- * module exists: one {@code GET} per connection, a {@code Content-Length}, the server closes.
- * No persistent connections, no other methods, no chunking. Blocking: call from offloaded work.
+ * A deliberately minimal HTTP/1.0 (RFC 1945) client over {@link Tcp}, for the demo's clients: one
+ * {@code GET} per connection, a {@code Content-Length} expected, the server closes. No persistent
+ * connections, no other methods, no chunking. Blocking: call from offloaded work. (The server is
+ * Morgana's HTTP module.)
  */
 public final class MinimalHttp10 {
-
-  /** Longest request head the server reads. */
-  static final int MAX_HEAD = 8192;
 
   private MinimalHttp10() {}
 
@@ -72,45 +70,6 @@ public final class MinimalHttp10 {
       throw new IOException("Content-Length " + length + " but " + body.length + " bytes before the end of the stream");
     }
     return new Response(code, body);
-  }
-
-  /**
-   * Reads one request head from {@code flow} and returns the path of its {@code GET}, or null
-   * when the request is not one (the caller answers 400).
-   */
-  static String readGet(Flow flow) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    byte[] crlf2 = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    while (indexOf(head.toByteArray(), crlf2) < 0) {
-      if (head.size() > MAX_HEAD) {
-        return null;
-      }
-      ByteBuf b = flow.read();
-      if (b == null) {
-        return null;
-      }
-      try {
-        b.readBytes(head, b.readableBytes());
-      } finally {
-        b.release();
-      }
-    }
-    String first = new String(head.toByteArray(), StandardCharsets.US_ASCII).split("\r\n", 2)[0];
-    String[] parts = first.split(" ");
-    if (parts.length != 3 || !parts[0].equals("GET") || !parts[1].startsWith("/") || !parts[2].startsWith("HTTP/1.")) {
-      return null;
-    }
-    return parts[1];
-  }
-
-  /** Writes a response with {@code body} and closes the flow. */
-  static void respond(Flow flow, int status, String reason, byte[] body) throws IOException {
-    String head = "HTTP/1.0 " + status + " " + reason + "\r\nContent-Length: " + body.length
-        + "\r\nContent-Type: application/octet-stream\r\n\r\n";
-    ByteBuf out = Unpooled.buffer(head.length() + body.length);
-    out.writeBytes(head.getBytes(StandardCharsets.US_ASCII)).writeBytes(body);
-    flow.write(out);
-    flow.close();
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {

@@ -1,23 +1,26 @@
 package io.morgana.sim.demo;
 
-import io.morgana.api.Flow;
 import io.morgana.api.Kv;
 import io.morgana.api.Tcp;
+import io.morgana.http.HttpServer;
+import io.morgana.http.HttpSettings;
+import io.morgana.http.KvFileHandler;
+import io.morgana.http.Router;
 import io.morgana.runtime.Application;
 import io.morgana.runtime.EventLoop;
 import io.morgana.sim.SimHost;
-import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.util.Optional;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The demo's web server: answers {@link MinimalHttp10} {@code GET}s on port 80 with the files of
- * its {@link Kv} (a FAT disk), 404 for a missing one. The accept loop and each connection run as
- * offloaded blocking work.
+ * The demo's web server: Morgana's {@link HttpServer} on port 80 with a {@link KvFileHandler}
+ * over its {@link Kv} (a FAT disk), as the static website serves its files. The server's accept
+ * loop and connections are the loop's offloaded work, so they run deterministically on the
+ * simulation's one thread; its {@code Date} header reads the kernel's simulated wall clock.
  */
 @Singleton
 public final class WebServerApp implements Application {
@@ -29,66 +32,30 @@ public final class WebServerApp implements Application {
   private final Kv content;
   private final EventLoop loop;
   private final SimHost host;
-  private long served;
+  private final Clock wallClock;
 
   @Inject
-  WebServerApp(Tcp tcp, Kv content, EventLoop loop, SimHost host) {
+  WebServerApp(Tcp tcp, Kv content, EventLoop loop, SimHost host, Clock wallClock) {
     this.tcp = tcp;
     this.content = content;
     this.loop = loop;
     this.host = host;
+    this.wallClock = wallClock;
   }
 
   @Override
   public CompletionStage<?> start() {
     CompletableFuture<Void> forever = new CompletableFuture<>();
-    loop.offload(() -> {
-      Tcp.Listener listener = tcp.listen(PORT);
-      host.log("web: listening on port " + PORT);
-      while (true) {
-        Flow flow = listener.accept();
-        loop.offload(() -> {
-          serve(flow);
-          return null;
+    Router router = Router.builder().get("/*", new KvFileHandler(content, "")).build();
+    loop.offload(() -> HttpServer.start(tcp, loop, HttpSettings.defaults(PORT).withAccessLog(false), router,
+            PooledByteBufAllocator.DEFAULT, wallClock))
+        .whenComplete((server, failure) -> {
+          if (failure != null) {
+            forever.completeExceptionally(failure);
+          } else {
+            host.log("web: serving on port " + PORT);
+          }
         });
-      }
-    }).whenComplete((ok, failure) -> forever.completeExceptionally(
-        failure != null ? failure : new IllegalStateException("the accept loop ended")));
     return forever;
-  }
-
-  /** Requests answered with 200. Loop thread or offloaded work (one at a time). */
-  public long served() {
-    return served;
-  }
-
-  private void serve(Flow flow) {
-    try {
-      String path = MinimalHttp10.readGet(flow);
-      if (path == null) {
-        MinimalHttp10.respond(flow, 400, "Bad Request", new byte[0]);
-        return;
-      }
-      Optional<ByteBuf> file = content.get(path);
-      if (file.isEmpty()) {
-        MinimalHttp10.respond(flow, 404, "Not Found", new byte[0]);
-        host.log("web: 404 " + path + " to " + flow.remoteEndpoint());
-        return;
-      }
-      byte[] body;
-      ByteBuf b = file.get();
-      try {
-        body = new byte[b.readableBytes()];
-        b.readBytes(body);
-      } finally {
-        b.release();
-      }
-      MinimalHttp10.respond(flow, 200, "OK", body);
-      served++;
-      host.log("web: 200 " + path + " (" + body.length + " bytes) to " + flow.remoteEndpoint());
-    } catch (IOException e) {
-      host.log("web: connection from " + flow.remoteEndpoint() + " failed: " + e.getMessage());
-      flow.abort();
-    }
   }
 }
