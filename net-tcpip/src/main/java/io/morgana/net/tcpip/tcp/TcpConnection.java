@@ -36,7 +36,7 @@ import java.util.concurrent.CompletableFuture;
  *       initial window of ten segments (RFC 6928); fast retransmit, then SACK-based loss recovery
  *       (RFC 6675, {@link SackScoreboard}) when SACK was agreed and the peer sends blocks, NewReno
  *       (RFC 6582) otherwise.
- *   <li>Sending: Nagle (RFC 9293 §3.7.4, switchable), sender silly-window avoidance (RFC 1122
+ *   <li>Sending: Nagle (RFC 9293 §3.7.4, switchable; Minshall's variant), sender silly-window avoidance (RFC 1122
  *       §4.2.3.4), zero-window probes (RFC 9293 §3.8.6.1) with backoff.
  *   <li>Receiving: delayed ACKs (RFC 1122 §4.2.3.2: every second full segment, 40 ms
  *       otherwise), receiver silly-window avoidance (RFC 1122 §4.2.3.3), the window never
@@ -64,6 +64,9 @@ public final class TcpConnection {
   final TcpLayer.Listener listener;
   TcpState state;
   boolean nagle;
+  /** Whether a segment shorter than the MSS has been sent, and where it ended (Minshall's Nagle). */
+  private boolean sentSmall;
+  private int smallEnd;
 
   // Send sequence space (RFC 9293 §3.3.1).
   int iss;
@@ -1105,14 +1108,19 @@ public final class TcpConnection {
           break;
         }
       }
-      if (len > 0 && len < sendMss && len == avail && !finPending && nagle && sndNxt != sndUna) {
-        break; // Nagle: a small segment waits while data is unacknowledged.
+      if (len > 0 && len < sendMss && len == avail && !finPending && nagle && Seq.ge(sndNxt, sndMax)
+          && smallSegmentUnacknowledged()) { // (never holds a retransmission)
+        break; // Nagle, Minshall's variant: a small segment waits while an earlier small one is unacknowledged.
       }
       boolean fin = finPending && len == avail;
       if (len == 0 && !fin) {
         break;
       }
       sendSegment(sndNxt, len, fin, now);
+      if (len > 0 && len < sendMss) {
+        sentSmall = true;
+        smallEnd = sndNxt + len;
+      }
       sndNxt += len + (fin ? 1 : 0);
       if (Seq.gt(sndNxt, sndMax)) {
         sndMax = sndNxt;
@@ -1124,6 +1132,18 @@ public final class TcpConnection {
     if (sndMax != sndUna && retransmitAt == NONE) {
       armRetransmit(now);
     }
+  }
+
+  /**
+   * Nagle's test in Minshall's variant (draft-minshall-nagle, as Linux applies it): a small segment
+   * is held only while an earlier <em>small</em> segment is unacknowledged, not while full-sized
+   * ones are. RFC 9293 §3.7.4's plain rule (hold while anything is unacknowledged) holds the short
+   * tail of every response behind the peer's delayed ACK of the odd full segment before it —
+   * 40 ms per response against Linux — which this rule avoids while still allowing at most one
+   * small segment in flight.
+   */
+  private boolean smallSegmentUnacknowledged() {
+    return sentSmall && Seq.gt(smallEnd, sndUna);
   }
 
   private void sendSegment(int seq, int len, boolean fin, long now) {
