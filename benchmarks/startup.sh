@@ -17,6 +17,7 @@
 #
 #   benchmarks/startup.sh                 markdown tables on standard output
 #   RUNS=20 benchmarks/startup.sh
+#   ONLY=web benchmarks/startup.sh        one of web, hello, fat (default: all three)
 #
 # Needs the jars (mvn -B -o -q install -DskipTests -pl examples/static-website,examples/hello -am)
 # and curl. No root: everything runs on 127.0.0.1 in a temporary directory deleted on exit.
@@ -26,6 +27,8 @@ root="$(dirname "$here")"
 . "$root/scripts/jdk25.sh"
 
 RUNS="${RUNS:-10}"
+ONLY="${ONLY:-all}"
+want() { [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; }
 TUNED="${TUNED:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
 WEB_JAR="$root/examples/static-website/target/static-website-socket.jar"
 HELLO_JAR="$root/examples/hello/target/hello-unix.jar"
@@ -99,7 +102,8 @@ fat_once() { # $1 java home, rest JVM options: the whole `fat df`, peak RSS
   local home=$1; shift
   local t0 t1 rss
   t0=$EPOCHREALTIME
-  rss=$( { /usr/bin/time -f %M "$home/bin/java" "$@" -jar "$FAT_JAR" df "$work/site.img" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  /usr/bin/time -o "$work/fat.time" -f %M "$home/bin/java" "$@" -jar "$FAT_JAR" df "$work/site.img" >/dev/null 2>&1
+  rss=$(tail -1 "$work/fat.time")
   t1=$EPOCHREALTIME
   awk -v a="$t0" -v b="$t1" -v r="$rss" 'BEGIN { printf "%d %.1f\n", (b - a) * 1e6, r / 1024 }'
 }
@@ -150,7 +154,7 @@ measure() { # label, function, java home, args... -> a table row
   lo="$(printf '%s\n' "${ms[@]}" | sort -n | head -1)"; hi="$(printf '%s\n' "${ms[@]}" | sort -n | tail -1)"
   r="$(printf '%s\n' "${rss[@]}" | median)"
   awk -v l="$label" -v m="$m" -v lo="$lo" -v hi="$hi" -v r="$r" \
-    'BEGIN { printf "| %s | %.0f | %.0f–%.0f | %.1f |\n", l, m / 1000, lo / 1000, hi / 1000, r }'
+    'BEGIN { printf "| %s | %.0f | %.0f–%.0f | %s |\n", l, m / 1000, lo / 1000, hi / 1000, (r > 0 ? sprintf("%.1f", r) : "(exited)") }'
 }
 header() { echo; echo "## $1, median of $RUNS"; echo; echo "| JVM | ms | min–max ms | RSS MiB |"; echo "|---|---:|---:|---:|"; }
 
@@ -159,25 +163,34 @@ HELLO_RT="$(runtime_for hello "$HELLO_JAR")"
 FAT_RT="$(runtime_for fat "$FAT_JAR")"
 # shellcheck disable=SC2206
 tuned=($TUNED)
-train_web "$JDK" "$work/web.aot"
-train_web "$WEB_RT" "$work/web-jre.aot"
-train_web "$WEB_RT" "$work/web-jre-tuned.aot" "${tuned[@]}"
-train_hello "$JDK" "$work/hello.aot"
-train_hello "$HELLO_RT" "$work/hello-jre.aot"
-train_hello "$HELLO_RT" "$work/hello-jre-tuned.aot" "${tuned[@]}"
-train_fat "$JDK" "$work/fat.aot"
-train_fat "$FAT_RT" "$work/fat-jre.aot"
-train_fat "$FAT_RT" "$work/fat-jre-tuned.aot" "${tuned[@]}"
+if want web; then
+  train_web "$JDK" "$work/web.aot"
+  train_web "$WEB_RT" "$work/web-jre.aot"
+  train_web "$WEB_RT" "$work/web-jre-tuned.aot" "${tuned[@]}"
+fi
+if want hello; then
+  train_hello "$JDK" "$work/hello.aot"
+  train_hello "$HELLO_RT" "$work/hello-jre.aot"
+  train_hello "$HELLO_RT" "$work/hello-jre-tuned.aot" "${tuned[@]}"
+fi
+if want fat; then
+  train_fat "$JDK" "$work/fat.aot"
+  train_fat "$FAT_RT" "$work/fat-jre.aot"
+  train_fat "$FAT_RT" "$work/fat-jre-tuned.aot" "${tuned[@]}"
+fi
 
 jv="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')"
 echo "JDK $jv, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 
+if want web; then
 header "static-website-socket.jar: process start to first HTTP 200"
 measure "plain" web_once "$JDK"
 measure "AOT cache" web_once "$JDK" -XX:AOTCache="$work/web.aot"
 measure "AOT cache + jlinked runtime" web_once "$WEB_RT" -XX:AOTCache="$work/web-jre.aot"
 measure "AOT cache + jlinked runtime + $TUNED" web_once "$WEB_RT" -XX:AOTCache="$work/web-jre-tuned.aot" "${tuned[@]}"
+fi
 
+if want hello; then
 header "hello-unix.jar: process start to first line"
 measure "plain" line_once "$JDK" hello -jar "$HELLO_JAR"
 measure "AOT cache" line_once "$JDK" hello -XX:AOTCache="$work/hello.aot" -jar "$HELLO_JAR"
@@ -185,19 +198,28 @@ measure "AOT cache + jlinked runtime" line_once "$HELLO_RT" hello -XX:AOTCache="
 measure "AOT cache + jlinked runtime + $TUNED" line_once "$HELLO_RT" hello -XX:AOTCache="$work/hello-jre-tuned.aot" "${tuned[@]}" -jar "$HELLO_JAR"
 measure "peer: bare JVM hello" line_once "$JDK" hello -cp "$work" BareHello
 measure "peer: bare JVM hello + $TUNED" line_once "$JDK" hello "${tuned[@]}" -cp "$work" BareHello
+fi
 
+if want fat; then
 header "fat.jar df (whole command; RSS is the peak)"
 measure "plain" fat_once "$JDK"
 measure "AOT cache" fat_once "$JDK" -XX:AOTCache="$work/fat.aot"
 measure "AOT cache + jlinked runtime" fat_once "$FAT_RT" -XX:AOTCache="$work/fat-jre.aot"
 measure "AOT cache + jlinked runtime + $TUNED" fat_once "$FAT_RT" -XX:AOTCache="$work/fat-jre-tuned.aot" "${tuned[@]}"
+fi
 
 echo
 echo "## sizes (MiB)"
 echo
 echo "| | jar | AOT cache (JDK) | AOT cache (jlinked) | jlinked runtime | its modules |"
 echo "|---|---:|---:|---:|---:|---|"
-echo "| static-website-socket | $(mib "$WEB_JAR") | $(mib "$work/web.aot") | $(mib "$work/web-jre.aot") | $(dir_mib "$WEB_RT") | $(cat "$WEB_RT/.modules") |"
-echo "| hello-unix | $(mib "$HELLO_JAR") | $(mib "$work/hello.aot") | $(mib "$work/hello-jre.aot") | $(dir_mib "$HELLO_RT") | $(cat "$HELLO_RT/.modules") |"
-echo "| fat | $(mib "$FAT_JAR") | $(mib "$work/fat.aot") | $(mib "$work/fat-jre.aot") | $(dir_mib "$FAT_RT") | $(cat "$FAT_RT/.modules") |"
+size_row() { # label jar cache jlinked-cache runtime
+  local c1=- c2=-
+  [ -f "$3" ] && c1=$(mib "$3")
+  [ -f "$4" ] && c2=$(mib "$4")
+  echo "| $1 | $(mib "$2") | $c1 | $c2 | $(dir_mib "$5") | $(cat "$5/.modules") |"
+}
+size_row static-website-socket "$WEB_JAR" "$work/web.aot" "$work/web-jre.aot" "$WEB_RT"
+size_row hello-unix "$HELLO_JAR" "$work/hello.aot" "$work/hello-jre.aot" "$HELLO_RT"
+size_row fat "$FAT_JAR" "$work/fat.aot" "$work/fat-jre.aot" "$FAT_RT"
 echo "| full JDK ($JDK) | | | | $(dir_mib "$JDK") | |"
