@@ -23,6 +23,11 @@ import java.util.concurrent.CompletableFuture;
  * system's figures, which take the file system's lock); and the JVM's memory, GC, threads,
  * classes and process figures from the client's {@code JvmMetrics}.
  *
+ * <p><b>Start-up:</b> the JVM figures and the exposition writers are set up on the first scrape,
+ * not when the kernel is built: {@code JvmMetrics} reaches JMX's platform beans and, through them,
+ * JFR — several hundred classes, most of the time from process start to a first HTTP response of
+ * a kernel that nobody scrapes yet (benchmarks/startup.sh).
+ *
  * <p><b>Threads:</b> {@link #scrape()} and {@link #expose} are called on application threads (an
  * HTTP connection's virtual thread, the console reader); called on the loop thread they fail
  * with {@link IllegalStateException}, as every blocking call does.
@@ -30,7 +35,8 @@ import java.util.concurrent.CompletableFuture;
 public final class KernelMetrics {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final ExpositionFormats formats = ExpositionFormats.init();
+  private ExpositionFormats formats; // guarded by this; made on the first exposition
+  private boolean jvmRegistered; // guarded by this
 
   /**
    * Metrics from {@code loopSources} (read on the loop behind {@code bridge}), {@code collectors}
@@ -42,12 +48,24 @@ public final class KernelMetrics {
       registry.register(new LoopCollector(bridge, sources));
     }
     collectors.forEach(registry::register);
-    JvmMetrics.builder().register(registry);
   }
 
   /** Every metric family now. */
   public MetricSnapshots scrape() {
+    synchronized (this) {
+      if (!jvmRegistered) {
+        JvmMetrics.builder().register(registry);
+        jvmRegistered = true;
+      }
+    }
     return registry.scrape();
+  }
+
+  private synchronized ExpositionFormats formats() {
+    if (formats == null) {
+      formats = ExpositionFormats.init();
+    }
+    return formats;
   }
 
   /** A scrape written in the format an HTTP {@code Accept} header asks for. */
@@ -61,9 +79,10 @@ public final class KernelMetrics {
    * @param accept the request's {@code Accept} header, or null
    */
   public Exposition expose(String accept) {
-    ExpositionFormatWriter writer = formats.findWriter(accept);
+    ExpositionFormats known = formats();
+    ExpositionFormatWriter writer = known.findWriter(accept);
     if (!writer.isAvailable()) {
-      writer = formats.getPrometheusTextFormatWriter();
+      writer = known.getPrometheusTextFormatWriter();
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
     try {

@@ -83,8 +83,21 @@ public final class Kernel {
    * @param factory creates the kernel's component, usually {@code DaggerXxxKernel.factory()::create}
    */
   public static void boot(String name, String[] argv, KernelFactory<?> factory) {
+    quietNettyStartup();
     FatalExit fatal = FatalExit.arm(name);
     System.exit(run(name, argv, factory, System.out, System.err, fatal));
+  }
+
+  /**
+   * Netty's JFR events off unless {@code -Dio.netty.jfr.enabled} says otherwise: Netty's first
+   * buffer otherwise asks {@code jdk.jfr.FlightRecorder} whether JFR is available, which loads
+   * about 110 JFR classes at boot (measured with {@code -Xlog:class+load}; benchmarks/startup.sh)
+   * for events nobody records. Called by {@link #boot} only, before anything touches Netty.
+   */
+  static void quietNettyStartup() {
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
   }
 
   /**
