@@ -23,10 +23,14 @@ public record InitPlan(List<Mount> mounts, List<String> modules, List<String> in
       List.of(new Mount("proc", "/proc", "proc"), new Mount("sysfs", "/sys", "sysfs"), new Mount("devtmpfs", "/dev", "devtmpfs"));
 
   /**
-   * The modules of a QEMU/KVM guest, in dependency order: Debian builds virtio_net (which needs
-   * failover and net_failover) and virtio_blk as modules; the virtio PCI transport is built in.
+   * The modules of a QEMU/KVM guest, in dependency order ({@code modules.dep}): Debian's 6.1 kernel
+   * builds the virtio core and PCI transport ({@code virtio_ring}, {@code virtio}, the two PCI
+   * device helpers, {@code virtio_pci}), virtio_net (which needs failover and net_failover) and
+   * virtio_blk as modules. One already built in is not an error ({@code EEXIST}).
    */
-  public static final List<String> VIRTIO_MODULES = List.of("failover", "net_failover", "virtio_net", "virtio_blk");
+  public static final List<String> VIRTIO_MODULES = List.of(
+      "virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci",
+      "failover", "net_failover", "virtio_net", "virtio_blk");
 
   /** The interface a VM's first virtio NIC gets. */
   public static final String DEFAULT_INTERFACE = "eth0";

@@ -11,7 +11,8 @@ class InitPlanTest {
   void bareCommandLine_virtioModules_eth0Up_packetOnEth0_dhcp() {
     InitPlan plan = InitPlan.from(KernelCommandLine.parse("console=ttyS0 quiet"));
     assertEquals(InitPlan.MOUNTS, plan.mounts());
-    assertEquals(List.of("failover", "net_failover", "virtio_net", "virtio_blk"), plan.modules());
+    assertEquals(List.of("virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci",
+        "failover", "net_failover", "virtio_net", "virtio_blk"), plan.modules());
     assertEquals(List.of("eth0"), plan.interfaces());
     assertEquals(List.of("--net=packet:eth0", "--dhcp"), plan.bootArguments());
   }

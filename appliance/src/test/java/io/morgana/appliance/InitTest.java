@@ -78,6 +78,9 @@ class InitTest {
     assertEquals(3, Init.run("echo", sys, kernel(3), out));
     assertEquals(List.of(
         "mount /proc", "mount /sys", "mount /dev", "cmdline",
+        "load /lib/modules/virtio_ring.ko", "load /lib/modules/virtio.ko",
+        "load /lib/modules/virtio_pci_legacy_dev.ko", "load /lib/modules/virtio_pci_modern_dev.ko",
+        "load /lib/modules/virtio_pci.ko",
         "load /lib/modules/failover.ko", "load /lib/modules/net_failover.ko",
         "load /lib/modules/virtio_net.ko", "load /lib/modules/virtio_blk.ko",
         "up eth0", "poweroff"), sys.calls);
