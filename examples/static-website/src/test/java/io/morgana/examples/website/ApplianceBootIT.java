@@ -47,7 +47,7 @@ class ApplianceBootIT {
     Path image = work.resolve("site.img");
     run(work.resolve("site-image.log"), MODULE.resolve("site-image").toString(), SITE.toString(), image.toString());
 
-    List<String> entries = initramfsEntries(ROOT.resolve("appliance/target/static-website/initramfs"), work);
+    List<String> entries = initramfsEntries(ROOT.resolve("appliance/target/static-website/initramfs.img"), work);
     assertTrue(entries.contains("init") && entries.contains("app.jar") && entries.contains("dev/console"), entries.toString());
     for (String e : entries) {
       String name = e.substring(e.lastIndexOf('/') + 1);
