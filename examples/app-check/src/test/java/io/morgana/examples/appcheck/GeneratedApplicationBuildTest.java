@@ -52,11 +52,12 @@ class GeneratedApplicationBuildTest {
   }
 
   @Test
-  void theProjectAsGeneratedPassesVerify_andItsTapAndSocketJarsRun() throws Exception {
+  void theProjectAsGeneratedPassesVerify_andItsTapSocketAndXenJarsRun() throws Exception {
     Path app = generate("inbox", "-Dpackage=com.example.inbox");
     assertTrue(Files.exists(app.resolve("src/main/java/com/example/inbox/App.java")));
     assertTrue(Files.exists(app.resolve("src/main/java/com/example/inbox/TapKernel.java")));
     assertTrue(Files.exists(app.resolve("src/main/java/com/example/inbox/SocketKernel.java")));
+    assertTrue(Files.exists(app.resolve("src/main/java/com/example/inbox/XenKernel.java")));
     assertTrue(Files.exists(app.resolve("src/test/java/com/example/inbox/AppTest.java")));
 
     Maven.Result build = Maven.mvn(app, "verify");
@@ -65,7 +66,6 @@ class GeneratedApplicationBuildTest {
 
     Path jar = app.resolve("target/inbox-tap.jar");
     assertTrue(Files.exists(jar), "no runnable TAP jar");
-    assertFalse(Files.exists(app.resolve("target/inbox-xen.jar")), "a target without a main class builds no jar");
     try (JarFile file = new JarFile(jar.toFile())) {
       Manifest manifest = file.getManifest();
       assertEquals("com.example.inbox.AppTap", manifest.getMainAttributes().getValue("Main-Class"));
@@ -93,6 +93,25 @@ class GeneratedApplicationBuildTest {
     }
     assertFalse(socketHelp.stdout().contains("--net="), "no TAP key in the socket target:\n" + socketHelp.stdout());
     assertStoresADatagramOverTheHostsSockets(app, socketJar);
+
+    Path xenJar = app.resolve("target/inbox-xen.jar");
+    assertTrue(Files.exists(xenJar), "no runnable Xen jar");
+    try (JarFile file = new JarFile(xenJar.toFile())) {
+      assertEquals("com.example.inbox.AppXen", file.getManifest().getMainAttributes().getValue("Main-Class"));
+    }
+    Maven.Result xenHelp = Maven.java(app, "-jar", xenJar.toString(), "--help");
+    assertEquals(0, xenHelp.exitCode(), xenHelp.output());
+    assertTrue(xenHelp.stdout().startsWith("usage: inbox-xen "), xenHelp.stdout());
+    for (String key : new String[] {"--xen-vif=VALUE", "--xen-vbd=VALUE", "--ipv4=VALUE", "--port=VALUE"}) {
+      assertTrue(xenHelp.stdout().contains(key), xenHelp.stdout());
+    }
+    assertFalse(xenHelp.stdout().contains("--net=") || xenHelp.stdout().contains("--disk="),
+        "no TAP or file-disk key in the Xen target:\n" + xenHelp.stdout());
+    // Not a Xen guest here: one clear line and exit status 1, not a stack trace.
+    Maven.Result xenRun = Maven.java(app, "-jar", xenJar.toString(), "--ipv4=192.0.2.2/24");
+    assertEquals(1, xenRun.exitCode(), xenRun.output());
+    assertTrue(xenRun.output().contains("/dev/xen"), xenRun.output());
+    assertFalse(xenRun.output().contains("\tat "), "no stack trace:\n" + xenRun.output());
   }
 
   /**
