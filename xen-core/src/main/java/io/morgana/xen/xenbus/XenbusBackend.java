@@ -47,6 +47,8 @@ public final class XenbusBackend implements AutoCloseable {
   private volatile int errors;
   private boolean connected;
   private boolean closingByUs;
+  /** A restart asked for while our own close waits for the frontend to close (see {@link #restart}). */
+  private boolean restartWhenClosed;
   private Watch watch;
 
   /** A backend for the device directory {@code backendPath}, driving {@code driver} on {@code loop}. */
@@ -108,6 +110,7 @@ public final class XenbusBackend implements AutoCloseable {
         return DONE;
       }
       closingByUs = true;
+      restartWhenClosed = false;
       disconnect();
       return setState(XenbusState.CLOSING).thenCompose(x ->
           frontendState == XenbusState.CLOSED || frontendState == XenbusState.UNKNOWN
@@ -115,9 +118,18 @@ public final class XenbusBackend implements AutoCloseable {
     }));
   }
 
-  /** Brings a closed backend back: advertise again and {@code state = InitWait}. */
+  /**
+   * Brings a closed backend back: advertise again and {@code state = InitWait}. Asked while our own
+   * {@link #close} still waits in Closing for the frontend to close, it happens once the backend
+   * reaches Closed (asking to close and then to restart must not depend on how fast the frontend
+   * answers); in any other state but Closed it is an error, reported and ignored.
+   */
   public void restart() {
     bridge.post(() -> steps.then(() -> {
+      if (state == XenbusState.CLOSING && closingByUs) {
+        restartWhenClosed = true;
+        return DONE;
+      }
       if (state != XenbusState.CLOSED) {
         error(new XenbusException("restart of backend " + path + " in state " + state + " ignored; close it first"));
         return DONE;
@@ -188,7 +200,7 @@ public final class XenbusBackend implements AutoCloseable {
       case CLOSED, UNKNOWN -> {
         if (state != XenbusState.CLOSED && state != XenbusState.UNKNOWN) {
           disconnect();
-          return setState(XenbusState.CLOSED);
+          return setState(XenbusState.CLOSED).thenCompose(x -> restartIfAsked());
         }
         return DONE;
       }
@@ -205,6 +217,15 @@ public final class XenbusBackend implements AutoCloseable {
         return DONE;
       }
     }
+  }
+
+  private CompletionStage<Void> restartIfAsked() {
+    if (!restartWhenClosed) {
+      return DONE;
+    }
+    restartWhenClosed = false;
+    closingByUs = false;
+    return advertise();
   }
 
   private void disconnect() {
