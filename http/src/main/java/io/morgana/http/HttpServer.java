@@ -184,9 +184,7 @@ public final class HttpServer implements AutoCloseable {
   private void sweep() {
     long now = loop.nowNanos();
     for (Connection c : connections) {
-      if (c.expire(now)) {
-        timedOut.incrementAndGet();
-      }
+      c.expire(now);
     }
     scheduleSweep();
   }
@@ -255,6 +253,7 @@ public final class HttpServer implements AutoCloseable {
       long d = deadline;
       if (d != NONE && now - d >= 0 && !expired) {
         expired = true;
+        timedOut.incrementAndGet(); // before the abort: whoever sees the reset sees it counted
         flow.abort();
         return true;
       }
