@@ -1,6 +1,7 @@
 package io.morgana.net.packet;
 
 import io.morgana.api.MacAddress;
+import io.morgana.runtime.nativeio.Ifreq;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -85,22 +86,8 @@ public record PacketConfig(
     }
   }
 
-  /** Checks a Linux interface name (the rules of the kernel's {@code dev_valid_name}). */
+  /** Checks a Linux interface name ({@link Ifreq#checkName}: the kernel's {@code dev_valid_name}). */
   static void checkDeviceName(String name) {
-    if (name == null || name.isEmpty() || name.length() > 15) {
-      throw new IllegalArgumentException(
-          "a network interface name has 1 to 15 characters, got \"" + name + "\"");
-    }
-    if (name.equals(".") || name.equals("..")) {
-      throw new IllegalArgumentException("\"" + name + "\" is not a valid interface name");
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c == '/' || c == ':' || c <= ' ' || c > '~') {
-        throw new IllegalArgumentException(
-            "a network interface name has no '/', ':', white space or non-ASCII characters, got \""
-                + name + "\"");
-      }
-    }
+    Ifreq.checkName(name, "network");
   }
 }

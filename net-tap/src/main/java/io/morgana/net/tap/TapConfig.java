@@ -1,6 +1,7 @@
 package io.morgana.net.tap;
 
 import io.morgana.api.MacAddress;
+import io.morgana.runtime.nativeio.Ifreq;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -68,27 +69,8 @@ public record TapConfig(String device, Optional<MacAddress> mac) {
     return name;
   }
 
-  /**
-   * Checks a Linux interface name (the rules of the kernel's {@code dev_valid_name}).
-   *
-   * @throws IllegalArgumentException quoting the name when it is not valid
-   */
+  /** Checks a Linux interface name ({@link Ifreq#checkName}: the kernel's {@code dev_valid_name}). */
   static void checkDeviceName(String name) {
-    if (name == null || name.isEmpty() || name.length() > 15) {
-      throw new IllegalArgumentException(
-          "a TAP interface name has 1 to 15 characters, got \"" + name + "\"");
-    }
-    if (name.equals(".") || name.equals("..")) {
-      throw new IllegalArgumentException("\"" + name + "\" is not a valid interface name");
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c == '/' || c == ':' || c <= ' ' || c > '~') {
-        throw new IllegalArgumentException(
-            "a TAP interface name has no '/', ':', white space or non-ASCII characters, got \""
-                + name
-                + "\"");
-      }
-    }
+    Ifreq.checkName(name, "TAP");
   }
 }

@@ -38,6 +38,30 @@ public final class Ifreq {
   /** Offset of the union ({@code ifr_flags}, {@code ifr_mtu}, {@code ifr_ifindex}). */
   public static final int UNION_OFFSET = 16;
 
+  /**
+   * Checks a Linux interface name by the rules of the kernel's {@code dev_valid_name}: 1 to 15
+   * characters, not {@code .} or {@code ..}, no {@code /}, {@code :}, white space or non-ASCII.
+   *
+   * @param kind how the message names the interface ({@code "TAP"}, {@code "network"})
+   * @throws IllegalArgumentException quoting the name when it is not valid
+   */
+  public static void checkName(String name, String kind) {
+    if (name == null || name.isEmpty() || name.length() > IFNAMSIZ - 1) {
+      throw new IllegalArgumentException(
+          "a " + kind + " interface name has 1 to 15 characters, got \"" + name + "\"");
+    }
+    if (name.equals(".") || name.equals("..")) {
+      throw new IllegalArgumentException("\"" + name + "\" is not a valid interface name");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '/' || c == ':' || c <= ' ' || c > '~') {
+        throw new IllegalArgumentException("a " + kind
+            + " interface name has no '/', ':', white space or non-ASCII characters, got \"" + name + "\"");
+      }
+    }
+  }
+
   /** {@code TUNSETIFF = _IOW('T', 202, int)} of {@code <linux/if_tun.h>}: attach to or create a TUN/TAP. */
   public static final long TUNSETIFF = 0x400454caL;
   /** {@code SIOCGIFFLAGS} of {@code <linux/sockios.h>}: read {@code ifr_flags}. */
