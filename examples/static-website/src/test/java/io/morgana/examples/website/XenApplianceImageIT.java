@@ -108,6 +108,7 @@ class XenApplianceImageIT {
 
   @Test
   void xl_commandLine_consoleOnHvc0_xenTarget_noNetOrDiskArgumentForTheApplication() {
+    assertEquals(XenApplianceDhcpInteropTest.XL_CMDLINE, cmdline(), "the command line the simulated boot starts from");
     List<String> words = List.of(cmdline().split(" +"));
     assertTrue(words.contains("console=hvc0"), words.toString());
     assertTrue(words.contains("morgana.target=xen"), words.toString());
