@@ -31,10 +31,11 @@ public final class KernelCommandLine {
 
   /**
    * Keys {@code /init} reads and does not pass to the application: {@code morgana.modules}
-   * (comma-separated kernel modules to load) and {@code morgana.ifup} (comma-separated interfaces
-   * to bring up).
+   * (comma-separated kernel modules to load), {@code morgana.ifup} (comma-separated interfaces
+   * to bring up) and {@code morgana.target} (the hypervisor the image was built for, {@link
+   * InitPlan.Target}).
    */
-  public static final List<String> INIT_KEYS = List.of("modules", "ifup");
+  public static final List<String> INIT_KEYS = List.of("modules", "ifup", "target");
 
   /** One parameter: {@code name}, and its value when it had one. */
   public record Parameter(String name, Optional<String> value) {}
