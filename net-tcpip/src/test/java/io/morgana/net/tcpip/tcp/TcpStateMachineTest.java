@@ -738,6 +738,39 @@ class TcpStateMachineTest {
   }
 
   @Test
+  void rfc6675_4_nextSegRule4_aLostTailIsRescuedOnceAfterThePartialAck() throws Exception {
+    try (TcpScript s = new TcpScript(TcpSettings.DEFAULTS.withSecret(42).withCongestionControl(CongestionAlgorithm.RENO))) {
+      TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, new TcpOptions().mss(1460).sackPermitted(true));
+      c.nagle(false);
+      int base = c.sndNxt;
+      write(s, c, bytes(10 * 1460, 3)); // exactly the initial window: no new data to send in recovery
+      for (int i = 0; i < 10; i++) {
+        s.expect();
+      }
+      // Segments 0 and 9 are lost: no SACK block will ever lie above segment 9.
+      sackAck(s, base, base, 1, 2);
+      sackAck(s, base, base, 1, 3);
+      sackAck(s, base, base, 1, 4);
+      assertEquals(base, s.expect().seq, "recovery retransmits segment 0");
+      sackAck(s, base, base, 1, 9);
+      s.expectNothing(); // rule 3 stops at the highest SACK; rule 4 waits for HighACK > RescueRxt
+      assertEquals(0, s.tcp.counters().get(TcpCounter.TX_RESCUE_RETRANSMITS));
+      // The retransmission of segment 0 arrives: a partial ACK up to the lost tail.
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(base + 9 * 1460));
+      assertTrue(c.inRecovery, "RecoveryPoint is the end of segment 9");
+      Out rescue = s.expect();
+      assertEquals(base + 9 * 1460, rescue.seq, "the highest unSACKed segment, without the timer");
+      assertEquals(1460, rescue.data.length);
+      assertEquals(1, s.tcp.counters().get(TcpCounter.TX_RESCUE_RETRANSMITS));
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(base + 9 * 1460));
+      s.expectNothing(); // one rescue per recovery
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(base + 10 * 1460));
+      assertFalse(c.inRecovery);
+      assertEquals(0, s.tcp.counters().get(TcpCounter.TX_RETRANSMITS), "no timeout");
+    }
+  }
+
+  @Test
   void rfc9293_3_10_5_abortSendsRst() throws Exception {
     try (TcpScript s = new TcpScript()) {
       TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, MSS_ONLY);
