@@ -2,8 +2,9 @@ package io.morgana.net.tcpip.tcp;
 
 /**
  * HyStart++ (RFC 9406): the initial slow start, ended early when the round-trip time rises. Per
- * round of data (§4.2: a round ends when the ACK of the data sent when it began arrives, {@code
- * windowEnd = SND.NXT}), the minimum RTT of the ACKs is kept; once a round has {@link
+ * round of data (§4.2: {@code windowEnd = SND.NXT} when a round begins; the round ends once
+ * windowEnd is acknowledged — an ACK number beyond it, as Linux's {@code after(ack, end_seq)} —
+ * so the ACK of the round's last byte still counts in that round), the minimum RTT of the ACKs is kept; once a round has {@link
  * #N_RTT_SAMPLE} samples and its minimum exceeds the last round's by RttThresh = clamp(lastRoundMinRTT
  * / {@link #MIN_RTT_DIVISOR}, {@link #MIN_RTT_THRESH}, {@link #MAX_RTT_THRESH}), slow start ends
  * and Conservative Slow Start (CSS) begins: growth divided by {@link #CSS_GROWTH_DIVISOR}. In CSS,
@@ -56,7 +57,7 @@ final class HyStartPlusPlus {
   /**
    * An ACK newly acknowledging {@code acked} bytes in slow start.
    *
-   * @param ack the acknowledgment number (it ends a round once it reaches windowEnd)
+   * @param ack the acknowledgment number (beyond windowEnd, it begins a new round)
    * @param sndNxt SND.NXT now: the end of the next round
    * @param rtt this ACK's round-trip sample, or a negative number when it gave none (Karn's rule
    *     without timestamps)
@@ -66,7 +67,7 @@ final class HyStartPlusPlus {
     if (phase == Phase.DONE) {
       throw new IllegalStateException("HyStart++ is over");
     }
-    if (!roundStarted || Seq.ge(ack, windowEnd)) {
+    if (!roundStarted || Seq.gt(ack, windowEnd)) {
       startRound(sndNxt);
       if (phase == Phase.DONE) {
         return 0;

@@ -20,14 +20,14 @@ class HyStartPlusPlusTest {
 
   /**
    * One round of {@code acks} ACKs of one segment each, every one with the round-trip sample
-   * {@code rtt}: the first ACK ends the previous round, and the round ends with the ACK after the
-   * last (windowEnd = SND.NXT = what was sent when the round began). Returns the growth.
+   * {@code rtt}: the first ACK, beyond the previous round's windowEnd, begins the round, whose
+   * windowEnd (SND.NXT then) is what its last ACK acknowledges. Returns the growth.
    */
   private long round(int acks, long rtt) {
     long growth = 0;
     for (int i = 0; i < acks; i++) {
-      growth += h.onAck(MSS, MSS, una, una + (acks - i) * MSS, rtt);
       una += MSS;
+      growth += h.onAck(MSS, MSS, una, una + (acks - 1 - i) * MSS, rtt);
     }
     return growth;
   }
@@ -47,12 +47,14 @@ class HyStartPlusPlusTest {
     assertEquals(SLOW_START, h.phase(), "just below lastRoundMinRTT + RttThresh");
     HyStartPlusPlus g = new HyStartPlusPlus();
     int u = 0;
-    for (int i = 0; i < 8; i++, u += MSS) {
-      g.onAck(MSS, MSS, u, u + (8 - i) * MSS, 100 * MS);
+    for (int i = 0; i < 8; i++) {
+      u += MSS;
+      g.onAck(MSS, MSS, u, u + (7 - i) * MSS, 100 * MS);
     }
-    for (int i = 0; i < 8; i++, u += MSS) {
+    for (int i = 0; i < 8; i++) {
       assertEquals(SLOW_START, g.phase(), "only once the round has N_RTT_SAMPLE samples");
-      g.onAck(MSS, MSS, u, u + (8 - i) * MSS, 112_500_000L);
+      u += MSS;
+      g.onAck(MSS, MSS, u, u + (7 - i) * MSS, 112_500_000L);
     }
     assertEquals(CSS, g.phase(), "currentRoundMinRTT >= lastRoundMinRTT + RttThresh");
   }
@@ -70,8 +72,9 @@ class HyStartPlusPlusTest {
     long[] rtts = {200 * MS, 215 * MS, 231 * MS}; // 200 / 8 = 25 ms: clamped down to MAX_RTT_THRESH
     HyStartPlusPlus.Phase[] phases = {SLOW_START, SLOW_START, CSS};
     for (int r = 0; r < rtts.length; r++) {
-      for (int i = 0; i < 8; i++, u += MSS) {
-        g.onAck(MSS, MSS, u, u + (8 - i) * MSS, rtts[r]);
+      for (int i = 0; i < 8; i++) {
+        u += MSS;
+        g.onAck(MSS, MSS, u, u + (7 - i) * MSS, rtts[r]);
       }
       assertEquals(phases[r], g.phase(), "round " + r);
     }
@@ -94,7 +97,7 @@ class HyStartPlusPlusTest {
     round(8, 40 * MS);
     assertEquals(CSS, h.phase());
     assertEquals(8 * MSS / HyStartPlusPlus.CSS_GROWTH_DIVISOR, round(8, 40 * MS));
-    assertEquals(2 * MSS, h.onAck(8 * MSS, MSS, una, una + 8 * MSS, 40 * MS), "min(N, L × SMSS) / 4");
+    assertEquals(2 * MSS, h.onAck(8 * MSS, MSS, una + 8 * MSS, una + 16 * MSS, 40 * MS), "min(N, L × SMSS) / 4");
   }
 
   @Test
@@ -115,9 +118,25 @@ class HyStartPlusPlusTest {
       round(8, 40 * MS);
       assertEquals(CSS, h.phase(), "round " + r + " in CSS");
     }
-    assertEquals(0, h.onAck(MSS, MSS, una, una + 8 * MSS, 40 * MS));
+    assertEquals(0, h.onAck(MSS, MSS, una + MSS, una + 8 * MSS, 40 * MS));
     assertEquals(DONE, h.phase(), "CSS_ROUNDS rounds complete: the connection sets ssthresh = cwnd");
     assertThrows(IllegalStateException.class, () -> h.onAck(MSS, MSS, una, una, 40 * MS));
+  }
+
+  @Test
+  void rfc9406_4_2_theAckOfWindowEndStillCountsInItsRound() {
+    round(8, 100 * MS);
+    // The next round's ACKs: the first seven rise by 20 ms, the eighth — covering exactly the
+    // round's windowEnd — is back at 100 ms and keeps the round's minimum from rising.
+    for (int i = 0; i < 7; i++) {
+      una += MSS;
+      h.onAck(MSS, MSS, una, una + (7 - i) * MSS, 120 * MS);
+    }
+    una += MSS;
+    h.onAck(MSS, MSS, una, una + 20 * MSS, 100 * MS);
+    assertEquals(SLOW_START, h.phase());
+    assertEquals(100 * MS, h.currentRoundMinRtt(), "the eighth sample is this round's");
+    assertEquals(100 * MS, h.lastRoundMinRtt(), "no new round began at windowEnd itself");
   }
 
   @Test
