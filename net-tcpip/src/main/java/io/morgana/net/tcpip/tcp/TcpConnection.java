@@ -1084,6 +1084,7 @@ public final class TcpConnection {
     int i = 0;
     boolean stored = false;
     boolean duplicate = false;
+    boolean full = false;
     while (Seq.lt(cur, end)) {
       // The first held range that ends above cur (ranges are sorted and disjoint).
       while (i < outOfOrder.size() && Seq.le(outOfOrderEnd(i), cur)) {
@@ -1100,9 +1101,7 @@ public final class TcpConnection {
         pieceEnd = Seq.min(end, heldStart);
       }
       int len = Math.min(pieceEnd - cur, room);
-      if (len < pieceEnd - cur) {
-        layer.counters().increment(TcpCounter.RX_DROP_OUT_OF_ORDER_FULL);
-      }
+      full |= len < pieceEnd - cur;
       if (len <= 0) {
         break;
       }
@@ -1115,6 +1114,9 @@ public final class TcpConnection {
       layer.held(len);
       stored = true;
       cur = pieceEnd;
+    }
+    if (full) {
+      layer.counters().increment(TcpCounter.RX_DROP_OUT_OF_ORDER_FULL);
     }
     if (stored) {
       layer.counters().increment(TcpCounter.RX_OUT_OF_ORDER);
