@@ -90,6 +90,8 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
   private volatile Pollable[] pollables = new Pollable[0];
   private final AtomicInteger state = new AtomicInteger(AWAKE);
   private volatile boolean wakeupRequested;
+  /** The clock as the current phase of the current turn read it; the loop thread's only. */
+  private long loopNow;
   private volatile boolean running = true;
   private volatile boolean started;
   private volatile long turns;
@@ -237,9 +239,13 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
     return failures.get();
   }
 
+  /**
+   * The clock as this turn's current phase read it on the loop thread (see {@link #turn}); the
+   * clock itself on any other thread.
+   */
   @Override
   public long nowNanos() {
-    return System.nanoTime();
+    return inLoop() ? loopNow : System.nanoTime();
   }
 
   /** Each piece of offloaded work gets a virtual thread of its own, named after the kernel. */
@@ -389,12 +395,20 @@ public final class KernelLoop implements EventLoop, AutoCloseable {
    */
   private Sleeper turn(Arena arena, Sleeper sleeper) {
     turns++;
-    long now = System.nanoTime();
     if (wakeupRequested) {
       wakeupRequested = false;
     }
+    // The clock is read once per phase (tasks, timers, pollables), and nowNanos() on the loop
+    // thread answers that reading: whatever runs on the loop sees a time that never goes back — a
+    // TCP timestamp taken in a task and then an earlier one for a frame of the same turn made
+    // Linux drop our segments as old (PAWS, RFC 7323 §5) and wait for a retransmission timeout.
+    loopNow = System.nanoTime();
     boolean worked = runTasks();
+    long now = System.nanoTime();
+    loopNow = now;
     worked |= runTimers(now);
+    now = System.nanoTime();
+    loopNow = now;
     worked |= pollAll(now);
     if (!worked && running) {
       if (sleeper == null) {

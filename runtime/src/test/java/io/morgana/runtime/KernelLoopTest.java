@@ -647,4 +647,40 @@ class KernelLoopTest {
       Libc.closeQuietly(fd);
     }
   }
+
+  @Test
+  void timeSeenOnTheLoopNeverGoesBack_tasksThenTimersThenPollablesOfOneTurn() throws Exception {
+    // Protocol code stamps what it sends with the now it is given (a TCP timestamp, RFC 7323
+    // §5.4: monotone non-decreasing): a pollable of a turn must not see an earlier time than a
+    // task of the same turn saw through nowNanos().
+    List<Long> seen = new ArrayList<>(); // touched on the loop thread only
+    loop.register(
+        new Pollable() {
+          @Override
+          public boolean poll(long now) {
+            seen.add(now);
+            return false;
+          }
+
+          @Override
+          public long nextDeadlineNanos() {
+            return NO_DEADLINE;
+          }
+        });
+    loop.start();
+    for (int round = 0; round < 200; round++) {
+      CountDownLatch ran = new CountDownLatch(1);
+      for (int i = 0; i < 5; i++) {
+        loop.execute(() -> seen.add(loop.nowNanos()));
+      }
+      loop.schedule(loop.nowNanos(), () -> seen.add(loop.nowNanos()));
+      loop.execute(ran::countDown);
+      assertTrue(ran.await(TIMEOUT_S, TimeUnit.SECONDS));
+    }
+    List<Long> copy = new LoopBridge(loop).runAndWait(() -> new ArrayList<>(seen), Duration.ofSeconds(TIMEOUT_S));
+    assertTrue(copy.size() > 1000, "recorded " + copy.size());
+    for (int i = 1; i < copy.size(); i++) {
+      assertTrue(copy.get(i) >= copy.get(i - 1), "time went back at " + i + ": " + copy.get(i - 1) + " then " + copy.get(i));
+    }
+  }
 }

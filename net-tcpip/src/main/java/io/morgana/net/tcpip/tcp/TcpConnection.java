@@ -10,6 +10,7 @@ import io.morgana.api.Endpoint;
 import io.morgana.net.tcpip.wire.TcpOptions;
 import io.morgana.net.tcpip.wire.TcpPacket;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -176,6 +177,15 @@ public final class TcpConnection {
   CompletableFuture<ByteBuf> pendingRead;
   CompletableFuture<Void> pendingWrite;
   ByteBuf pendingWriteData;
+  /**
+   * Written on the loop, read by application threads ({@link TcpService}'s write-behind): the
+   * bytes this connection has taken off the send queue as acknowledged, plus the send buffer's
+   * size. An application that has written no more than this in all may hand a write to the loop
+   * without waiting: it is bound to fit the send queue when the loop takes it.
+   */
+  volatile long writeLimit;
+  /** Written on the loop, read by application threads: writes must wait for the loop's answer (reset, shut down). */
+  volatile boolean writesMustWait;
   boolean removed;
   /** Counted in its listener's half-open connections. */
   boolean halfOpen;
@@ -201,6 +211,7 @@ public final class TcpConnection {
     this.keepAliveInterval = settings.keepAliveInterval().toNanos();
     this.keepAliveProbes = settings.keepAliveProbes();
     this.userTimeout = settings.userTimeout().toNanos();
+    this.writeLimit = settings.sendBuffer();
   }
 
   public TcpState state() {
@@ -704,6 +715,7 @@ public final class TcpConnection {
       if (dataAcked > 0) {
         sendQueue.skipBytes(dataAcked);
         queueSeq += dataAcked;
+        writeLimit += dataAcked;
       }
       sndUna = ack;
       if (Seq.lt(sndNxt, sndUna)) {
@@ -1712,6 +1724,29 @@ public final class TcpConnection {
     layer.rescheduled(this);
   }
 
+  /**
+   * A write the application did not wait for ({@link TcpService}'s write-behind, within {@link
+   * #writeLimit}): takes ownership of {@code data}. It fits the send queue by that bound; should
+   * it not, it waits behind whatever write is pending instead of being lost. After a reset or a
+   * shutdown it is dropped and the application's next write waits for the loop, which throws.
+   */
+  void writeBehind(ByteBuf data, long now) {
+    if (error != null || outputShut || closedByApp) {
+      data.release();
+      writesMustWait = true;
+      return;
+    }
+    if (pendingWriteData != null) {
+      pendingWriteData = Unpooled.wrappedBuffer(pendingWriteData, data);
+      return;
+    }
+    pendingWriteData = data;
+    pendingWrite = new CompletableFuture<>(); // nobody waits for it
+    fillFromPendingWrite();
+    output(now);
+    layer.rescheduled(this);
+  }
+
   private void fillFromPendingWrite() {
     ByteBuf q = sendQueue();
     int room = layer.settings().sendBuffer() - q.readableBytes();
@@ -1808,6 +1843,7 @@ public final class TcpConnection {
     if (error == null) {
       error = e;
     }
+    writesMustWait = true;
     if (pendingConnect != null) {
       pendingConnect.completeExceptionally(e);
       pendingConnect = null;

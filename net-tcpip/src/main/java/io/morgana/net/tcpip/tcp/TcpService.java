@@ -9,11 +9,15 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The blocking {@link Tcp} and {@link Flow} over a {@link TcpLayer}: every call crosses to the
  * loop once through {@link LoopBridge#call} (failing at once when made on a loop thread) and
- * parks the calling (virtual) thread until the loop completes it. Outcomes:
+ * parks the calling (virtual) thread until the loop completes it — except a write that the send
+ * buffer is bound to hold, which is handed to the loop ({@link LoopBridge#write}) without waiting
+ * (write-behind): a thread writing a stream then crosses to the loop once per write instead of
+ * twice (there and back), and its writes queue up while the loop is busy sending. Outcomes:
  *
  * <ul>
  *   <li>{@link Flow#read()} returns everything received so far in one buffer; {@code null} is end
@@ -21,8 +25,10 @@ import java.util.concurrent.CompletableFuture;
  *       java.net.SocketException} ("Connection reset by …"); retransmissions given up throw
  *       {@link java.net.SocketTimeoutException}. Data received before a reset or timeout is
  *       returned first.
- *   <li>{@link Flow#write} returns once all its bytes are in the send buffer (back-pressure
- *       while it is full); after a reset or timeout it throws as read does.
+ *   <li>{@link Flow#write} returns once all its bytes are in the send buffer or on their way
+ *       to it within its size (back-pressure while it is full); after a reset or timeout it
+ *       throws as read does — a write handed over just before the reset is dropped and the
+ *       next write throws.
  *   <li>{@link Tcp#connect} throws {@link java.net.ConnectException} when refused (RST, ICMP
  *       unreachable) or when the timeout passes.
  *   <li>{@link Flow#close()} returns at once: the FIN follows the queued data; data arriving
@@ -90,10 +96,20 @@ public final class TcpService implements Tcp {
 
   /** One connection as a {@link Flow}. */
   static final class TcpFlow implements Flow {
+    /** A write-behind on the loop (a field: the bridge allocates nothing more on the loop). */
+    private static final LoopBridge.LoopWrite<TcpConnection, ByteBuf> WRITE_BEHIND = (c, unused, data, now) -> {
+      c.writeBehind(data, now);
+      return true;
+    };
+
     private final LoopBridge bridge;
     private final TcpConnection c;
     private final Endpoint local;
     private final Endpoint remote;
+    /** Bytes written through this flow in all, compared with {@link TcpConnection#writeLimit}. */
+    private final AtomicLong written = new AtomicLong();
+    /** Set once the application shut down or closed our side: later writes wait for the loop's refusal. */
+    private volatile boolean outputClosed;
 
     TcpFlow(LoopBridge bridge, TcpConnection c, Endpoint local, Endpoint remote) {
       this.bridge = bridge;
@@ -125,11 +141,32 @@ public final class TcpService implements Tcp {
         data.release();
         throw e;
       }
+      if (writeBehind(data.readableBytes())) {
+        bridge.write(WRITE_BEHIND, c, 0, data);
+        return;
+      }
       bridge.<Void>call("Flow.write", f -> c.write(data, f, bridge.loop().nowNanos()));
+    }
+
+    /**
+     * Counts {@code n} more bytes written and says whether they may go without waiting: when
+     * everything written so far fits under the connection's {@link TcpConnection#writeLimit}, the
+     * send queue has room for it by the time the loop takes it.
+     */
+    private boolean writeBehind(int n) {
+      boolean allowed = !outputClosed && !c.writesMustWait;
+      while (true) {
+        long before = written.get();
+        boolean fits = allowed && before + n <= c.writeLimit;
+        if (written.compareAndSet(before, before + n)) {
+          return fits;
+        }
+      }
     }
 
     @Override
     public void shutdownOutput() throws IOException {
+      outputClosed = true;
       bridge.<Void>call("Flow.shutdownOutput", f -> {
         c.shutdownOutput(bridge.loop().nowNanos());
         f.complete(null);
@@ -138,6 +175,7 @@ public final class TcpService implements Tcp {
 
     @Override
     public void close() throws IOException {
+      outputClosed = true;
       bridge.<Void>call("Flow.close", f -> {
         c.close(bridge.loop().nowNanos());
         f.complete(null);
@@ -146,6 +184,7 @@ public final class TcpService implements Tcp {
 
     @Override
     public void abort() {
+      outputClosed = true;
       bridge.post(now -> c.abort(now));
     }
 
