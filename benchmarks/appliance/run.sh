@@ -147,7 +147,7 @@ time_boot() {
 median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : int((v[NR/2]+v[NR/2+1])/2)}'; }
 
 morgana_ms=() debian_ms=()
-loads=("$(cut -d' ' -f1-3 /proc/loadavg)")
+loads=("$(cut -d' ' -f1 /proc/loadavg)")
 for round in $(seq 1 "$RUNS"); do
   if [ $((round % 2)) -eq 1 ]; then
     time_boot morgana "$PORT"
@@ -157,7 +157,7 @@ for round in $(seq 1 "$RUNS"); do
     time_boot morgana "$PORT"
   fi
   echo "round $round: morgana ${morgana_ms[-1]} ms, debian ${debian_ms[-1]} ms" >&2
-  loads+=("$(cut -d' ' -f1-3 /proc/loadavg)")
+  loads+=("$(cut -d' ' -f1 /proc/loadavg)")
 done
 
 # --- sizes -----------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ d_nginx="$(du -sbc "$debian"/usr/sbin/nginx "$debian"/usr/share/nginx "$debian"/
 
 cat <<EOF
 $(date -u '+%Y-%m-%d %H:%M UTC'), $accel_name, -m $MEMORY -smp 1, kernel $release, RUNS=$RUNS;
-load average (1/5/15 min) before and after each round: ${loads[*]}
+load average (1 min) at the start and after each round: ${loads[*]}
 
 | part | Morgana appliance | Debian + nginx VM | MirageOS (published) |
 |---|---:|---:|---:|
