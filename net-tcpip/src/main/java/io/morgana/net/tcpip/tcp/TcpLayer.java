@@ -33,8 +33,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * TCP (RFC 9293) over an {@link IpLayer}: a {@link Transport} that finds each segment's
  * connection in O(1) by its 4-tuple (one hash lookup on a {@code long} of remote address, remote
- * port and local port: the stack has one address), hands it to the {@link TcpConnection}'s state
- * machine, and otherwise:
+ * port and local port, keyed and mixed: {@link #key}; the stack has one address), hands it to
+ * the {@link TcpConnection}'s state machine, and otherwise:
  *
  * <ul>
  *   <li>LISTEN (RFC 9293 §3.10.7.2): a SYN to a listening port opens a half-open connection,
@@ -238,8 +238,21 @@ public final class TcpLayer implements Transport, Pollable {
     return Ip.PROTOCOL_TCP;
   }
 
-  static long key(int remoteAddress, int remotePort, int localPort) {
-    return ((long) remoteAddress << 32) | ((long) remotePort << 16) | localPort;
+  /**
+   * The table's key of a 4-tuple (the local address is the stack's one): remote address, remote
+   * port and local port packed into a {@code long}, then mixed with the secret by a bijection
+   * (keys stay unique), so that the table's index — the low bits of {@code key ^ key >>> 32} in
+   * Netty's {@link LongObjectHashMap} — varies with the ports. Packed alone, the connections of
+   * one peer to one listening port all differ in bits 16–31 only and land in one slot: every
+   * lookup probed linearly through all of them (as Linux, the hash is keyed so that a peer cannot
+   * choose colliding ports either).
+   */
+  long key(int remoteAddress, int remotePort, int localPort) {
+    long z = (((long) remoteAddress << 32) | ((long) remotePort << 16) | localPort) ^ k1;
+    // MurmurHash3's fmix64: xor-shifts and odd multiplications, each invertible.
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
   }
 
   // ---------------------------------------------------------------- receive
