@@ -205,6 +205,48 @@ class TcpEchoTapInteropTest {
     }
   }
 
+  /**
+   * 1,000 connections from Linux to the echo port open at once (asyncio in the namespace opens all
+   * before any sends), then each sends 128 bytes naming itself, reads them back, shuts down its
+   * output and reads end of stream: the echo closes after it, so every connection ends cleanly.
+   * Over the listener's backlog of 128 the SYNs are answered with SYN cookies or dropped and sent
+   * again by Linux; none is refused or reset.
+   */
+  @Test
+  void tcp_thousandConcurrentConnectionsFromLinux_eachEchoedAndClosedCleanly() throws Exception {
+    HostTools.require("python3");
+    int n = 1_000;
+    Path script = dir.resolve("clients.py");
+    Files.writeString(script, String.join("\n",
+        "import asyncio, sys",
+        "N, HOST = int(sys.argv[1]), sys.argv[2]",
+        "async def one(i, r, w):",
+        "    msg = ('connection %04d ' % i).encode() * 8",
+        "    w.write(msg)",
+        "    await w.drain()",
+        "    got = await r.readexactly(len(msg))",
+        "    assert got == msg, 'connection %d: wrong echo' % i",
+        "    w.write_eof()",
+        "    rest = await r.read()",
+        "    assert rest == b'', 'connection %d: data after the echo' % i",
+        "    w.close()",
+        "    await w.wait_closed()",
+        "async def main():",
+        "    conns = await asyncio.gather(*[asyncio.open_connection(HOST, 7) for _ in range(N)])",
+        "    print('open', len(conns))",
+        "    await asyncio.gather(*[one(i, r, w) for i, (r, w) in enumerate(conns)])",
+        "    print('closed', N)",
+        "asyncio.run(asyncio.wait_for(main(), 150))",
+        ""));
+    long before = kernel.application().tcpEcho().connections();
+    ExecResult r = ns.execOk(Duration.ofSeconds(180), "sh", "-c",
+        "ulimit -n 4096 && python3 " + script + " " + n + " " + MORGANA);
+    assertEquals("open " + n + "\nclosed " + n, r.stdout().strip(), r.toString());
+    assertEquals(before + n, kernel.application().tcpEcho().connections());
+    assertEquals(0, stack.stats().get(io.morgana.net.tcpip.tcp.TcpCounter.CONNECTIONS_RESET), r.toString());
+    assertEquals(0, stack.stats().get(io.morgana.net.tcpip.tcp.TcpCounter.CONNECTIONS_TIMED_OUT), r.toString());
+  }
+
   @Test
   void tcp_echoCountsItsConnections() throws Exception {
     HostTools.require("socat");
