@@ -16,6 +16,7 @@ import io.morgana.testkit.interop.InProcessKernel;
 import io.morgana.testkit.interop.NetworkNamespace;
 import io.morgana.testkit.interop.NetworkNamespaceExtension;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
@@ -245,6 +246,85 @@ class TcpEchoTapInteropTest {
     assertEquals(before + n, kernel.application().tcpEcho().connections());
     assertEquals(0, stack.stats().get(io.morgana.net.tcpip.tcp.TcpCounter.CONNECTIONS_RESET), r.toString());
     assertEquals(0, stack.stats().get(io.morgana.net.tcpip.tcp.TcpCounter.CONNECTIONS_TIMED_OUT), r.toString());
+  }
+
+  /**
+   * Morgana connects out 1,000 times at once (a virtual thread each, all connected before any
+   * sends) to an asyncio echo server in the namespace, which counts the connections open at the
+   * same time; each moves 128 bytes naming itself both ways, half-closes and reads end of stream.
+   */
+  @Test
+  void tcp_thousandConcurrentConnectionsFromMorgana_eachEchoedAndClosedCleanly() throws Exception {
+    HostTools.require("python3");
+    int n = 1_000;
+    Path script = dir.resolve("server.py");
+    Files.writeString(script, String.join("\n",
+        "import asyncio, sys",
+        "N = int(sys.argv[1])",
+        "state = {'open': 0, 'peak': 0, 'done': 0}",
+        "finished = asyncio.Event()",
+        "async def echo(r, w):",
+        "    state['open'] += 1",
+        "    state['peak'] = max(state['peak'], state['open'])",
+        "    while True:",
+        "        b = await r.read(4096)",
+        "        if not b:",
+        "            break",
+        "        w.write(b)",
+        "        await w.drain()",
+        "    w.close()",
+        "    await w.wait_closed()",
+        "    state['open'] -= 1",
+        "    state['done'] += 1",
+        "    if state['done'] == N:",
+        "        finished.set()",
+        "async def main():",
+        "    server = await asyncio.start_server(echo, '" + LINUX + "', 5007, backlog=2048)",
+        "    print('listening', flush=True)",
+        "    await asyncio.wait_for(finished.wait(), 150)",
+        "    print('served', state['done'], 'peak', state['peak'], flush=True)",
+        "asyncio.run(main())",
+        ""));
+    Process server = ns.start("sh", "-c", "ulimit -n 4096 && exec python3 " + script + " " + (n + 1));
+    try {
+      connect(5007).close(); // waits until it listens; the server counts it as the first of n + 1
+      java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(n);
+      java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+      try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < n; i++) {
+          int id = i;
+          results.add(threads.submit(() -> {
+            byte[] msg = String.format("connection %04d ", id).repeat(8).getBytes(StandardCharsets.US_ASCII);
+            try (Flow f = stack.tcp().connect(new Endpoint(Ipv4Address.parse(LINUX), 5007), Duration.ofSeconds(60))) {
+              connected.countDown();
+              assertTrue(connected.await(120, TimeUnit.SECONDS), "all connected");
+              f.write(Unpooled.wrappedBuffer(msg));
+              ByteArrayOutputStream got = new ByteArrayOutputStream();
+              while (got.size() < msg.length) {
+                ByteBuf b = f.read();
+                assertTrue(b != null, "end of stream before the echo on " + f);
+                got.writeBytes(ByteBufUtil.getBytes(b));
+                b.release();
+              }
+              f.shutdownOutput();
+              assertNull(f.read(), "end of stream after the echo");
+              return got.toString(StandardCharsets.US_ASCII);
+            } catch (Exception | AssertionError e) {
+              connected.countDown(); // the others need not wait for this one
+              throw e;
+            }
+          }));
+        }
+        for (int i = 0; i < n; i++) {
+          assertEquals(String.format("connection %04d ", i).repeat(8), results.get(i).get(150, TimeUnit.SECONDS));
+        }
+      }
+      assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server saw every connection end");
+      String out = new String(server.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertEquals("listening\nserved " + (n + 1) + " peak " + n, out.strip());
+    } finally {
+      server.destroyForcibly();
+    }
   }
 
   @Test
