@@ -10,6 +10,7 @@ import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
 import io.morgana.api.Ipv4Address;
 import io.morgana.net.tcpip.TcpipStack;
+import io.morgana.net.tcpip.tcp.TcpCounter;
 import io.morgana.testkit.interop.ExecResult;
 import io.morgana.testkit.interop.HostTools;
 import io.morgana.testkit.interop.InProcessKernel;
@@ -25,8 +26,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -244,8 +251,8 @@ class TcpEchoTapInteropTest {
         "ulimit -n 4096 && python3 " + script + " " + n + " " + MORGANA);
     assertEquals("open " + n + "\nclosed " + n, r.stdout().strip(), r.toString());
     assertEquals(before + n, kernel.application().tcpEcho().connections());
-    assertEquals(0, stack.stats().get(io.morgana.net.tcpip.tcp.TcpCounter.CONNECTIONS_RESET), r.toString());
-    assertEquals(0, stack.stats().get(io.morgana.net.tcpip.tcp.TcpCounter.CONNECTIONS_TIMED_OUT), r.toString());
+    assertEquals(0, stack.stats().get(TcpCounter.CONNECTIONS_RESET), r.toString());
+    assertEquals(0, stack.stats().get(TcpCounter.CONNECTIONS_TIMED_OUT), r.toString());
   }
 
   /**
@@ -288,9 +295,9 @@ class TcpEchoTapInteropTest {
     Process server = ns.start("sh", "-c", "ulimit -n 4096 && exec python3 " + script + " " + (n + 1));
     try {
       connect(5007).close(); // waits until it listens; the server counts it as the first of n + 1
-      java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(n);
-      java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
-      try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      CountDownLatch connected = new CountDownLatch(n);
+      List<Future<String>> results = new ArrayList<>();
+      try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int i = 0; i < n; i++) {
           int id = i;
           results.add(threads.submit(() -> {

@@ -289,15 +289,13 @@ public final class TcpLayer implements Transport, Pollable {
     long key = key(src, sport, dport);
     TcpConnection c = connections.get(key);
     Listener l = listeners.get(dport);
-    int iss;
+    long iss = NO_ISS;
     if (c != null && c.state == TcpState.TIME_WAIT && l != null
         && (rx.flags() & (SYN | ACK | RST)) == SYN && newIncarnationAllowed(c)) {
       counters.increment(TcpCounter.TIME_WAIT_REUSED);
-      iss = c.sndNxt + 65_537; // above anything the old incarnation sent, as Linux
+      iss = Integer.toUnsignedLong(c.sndNxt + 65_537); // above anything the old incarnation sent, as Linux
       remove(c, null);
       c = null;
-    } else {
-      iss = initialSequence(header.destination(), dport, src, sport, now);
     }
     if (c != null) {
       c.segmentArrives(rx, rxOptions, now);
@@ -340,8 +338,11 @@ public final class TcpLayer implements Transport, Pollable {
     }
   }
 
-  /** RFC 9293 §3.10.7.2: LISTEN. */
-  private void listen(Listener l, Ipv4Packet header, int iss, long now) {
+  /** No initial sequence number chosen yet: the RFC 6528 one is drawn. */
+  private static final long NO_ISS = -1;
+
+  /** RFC 9293 §3.10.7.2: LISTEN; {@code iss} is the ISN of a new incarnation, or {@link #NO_ISS}. */
+  private void listen(Listener l, Ipv4Packet header, long iss, long now) {
     int flags = rx.flags();
     int src = header.source();
     if ((flags & RST) != 0) {
@@ -380,7 +381,8 @@ public final class TcpLayer implements Transport, Pollable {
     active++;
     l.halfOpen++;
     c.halfOpen = true;
-    c.acceptSyn(rx, rxOptions, iss, now);
+    c.acceptSyn(rx, rxOptions,
+        iss == NO_ISS ? initialSequence(header.destination(), l.port, src, rx.sourcePort(), now) : (int) iss, now);
     rescheduled(c);
   }
 

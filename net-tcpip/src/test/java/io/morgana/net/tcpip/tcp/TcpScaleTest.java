@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
@@ -60,8 +63,8 @@ class TcpScaleTest {
   void theKeysOfOnePeersConnectionsToOnePortSpreadOverTheTable() throws Exception {
     try (TcpPair p = new TcpPair(SETTINGS, SETTINGS)) {
       int mask = 65_536 - 1; // LongObjectHashMap's index: (int) (key ^ key >>> 32) & (capacity - 1)
-      java.util.Set<Integer> serverSlots = new java.util.HashSet<>();
-      java.util.Set<Integer> clientSlots = new java.util.HashSet<>();
+      Set<Integer> serverSlots = new HashSet<>();
+      Set<Integer> clientSlots = new HashSet<>();
       for (int port = TcpLayer.EPHEMERAL_FIRST; port <= TcpLayer.EPHEMERAL_LAST; port++) {
         long server = p.b.key(TcpPair.A, port, 7);
         long client = p.a.key(TcpPair.B, 7, port);
@@ -115,7 +118,7 @@ class TcpScaleTest {
       }
       p.advance(Duration.ofSeconds(11));
       for (CompletableFuture<TcpConnection> f : refused) {
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, f::get);
+        ExecutionException e = assertThrows(ExecutionException.class, f::get);
         assertInstanceOf(ConnectException.class, e.getCause());
       }
       for (int i = 0; i < limit; i++) {
@@ -130,7 +133,7 @@ class TcpScaleTest {
       TcpLayer.Listener l = p.b.listen(7);
       List<TcpConnection> all = open(p, l, 100);
       CompletableFuture<TcpConnection> f = p.connect(p.a, 7);
-      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, f::get);
+      ExecutionException e = assertThrows(ExecutionException.class, f::get);
       assertTrue(e.getCause().getMessage().contains("too many"), e.getCause().getMessage());
       assertEquals(1, p.a.counters().get(TcpCounter.CONNECTION_LIMIT));
       p.close(all.get(0));
