@@ -296,6 +296,15 @@ public final class TcpLayer implements Transport, Pollable {
       iss = Integer.toUnsignedLong(c.sndNxt + 65_537); // above anything the old incarnation sent, as Linux
       remove(c, null);
       c = null;
+    } else if (c != null && c.state == TcpState.SYN_RECEIVED && c.listener == l && l != null && synCookies
+        && (rx.flags() & (SYN | ACK | RST)) == ACK && rx.acknowledgment() != c.iss + 1
+        && validCookie(src, sport, dport, now)) {
+      // The peer answers a SYN-ACK with a cookie, sent while the half-open queue was full, and a
+      // retransmission of its SYN found room since and made this half-open connection: the
+      // cookie's handshake is the one the peer completed (RFC 4987 §3.6), where RFC 9293
+      // §3.10.7.4 would reset the connection the peer already has.
+      remove(c, null);
+      c = null;
     }
     if (c != null) {
       c.segmentArrives(rx, rxOptions, now);
@@ -425,12 +434,8 @@ public final class TcpLayer implements Transport, Pollable {
   private boolean cookieAccepted(Listener l, Ipv4Packet header, long now) {
     int src = header.source();
     int sport = rx.sourcePort();
-    int cookie = rx.acknowledgment() - 1;
-    int peerIsn = rx.sequence() - 1;
-    int t = cookie >>> 27;
-    int index = (cookie >>> 24) & 7;
-    int tNow = (int) ((now / COOKIE_TICK) & 31);
-    if ((t != tNow && t != ((tNow - 1) & 31)) || cookie(src, sport, l.port, peerIsn, t, index) != cookie) {
+    int index = ((rx.acknowledgment() - 1) >>> 24) & 7;
+    if (!validCookie(src, sport, l.port, now)) {
       counters.increment(TcpCounter.RX_BAD_COOKIES);
       return false;
     }
@@ -455,6 +460,15 @@ public final class TcpLayer implements Transport, Pollable {
     }
     rescheduled(c);
     return true;
+  }
+
+  /** Whether the ACK in {@link #rx} returns a cookie we made for this 4-tuple, this tick or the last. */
+  private boolean validCookie(int src, int sport, int port, long now) {
+    int cookie = rx.acknowledgment() - 1;
+    int t = cookie >>> 27;
+    int index = (cookie >>> 24) & 7;
+    int tNow = (int) ((now / COOKIE_TICK) & 31);
+    return (t == tNow || t == ((tNow - 1) & 31)) && cookie(src, sport, port, rx.sequence() - 1, t, index) == cookie;
   }
 
   @Override
