@@ -124,8 +124,6 @@ public final class TcpConnection {
   boolean sackRecovery;
   /** Start of the most recent out-of-order segment: its block goes first (RFC 2018 §4). */
   int lastOutOfOrderSeq;
-  private final int[] sackLeft = new int[16];
-  private final int[] sackRight = new int[16];
 
   // RFC 6298.
   long srtt = -1;
@@ -314,16 +312,16 @@ public final class TcpConnection {
 
   // ---------------------------------------------------------------- opening
 
-  /** Active open (RFC 9293 §3.10.1): sends the SYN. */
-  void open(long now) {
-    initSend(now);
+  /** Active open (RFC 9293 §3.10.1) with initial sequence number {@code iss}: sends the SYN. */
+  void open(int iss, long now) {
+    initSend(iss);
     state = TcpState.SYN_SENT;
     sendSyn(false, now);
   }
 
-  /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2). */
-  void acceptSyn(TcpPacket seg, TcpOptions opts, long now) {
-    initSend(now);
+  /** Passive open from LISTEN on a SYN (RFC 9293 §3.10.7.2), with our initial sequence number {@code iss}. */
+  void acceptSyn(TcpPacket seg, TcpOptions opts, int iss, long now) {
+    initSend(iss);
     irs = seg.sequence();
     rcvNxt = irs + 1;
     takeSynOptions(opts, true);
@@ -369,8 +367,8 @@ public final class TcpConnection {
     established(now);
   }
 
-  private void initSend(long now) {
-    iss = layer.initialSequence(localAddress, localPort, remoteAddress, remotePort, now);
+  private void initSend(int iss) {
+    this.iss = iss;
     sndUna = iss;
     sndNxt = iss;
     sndMax = iss;
@@ -735,6 +733,7 @@ public final class TcpConnection {
       if (pendingWriteData != null) {
         fillFromPendingWrite();
       }
+      releaseSendQueueIfEmpty();
     } else if (ack == sndUna && seg.payloadLength() == 0 && !windowChanged && sndMax != sndUna
         && (seg.flags() & (SYN | FIN)) == 0) {
       duplicateAck(now);
@@ -974,7 +973,7 @@ public final class TcpConnection {
    */
   private boolean sackRetransmit(int s, boolean rescue, long now) {
     int end = Seq.min(s + sendMss, scoreboard.nextSackedAbove(s, sndMax));
-    int avail = sendQueue().readableBytes() - (s - queueSeq);
+    int avail = queued() - (s - queueSeq);
     int len = Math.max(0, Math.min(end - s, avail));
     boolean fin = finQueued && s + len == finSeq && Seq.gt(sndMax, finSeq);
     if (len == 0 && !fin) {
@@ -989,7 +988,7 @@ public final class TcpConnection {
   }
 
   private void retransmitFirst(long now) {
-    int avail = sendQueue().readableBytes() - (sndUna - queueSeq);
+    int avail = queued() - (sndUna - queueSeq);
     int len = Math.min(sendMss, Math.max(0, avail));
     boolean fin = finQueued && len == avail && Seq.gt(sndMax, sndUna + len);
     if (len == 0 && !fin) {
@@ -1221,6 +1220,10 @@ public final class TcpConnection {
 
   // ---------------------------------------------------------------- sending
 
+  /**
+   * The send queue, allocated when data is first written: an idle connection holds no buffer
+   * (it is released again once everything in it is acknowledged, {@link #releaseSendQueueIfEmpty}).
+   */
   ByteBuf sendQueue() {
     if (sendQueue == null) {
       sendQueue = layer.alloc().directBuffer(0, layer.settings().sendBuffer());
@@ -1228,18 +1231,30 @@ public final class TcpConnection {
     return sendQueue;
   }
 
+  /** Bytes in the send queue (unacknowledged or not yet sent), without allocating it. */
+  int queued() {
+    return sendQueue == null ? 0 : sendQueue.readableBytes();
+  }
+
+  /** Gives the send queue's memory back once all of it is acknowledged and no write waits. */
+  private void releaseSendQueueIfEmpty() {
+    if (sendQueue != null && sendQueue.readableBytes() == 0 && pendingWriteData == null) {
+      sendQueue.release();
+      sendQueue = null;
+    }
+  }
+
   /** Sends what the windows, Nagle and the silly-window rules allow (RFC 9293 §3.8.6, §3.7.4). */
   void output(long now) {
     if (!state.synchronizedState() || state == TcpState.TIME_WAIT) {
       return;
     }
-    ByteBuf q = sendQueue();
     if (sndMax == sndUna) {
       progressAt = now; // nothing was in flight: the user timeout counts from here
     }
     while (true) {
       int offset = sndNxt - queueSeq;
-      int avail = q.readableBytes() - offset;
+      int avail = queued() - offset;
       boolean finPending = finQueued && Seq.le(sndNxt, finSeq) && (state == TcpState.FIN_WAIT_1
           || state == TcpState.LAST_ACK || state == TcpState.CLOSING);
       if (avail <= 0 && !finPending) {
@@ -1306,7 +1321,11 @@ public final class TcpConnection {
     if (len > 0 && seq + len == queueSeq + sendQueue.readableBytes()) {
       flags |= PSH;
     }
-    emitWithAck(seq, flags, sendQueue, sendQueue.readerIndex() + (seq - queueSeq), len, now);
+    if (len == 0) {
+      emitWithAck(seq, flags, null, 0, 0, now); // a bare FIN: the send queue may be released
+    } else {
+      emitWithAck(seq, flags, sendQueue, sendQueue.readerIndex() + (seq - queueSeq), len, now);
+    }
   }
 
   private void emitWithAck(int seq, int flags, ByteBuf data, int index, int len, long now) {
@@ -1331,6 +1350,8 @@ public final class TcpConnection {
    * one holding the most recently received segment first, as many as fit beside the timestamps.
    */
   private void addSackBlocks(TcpOptions o) {
+    int[] sackLeft = layer.sackLeft;
+    int[] sackRight = layer.sackRight;
     int count = 0;
     for (Object[] e : outOfOrder) {
       int l = (Integer) e[0];
@@ -1621,7 +1642,7 @@ public final class TcpConnection {
     if (sndNxt != sndUna || !state.synchronizedState()) {
       return;
     }
-    int avail = sendQueue().readableBytes() - (sndNxt - queueSeq);
+    int avail = queued() - (sndNxt - queueSeq);
     if (avail <= 0) {
       return;
     }
@@ -1791,14 +1812,13 @@ public final class TcpConnection {
       }
       default -> { }
     }
-    sendQueue();
     output(now);
     layer.rescheduled(this);
   }
 
   private void queueFin() {
     finQueued = true;
-    finSeq = queueSeq + sendQueue().readableBytes();
+    finSeq = queueSeq + queued();
   }
 
   /** Flow.close on the loop. */

@@ -46,7 +46,10 @@ public enum TcpCounter implements ProtocolCounter {
   CONNECTIONS_RESET("connections ended by a RST"),
   CONNECTIONS_TIMED_OUT("connections given up: retransmissions, user timeout or keep-alive unanswered"),
   CONNECTIONS_REFUSED("connects refused by the peer"),
-  TIME_WAIT_OVERFLOW("connections that skipped TIME-WAIT: too many were waiting");
+  TIME_WAIT_OVERFLOW("TIME-WAIT connections ended early, the oldest first: maxTimeWait were waiting"),
+  TIME_WAIT_REUSED("TIME-WAIT connections replaced by a new incarnation of their 4-tuple (RFC 6191; connect as Linux's tcp_tw_reuse)"),
+  CONNECT_NO_PORT("connects refused: every ephemeral port to that peer was in use"),
+  CONNECTION_LIMIT("connects refused or SYNs dropped: maxConnections connections were open");
 
   private final String description;
 

@@ -33,8 +33,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * TCP (RFC 9293) over an {@link IpLayer}: a {@link Transport} that finds each segment's
  * connection in O(1) by its 4-tuple (one hash lookup on a {@code long} of remote address, remote
- * port and local port: the stack has one address), hands it to the {@link TcpConnection}'s state
- * machine, and otherwise:
+ * port and local port, keyed and mixed: {@link #key}; the stack has one address), hands it to
+ * the {@link TcpConnection}'s state machine, and otherwise:
  *
  * <ul>
  *   <li>LISTEN (RFC 9293 §3.10.7.2): a SYN to a listening port opens a half-open connection,
@@ -47,9 +47,16 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Initial sequence numbers (RFC 6528): {@code ISN = M + F(localip, localport, remoteip,
  *       remoteport, secretkey)} with M a 4 µs clock from the loop's time and F SipHash-2-4.
  *   <li>Ephemeral ports 49152–65535, round robin; a port is free again as soon as no connection
- *       to that peer uses it (TIME-WAIT included), so connect/close cycles never run out.
- *   <li>TIME-WAIT lasts 2×MSL and at most {@link TcpSettings#maxTimeWait} connections wait in it;
- *       a new SYN above the old RCV.NXT reopens a TIME-WAIT port (RFC 9293 §3.6.1, as Linux).
+ *       to that peer uses it, and a port whose connection to that peer waits in TIME-WAIT is
+ *       taken over when that is safe ({@link #reusable}, as Linux's {@code tcp_tw_reuse}), so
+ *       connect/close cycles never run out (mirage-tcpip#462 stops after 65,535).
+ *   <li>TIME-WAIT lasts 2×MSL and at most {@link TcpSettings#maxTimeWait} connections wait in it
+ *       (beyond, the oldest ends early); a new SYN reopens a TIME-WAIT 4-tuple by RFC 6191: with
+ *       a timestamp above the old TS.Recent, or a sequence number above the old RCV.NXT.
+ *   <li>Memory: connections never exceed {@link TcpSettings#maxConnections} (TIME-WAIT apart,
+ *       bounded by its own limit); an idle connection holds no buffer (send queue and received
+ *       data are allocated when used and released when empty), and received data of all
+ *       connections stays within {@link TcpSettings#receiveBudget}.
  *   <li>Challenge ACKs are limited to 1,000 a second for the whole stack (RFC 5961 §7).
  *   <li>ICMP (RFC 1122 §4.2.3.9, RFC 1191): fragmentation needed lowers the connection's MSS;
  *       port or protocol unreachable during SYN-SENT refuses the connect; others are soft.
@@ -74,6 +81,9 @@ public final class TcpLayer implements Transport, Pollable {
   private final TcpPacket quotedRx = new TcpPacket();
   private final TcpOptions rxOptions = new TcpOptions();
   private final TcpOptions txOptions = new TcpOptions();
+  /** Scratch for the SACK blocks of the ACK being built (RFC 2018 §4): one pair for all connections. */
+  final int[] sackLeft = new int[16];
+  final int[] sackRight = new int[16];
   private final LongObjectHashMap<TcpConnection> connections = new LongObjectHashMap<>();
   private final IntObjectHashMap<Listener> listeners = new IntObjectHashMap<>();
   private final ArrayList<TcpConnection> scan = new ArrayList<>();
@@ -228,8 +238,21 @@ public final class TcpLayer implements Transport, Pollable {
     return Ip.PROTOCOL_TCP;
   }
 
-  static long key(int remoteAddress, int remotePort, int localPort) {
-    return ((long) remoteAddress << 32) | ((long) remotePort << 16) | localPort;
+  /**
+   * The table's key of a 4-tuple (the local address is the stack's one): remote address, remote
+   * port and local port packed into a {@code long}, then mixed with the secret by a bijection
+   * (keys stay unique), so that the table's index — the low bits of {@code key ^ key >>> 32} in
+   * Netty's {@link LongObjectHashMap} — varies with the ports. Packed alone, the connections of
+   * one peer to one listening port all differ in bits 16–31 only and land in one slot: every
+   * lookup probed linearly through all of them (as Linux, the hash is keyed so that a peer cannot
+   * choose colliding ports either).
+   */
+  long key(int remoteAddress, int remotePort, int localPort) {
+    long z = (((long) remoteAddress << 32) | ((long) remotePort << 16) | localPort) ^ k1;
+    // MurmurHash3's fmix64: xor-shifts and odd multiplications, each invertible.
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
   }
 
   // ---------------------------------------------------------------- receive
@@ -266,9 +289,21 @@ public final class TcpLayer implements Transport, Pollable {
     long key = key(src, sport, dport);
     TcpConnection c = connections.get(key);
     Listener l = listeners.get(dport);
+    long iss = NO_ISS;
     if (c != null && c.state == TcpState.TIME_WAIT && l != null
-        && (rx.flags() & (SYN | ACK | RST)) == SYN && Seq.gt(rx.sequence(), c.rcvNxt)) {
-      remove(c, null); // a new incarnation (RFC 9293 §3.6.1)
+        && (rx.flags() & (SYN | ACK | RST)) == SYN && newIncarnationAllowed(c)) {
+      counters.increment(TcpCounter.TIME_WAIT_REUSED);
+      iss = Integer.toUnsignedLong(c.sndNxt + 65_537); // above anything the old incarnation sent, as Linux
+      remove(c, null);
+      c = null;
+    } else if (c != null && c.state == TcpState.SYN_RECEIVED && c.listener == l && l != null && synCookies
+        && (rx.flags() & (SYN | ACK | RST)) == ACK && rx.acknowledgment() != c.iss + 1
+        && validCookie(src, sport, dport, now)) {
+      // The peer answers a SYN-ACK with a cookie, sent while the half-open queue was full, and a
+      // retransmission of its SYN found room since and made this half-open connection: the
+      // cookie's handshake is the one the peer completed (RFC 4987 §3.6), where RFC 9293
+      // §3.10.7.4 would reset the connection the peer already has.
+      remove(c, null);
       c = null;
     }
     if (c != null) {
@@ -280,7 +315,22 @@ public final class TcpLayer implements Transport, Pollable {
       closedPort(src, sport, dport, now);
       return;
     }
-    listen(l, header, now);
+    listen(l, header, iss, now);
+  }
+
+  /**
+   * RFC 6191 §2: whether the SYN in {@link #rx} may open a new incarnation of {@code tw}'s
+   * 4-tuple. When the old one used timestamps and the SYN carries one: its TSval above TS.Recent,
+   * or equal with a sequence number above RCV.NXT; otherwise (RFC 9293 §3.6.1) the sequence number
+   * above RCV.NXT.
+   */
+  private boolean newIncarnationAllowed(TcpConnection tw) {
+    boolean seqAbove = Seq.gt(rx.sequence(), tw.rcvNxt);
+    if (tw.timestamps && rxOptions.hasTimestamps()) {
+      int tsVal = rxOptions.timestampValue();
+      return Seq.gt(tsVal, tw.tsRecent) || (tsVal == tw.tsRecent && seqAbove);
+    }
+    return seqAbove;
   }
 
   /** RFC 9293 §3.10.7.1: CLOSED. */
@@ -297,8 +347,11 @@ public final class TcpLayer implements Transport, Pollable {
     }
   }
 
-  /** RFC 9293 §3.10.7.2: LISTEN. */
-  private void listen(Listener l, Ipv4Packet header, long now) {
+  /** No initial sequence number chosen yet: the RFC 6528 one is drawn. */
+  private static final long NO_ISS = -1;
+
+  /** RFC 9293 §3.10.7.2: LISTEN; {@code iss} is the ISN of a new incarnation, or {@link #NO_ISS}. */
+  private void listen(Listener l, Ipv4Packet header, long iss, long now) {
     int flags = rx.flags();
     int src = header.source();
     if ((flags & RST) != 0) {
@@ -314,7 +367,11 @@ public final class TcpLayer implements Transport, Pollable {
     if ((flags & SYN) == 0) {
       return;
     }
-    if (l.ready.size() >= settings.backlog() || active >= settings.maxConnections()) {
+    if (active >= settings.maxConnections()) {
+      counters.increment(TcpCounter.CONNECTION_LIMIT);
+      return;
+    }
+    if (l.ready.size() >= settings.backlog()) {
       counters.increment(TcpCounter.RX_DROP_LISTEN_OVERFLOW);
       return;
     }
@@ -333,7 +390,8 @@ public final class TcpLayer implements Transport, Pollable {
     active++;
     l.halfOpen++;
     c.halfOpen = true;
-    c.acceptSyn(rx, rxOptions, now);
+    c.acceptSyn(rx, rxOptions,
+        iss == NO_ISS ? initialSequence(header.destination(), l.port, src, rx.sourcePort(), now) : (int) iss, now);
     rescheduled(c);
   }
 
@@ -376,18 +434,18 @@ public final class TcpLayer implements Transport, Pollable {
   private boolean cookieAccepted(Listener l, Ipv4Packet header, long now) {
     int src = header.source();
     int sport = rx.sourcePort();
-    int cookie = rx.acknowledgment() - 1;
-    int peerIsn = rx.sequence() - 1;
-    int t = cookie >>> 27;
-    int index = (cookie >>> 24) & 7;
-    int tNow = (int) ((now / COOKIE_TICK) & 31);
-    if ((t != tNow && t != ((tNow - 1) & 31)) || cookie(src, sport, l.port, peerIsn, t, index) != cookie) {
+    int index = ((rx.acknowledgment() - 1) >>> 24) & 7;
+    if (!validCookie(src, sport, l.port, now)) {
       counters.increment(TcpCounter.RX_BAD_COOKIES);
       return false;
     }
-    if (l.ready.size() >= settings.backlog() || active >= settings.maxConnections()) {
-      counters.increment(TcpCounter.RX_DROP_LISTEN_OVERFLOW);
+    if (active >= settings.maxConnections()) {
+      counters.increment(TcpCounter.CONNECTION_LIMIT);
       return true; // dropped: the peer's data or next ACK tries again
+    }
+    if (l.ready.size() >= settings.backlog()) {
+      counters.increment(TcpCounter.RX_DROP_LISTEN_OVERFLOW);
+      return true;
     }
     counters.increment(TcpCounter.SYN_COOKIES_ACCEPTED);
     TcpConnection c = new TcpConnection(this, key(src, sport, l.port), header.destination(), l.port, src, sport, l,
@@ -402,6 +460,15 @@ public final class TcpLayer implements Transport, Pollable {
     }
     rescheduled(c);
     return true;
+  }
+
+  /** Whether the ACK in {@link #rx} returns a cookie we made for this 4-tuple, this tick or the last. */
+  private boolean validCookie(int src, int sport, int port, long now) {
+    int cookie = rx.acknowledgment() - 1;
+    int t = cookie >>> 27;
+    int index = (cookie >>> 24) & 7;
+    int tNow = (int) ((now / COOKIE_TICK) & 31);
+    return (t == tNow || t == ((tNow - 1) & 31)) && cookie(src, sport, port, rx.sequence() - 1, t, index) == cookie;
   }
 
   @Override
@@ -484,6 +551,11 @@ public final class TcpLayer implements Transport, Pollable {
     c.timedIndex = -1;
   }
 
+  /**
+   * {@code c} entered TIME-WAIT: it leaves the timer scan for the queue ordered by deadline. When
+   * {@link TcpSettings#maxTimeWait} connections already wait, the oldest ends at once (its 2×MSL
+   * nearest to done); with a limit of 0, {@code c} itself ends at the next poll.
+   */
   void enteredTimeWait(TcpConnection c) {
     if (c.inTimeWait) {
       return;
@@ -491,13 +563,21 @@ public final class TcpLayer implements Transport, Pollable {
     active--;
     c.inTimeWait = true;
     untrack(c);
-    timeWaitQueue.add(c);
-    if (timeWait >= settings.maxTimeWait()) {
+    if (settings.maxTimeWait() == 0) {
       counters.increment(TcpCounter.TIME_WAIT_OVERFLOW);
-      c.timeWaitAt = lastNow; // removed at the next poll
-      timeWaitQueue.removeLastOccurrence(c);
+      c.timeWaitAt = lastNow; // removed at the next poll, not under the caller's feet
       timeWaitQueue.addFirst(c);
+      timeWait++;
+      return;
     }
+    while (timeWait >= settings.maxTimeWait()) {
+      TcpConnection oldest = timeWaitQueue.poll();
+      if (!oldest.removed) {
+        counters.increment(TcpCounter.TIME_WAIT_OVERFLOW);
+        remove(oldest, null);
+      }
+    }
+    timeWaitQueue.add(c);
     timeWait++;
   }
 
@@ -612,31 +692,63 @@ public final class TcpLayer implements Transport, Pollable {
       return;
     }
     if (active >= settings.maxConnections()) {
+      counters.increment(TcpCounter.CONNECTION_LIMIT);
       result.completeExceptionally(new ConnectException("too many TCP connections ("
           + settings.maxConnections() + ")"));
       return;
     }
     int port = -1;
+    TcpConnection previous = null;
     for (int i = 0; i <= EPHEMERAL_LAST - EPHEMERAL_FIRST; i++) {
       int p = nextEphemeral;
       nextEphemeral = p == EPHEMERAL_LAST ? EPHEMERAL_FIRST : p + 1;
-      if (!listeners.containsKey(p) && !connections.containsKey(key(dst, remote.port(), p))) {
+      if (listeners.containsKey(p)) {
+        continue;
+      }
+      TcpConnection old = connections.get(key(dst, remote.port(), p));
+      if (old == null || reusable(old, now)) {
         port = p;
+        previous = old;
         break;
       }
     }
     if (port < 0) {
+      counters.increment(TcpCounter.CONNECT_NO_PORT);
       result.completeExceptionally(new ConnectException("no free ephemeral port to " + remote));
       return;
     }
-    TcpConnection c = new TcpConnection(this, key(dst, remote.port(), port),
-        ip.sourceFor(remote.address()).toInt(), port, dst, remote.port(), null, settings.nagle());
+    int src = ip.sourceFor(remote.address()).toInt();
+    int iss;
+    if (previous != null) {
+      counters.increment(TcpCounter.TIME_WAIT_REUSED);
+      iss = previous.sndNxt + 65_537; // above anything the old incarnation sent, as Linux
+      remove(previous, null);
+    } else {
+      iss = initialSequence(src, port, dst, remote.port(), now);
+    }
+    TcpConnection c = new TcpConnection(this, key(dst, remote.port(), port), src, port, dst, remote.port(), null,
+        settings.nagle());
     connections.put(c.key, c);
     track(c);
     active++;
     c.connect(result, timeoutNanos == Long.MAX_VALUE ? TcpConnection.NONE : now + timeoutNanos);
-    c.open(now);
+    c.open(iss, now);
     rescheduled(c);
+  }
+
+  /** How long a TIME-WAIT connection must have been quiet before connect takes its port over. */
+  static final long TIME_WAIT_REUSE_QUIET = 1_000_000_000L;
+
+  /**
+   * Whether connect may take over the 4-tuple of {@code old} while it waits in TIME-WAIT (as
+   * Linux's {@code tcp_tw_reuse}, RFC 6191's conditions seen from the active side): it used
+   * timestamps, so the new incarnation's SYN and everything after carry a later TSval on the
+   * same per-4-tuple clock (RFC 7323 §5.4) and PAWS drops any old duplicate at the peer; the new
+   * ISN starts above everything the old one sent; and nothing was heard for a second, so that
+   * the timestamp clock (1 ms) has moved on.
+   */
+  private boolean reusable(TcpConnection old, long now) {
+    return old.state == TcpState.TIME_WAIT && old.timestamps && now - old.lastHeardAt >= TIME_WAIT_REUSE_QUIET;
   }
 
   /** Closes every connection (RST) and listener: the stack is going away. */

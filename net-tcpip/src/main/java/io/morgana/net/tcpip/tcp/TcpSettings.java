@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param sendBuffer bytes queued for sending per connection (written but not yet acknowledged)
  * @param receiveBuffer bytes received but not yet read, per connection; also the window offered
  * @param maxConnections connections in every state but LISTEN and TIME-WAIT, in all
- * @param maxTimeWait connections kept in TIME-WAIT; beyond, a closing connection is dropped at
- *     once (as Linux's {@code tcp_max_tw_buckets})
+ * @param maxTimeWait connections kept in TIME-WAIT; beyond, the oldest of them ends early (Linux's
+ *     {@code tcp_max_tw_buckets} bounds the same count)
  * @param backlog per listener: half-open (SYN-RECEIVED) connections, and established ones not
  *     yet accepted, each
  * @param nagle Nagle's algorithm (RFC 9293 §3.7.4) for new connections

@@ -36,6 +36,35 @@ class TcpSynCookieTest {
   }
 
   @Test
+  void rfc4987_3_6_anAckToOurCookieWinsOverAHalfOpenConnectionARetransmittedSynMadeMeanwhile() throws Exception {
+    try (TcpScript s = new TcpScript(BACKLOG_2)) {
+      s.listener(80);
+      s.inject(seg(SYN, 41000, 80).seq(PEER_ISS).options(new TcpOptions().mss(1460)));
+      s.inject(seg(SYN, 41001, 80).seq(PEER_ISS).options(new TcpOptions().mss(1460)));
+      Out first = s.expect();
+      s.expect();
+      // The half-open queue is full: the SYN from 50000 gets a cookie.
+      s.inject(seg(SYN, 50000, 80).seq(PEER_ISS).options(new TcpOptions().mss(1460)));
+      Out cookie = s.expect();
+      assertEquals(1, s.tcp.counters().get(TcpCounter.SYN_COOKIES_SENT));
+      // 41000 completes its handshake, which frees a slot; 50000's SYN, sent again before the
+      // cookie arrived, takes it and gets a SYN-ACK of its own.
+      s.inject(seg(ACK, 41000, 80).seq(PEER_ISS + 1).ack(first.seq + 1));
+      s.inject(seg(SYN, 50000, 80).seq(PEER_ISS).options(new TcpOptions().mss(1460)));
+      Out second = s.expect();
+      assertEquals(SYN | ACK, second.flags);
+      assertTrue(second.seq != cookie.seq);
+      // The peer had the cookie first and completes that handshake.
+      s.inject(seg(ACK, 50000, 80).seq(PEER_ISS + 1).ack(cookie.seq + 1).data(new byte[10]));
+      assertEquals(0, s.tcp.counters().get(TcpCounter.TX_RST), "no reset of the peer's connection");
+      assertEquals(1, s.tcp.counters().get(TcpCounter.SYN_COOKIES_ACCEPTED));
+      TcpConnection c = s.tcp.connection(TcpScript.PEER, 50000, 80);
+      assertEquals(TcpState.ESTABLISHED, c.state());
+      assertEquals(10, readAll(s, c));
+    }
+  }
+
+  @Test
   void rfc4987_3_6_aSynFloodNeitherStopsEstablishedConnectionsNorLegitimateNewOnes() throws Exception {
     try (TcpScript s = new TcpScript(BACKLOG_2)) {
       TcpConnection old = s.acceptFrom(39999, 80, PEER_ISS, new TcpOptions().mss(1460));
