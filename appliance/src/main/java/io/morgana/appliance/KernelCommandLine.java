@@ -31,10 +31,10 @@ public final class KernelCommandLine {
 
   /**
    * Keys {@code /init} reads and does not pass to the application: {@code morgana.modules}
-   * (comma-separated kernel modules to load) and {@code morgana.ifup} (comma-separated interfaces
-   * to bring up).
+   * (comma-separated kernel modules to load), {@code morgana.ifup} (comma-separated interfaces
+   * to bring up) and {@code morgana.exit} (where to report a failure's status, {@link ExitDevice}).
    */
-  public static final List<String> INIT_KEYS = List.of("modules", "ifup");
+  public static final List<String> INIT_KEYS = List.of("modules", "ifup", ExitDevice.KEY);
 
   /** One parameter: {@code name}, and its value when it had one. */
   public record Parameter(String name, Optional<String> value) {}
@@ -54,7 +54,7 @@ public final class KernelCommandLine {
    *     prefix, or one whose name is not lower-case letters, digits and {@code -}, quoting it
    */
   public static KernelCommandLine parse(String text) {
-    List<String> words = split(text);
+    List<String> words = words(text);
     List<Parameter> parameters = new ArrayList<>();
     List<String> init = new ArrayList<>();
     boolean forInit = false;
@@ -81,7 +81,7 @@ public final class KernelCommandLine {
   }
 
   /** Splits at unquoted white space and removes the double quotes (the kernel's {@code next_arg}). */
-  private static List<String> split(String text) {
+  static List<String> words(String text) {
     List<String> words = new ArrayList<>();
     StringBuilder word = new StringBuilder();
     boolean quoted = false;
