@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
  * Each runnable jar holds only what its target reaches (run after packaging, in the
  * integration-test phase): the socket jar has no TCP/IP stack, TAP driver or Xen code; the TAP
  * jar has no host-socket stack or Xen code; the Xen jar no host-socket stack (it has net-tap: the
- * simulated dom0 bridges the vif to a TAP device); none has another target's component.
+ * simulated dom0 bridges the vif to a TAP device); the appliance jar (the VM's /init) has
+ * net-packet, DHCP and the appliance's Init, and no host-socket stack, TAP or Xen code; none has
+ * another target's component.
  */
 class JarContentsTest {
 
@@ -65,5 +67,20 @@ class JarContentsTest {
     assertFalse(has(e, "io/morgana/net/socket/"));
     assertFalse(has(e, "io/morgana/examples/website/tap/"));
     assertFalse(has(e, "io/morgana/examples/website/socket/"));
+  }
+
+  @Test
+  void applianceJar_packetDhcpInit_noSocketNoTapNoXen() throws Exception {
+    List<String> e = entries("static-website-appliance.jar");
+    assertTrue(has(e, "io/morgana/net/packet/"));
+    assertTrue(has(e, "io/morgana/net/dhcp/"));
+    assertTrue(has(e, "io/morgana/appliance/"));
+    assertTrue(has(e, "io/morgana/examples/website/appliance/"));
+    assertFalse(has(e, "io/morgana/net/socket/"));
+    assertFalse(has(e, "io/morgana/net/tap/"));
+    assertFalse(has(e, "io/morgana/xen/"));
+    assertFalse(has(e, "io/morgana/examples/website/tap/"));
+    assertFalse(has(e, "io/morgana/examples/website/socket/"));
+    assertFalse(has(e, "io/morgana/examples/website/xen/"));
   }
 }
