@@ -50,4 +50,20 @@ public interface Flow extends AutoCloseable {
 
   /** Closes at once, discarding queued data and resetting the connection (TCP RST). */
   void abort();
+
+  /**
+   * Sets a per-connection option ({@link FlowOption#NO_DELAY}, {@link FlowOption#KEEP_ALIVE},
+   * {@link FlowOption#USER_TIMEOUT}); it applies from now on, to this flow only. An implementation
+   * that cannot honour {@code option} throws {@link UnsupportedOperationException} and changes
+   * nothing — the default for every option, so that a flow supports only what it says it does.
+   *
+   * @throws UnsupportedOperationException if this flow cannot honour the option
+   * @throws IllegalArgumentException if the value is not one the option takes ({@link
+   *     FlowOption#check})
+   * @throws IOException if the flow was closed or the connection has ended
+   */
+  default <T> void set(FlowOption<T> option, T value) throws IOException {
+    option.check(value);
+    throw new UnsupportedOperationException(option + " is not supported by " + getClass().getSimpleName());
+  }
 }

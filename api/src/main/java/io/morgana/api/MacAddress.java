@@ -82,6 +82,35 @@ public final class MacAddress implements Comparable<MacAddress> {
     return new MacAddress(v);
   }
 
+  /**
+   * Parses an interface's own address (the value of a {@code --mac=} boot argument): a
+   * {@linkplain #isStationAddress() station address}. A group or all-zero address would make a
+   * stack answer ARP with an address no frame can be sent to.
+   *
+   * @throws IllegalArgumentException quoting {@code text} when it is malformed, a group address or
+   *     zero
+   */
+  public static MacAddress parseStationAddress(String text) {
+    MacAddress m = parse(text);
+    m.checkStationAddress(text);
+    return m;
+  }
+
+  /**
+   * Checks that this can be an interface's own address.
+   *
+   * @throws IllegalArgumentException quoting {@code text} when it is not a {@linkplain
+   *     #isStationAddress() station address}
+   */
+  public MacAddress checkStationAddress(String text) {
+    if (!isStationAddress()) {
+      throw new IllegalArgumentException(
+          "an interface's MAC address must be unicast and not zero (first octet even), got \""
+              + text + "\"");
+    }
+    return this;
+  }
+
   private static IllegalArgumentException malformed(String text) {
     return new IllegalArgumentException(
         "malformed MAC address \"" + text + "\": expected six hex pairs like 02:00:5e:10:00:01");
@@ -126,6 +155,14 @@ public final class MacAddress implements Comparable<MacAddress> {
   /** Whether the I/G bit is set (group address; broadcast included). */
   public boolean isMulticast() {
     return (bits & 0x0100_0000_0000L) != 0;
+  }
+
+  /**
+   * Whether this can be an interface's own address: unicast (IEEE 802: the I/G bit of the first
+   * octet clear) and not zero.
+   */
+  public boolean isStationAddress() {
+    return !isMulticast() && bits != 0;
   }
 
   /** Whether the U/L bit is set (locally administered). */

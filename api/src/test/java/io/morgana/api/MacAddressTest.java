@@ -59,4 +59,20 @@ class MacAddressTest {
     assertEquals(m, MacAddress.of(m.toBytes()));
     buf.release();
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"01:00:5e:00:00:01", "ff:ff:ff:ff:ff:ff", "00:00:00:00:00:00", "03:00:00:00:00:01"})
+  void ieee802_groupOrZeroAddressIsNoStationAddress(String text) {
+    assertFalse(MacAddress.parse(text).isStationAddress());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> MacAddress.parseStationAddress(text));
+    assertTrue(e.getMessage().contains(text), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"02:00:5e:10:00:02", "00:16:3e:00:00:01", "fe:ff:ff:ff:ff:ff"})
+  void ieee802_unicastNonZeroAddressIsAStationAddress(String text) {
+    assertTrue(MacAddress.parse(text).isStationAddress());
+    assertEquals(MacAddress.parse(text), MacAddress.parseStationAddress(text));
+  }
 }

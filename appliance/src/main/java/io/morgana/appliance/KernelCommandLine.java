@@ -32,9 +32,11 @@ public final class KernelCommandLine {
   /**
    * Keys {@code /init} reads and does not pass to the application: {@code morgana.modules}
    * (comma-separated kernel modules to load), {@code morgana.ifup} (comma-separated interfaces
-   * to bring up) and {@code morgana.exit} (where to report a failure's status, {@link ExitDevice}).
+   * to bring up), {@code morgana.target} (the hypervisor the image was built for, {@link
+   * InitPlan.Target}) and {@code morgana.exit} (where to report a failure's status, {@link
+   * ExitDevice}).
    */
-  public static final List<String> INIT_KEYS = List.of("modules", "ifup", ExitDevice.KEY);
+  public static final List<String> INIT_KEYS = List.of("modules", "ifup", "target", ExitDevice.KEY);
 
   /** One parameter: {@code name}, and its value when it had one. */
   public record Parameter(String name, Optional<String> value) {}

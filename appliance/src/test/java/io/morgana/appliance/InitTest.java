@@ -94,6 +94,28 @@ class InitTest {
   }
 
   @Test
+  void xenTarget_mountsThenTheXenDeviceModules_noInterface_thenTheKernel_thenPowerOff() {
+    RecordingSystem sys = new RecordingSystem("console=hvc0 panic=-1 morgana.target=xen\n", null);
+    assertEquals(0, Init.run("static-website", sys, kernel(0), out));
+    assertEquals(List.of(
+        "mount /proc", "mount /sys", "mount /dev", "cmdline",
+        "load /lib/modules/xen-evtchn.ko", "load /lib/modules/xen-gntalloc.ko",
+        "poweroff"), sys.calls);
+    assertEquals(List.of(List.of("--dhcp")), booted);
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains("static-website ended with status 0; powering off"),
+        console.toString());
+  }
+
+  @Test
+  void anUnknownTarget_oneMessage_noModules_noKernel_powerOffWithStatusOne() {
+    RecordingSystem sys = new RecordingSystem("morgana.target=bhyve", null);
+    assertEquals(1, Init.run("echo", sys, kernel(0), out));
+    assertEquals(List.of(), booted);
+    assertEquals(List.of("mount /proc", "mount /sys", "mount /dev", "cmdline", "poweroff"), sys.calls);
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains("morgana.target=bhyve is not a target"), console.toString());
+  }
+
+  @Test
   void aModuleThatCannotLoad_oneMessage_noKernel_powerOffWithStatusOne() {
     RecordingSystem sys = new RecordingSystem("", "load /lib/modules/virtio_net.ko");
     assertEquals(1, Init.run("echo", sys, kernel(0), out));

@@ -33,7 +33,7 @@ public record PacketConfig(
     Objects.requireNonNull(mac, "mac");
     Objects.requireNonNull(version, "version");
     checkDeviceName(device);
-    mac.ifPresent(m -> checkStationAddress(m, m.toString()));
+    mac.ifPresent(m -> m.checkStationAddress(m.toString()));
     if (retireTimeoutMillis < 1 || retireTimeoutMillis > 1000) {
       throw new IllegalArgumentException(
           "the receive block retire timeout is 1 to 1000 ms, got " + retireTimeoutMillis);
@@ -73,17 +73,7 @@ public record PacketConfig(
    * @throws IllegalArgumentException quoting {@code text} when it is malformed or not unicast
    */
   public static MacAddress parseMac(String text) {
-    MacAddress m = MacAddress.parse(text);
-    checkStationAddress(m, text);
-    return m;
-  }
-
-  private static void checkStationAddress(MacAddress m, String text) {
-    if (m.isMulticast() || m.toLong() == 0) {
-      throw new IllegalArgumentException(
-          "an interface's MAC address must be unicast and not zero (first octet even), got \""
-              + text + "\"");
-    }
+    return MacAddress.parseStationAddress(text);
   }
 
   /** Checks a Linux interface name ({@link Ifreq#checkName}: the kernel's {@code dev_valid_name}). */

@@ -2,12 +2,14 @@ package io.morgana.net.socket;
 
 import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
+import io.morgana.api.FlowOption;
 import io.morgana.runtime.LoopBridge;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketException;
+import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -30,6 +32,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       s, Linux's {@code tcp_fin_timeout}), because the host answers a close with unread data by
  *       a reset (RFC 2525 §2.17) where net-tcpip acknowledges and discards.
  *   <li>{@link #abort()} sets {@code SO_LINGER} to 0 and closes: the host sends RST.
+ *   <li>{@link #set}: {@code NO_DELAY} is {@code TCP_NODELAY}; {@code KEEP_ALIVE} is {@code
+ *       SO_KEEPALIVE} with {@code jdk.net.ExtendedSocketOptions}' {@code TCP_KEEPIDLE}, {@code
+ *       TCP_KEEPINTERVAL} and {@code TCP_KEEPCOUNT}, in whole seconds (rounded up, as the host
+ *       counts them), or {@link UnsupportedOperationException} where the JDK lacks those three
+ *       on this platform. {@code USER_TIMEOUT} always throws {@link
+ *       UnsupportedOperationException}: the JDK has no option for Linux's {@code
+ *       TCP_USER_TIMEOUT}, so the host's retransmission limit ({@code tcp_retries2}) decides.
  * </ul>
  *
  * <p>One thread may read while another writes. Every blocking call fails at once on a kernel loop
@@ -223,6 +232,59 @@ final class SocketFlow implements Flow {
       // the descriptor is gone either way
     }
     stack.forget(this);
+  }
+
+  @Override
+  public <T> void set(FlowOption<T> option, T value) throws IOException {
+    T v = option.check(value);
+    if (option == FlowOption.USER_TIMEOUT) {
+      throw new UnsupportedOperationException(
+          "USER_TIMEOUT is not supported by the socket stack: the JDK has no TCP_USER_TIMEOUT");
+    }
+    checkUsable();
+    try {
+      if (option == FlowOption.NO_DELAY) {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, (Boolean) v);
+      } else if (option == FlowOption.KEEP_ALIVE) {
+        setKeepAlive((FlowOption.KeepAlive) v);
+      } else {
+        throw new UnsupportedOperationException(option + " is not supported by the socket stack");
+      }
+    } catch (IOException e) {
+      throw fail(e);
+    }
+  }
+
+  /** SO_KEEPALIVE and, when on, the host's timing: all three options or none are set. */
+  private void setKeepAlive(FlowOption.KeepAlive k) throws IOException {
+    if (!k.on()) {
+      channel.setOption(StandardSocketOptions.SO_KEEPALIVE, false);
+      return;
+    }
+    java.util.Set<SocketOption<?>> supported = channel.supportedOptions();
+    if (!supported.contains(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE)
+        || !supported.contains(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL)
+        || !supported.contains(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT)) {
+      throw new UnsupportedOperationException("KEEP_ALIVE timing is not supported by the JDK on this platform");
+    }
+    channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, seconds(k.idle()));
+    channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, seconds(k.interval()));
+    channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, k.probes());
+    channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+  }
+
+  /**
+   * Whole seconds, rounded up, at least 1: the host's unit. Linux refuses more than 32,767 s
+   * ({@code MAX_TCP_KEEPIDLE}): {@link #set} then throws the host's {@link SocketException}.
+   */
+  static int seconds(java.time.Duration d) {
+    long s = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
+    return (int) Math.max(1, Math.min(s, Integer.MAX_VALUE));
+  }
+
+  /** The host's view of an option, for tests. */
+  <T> T option(SocketOption<T> option) throws IOException {
+    return channel.getOption(option);
   }
 
   private void checkUsable() throws IOException {

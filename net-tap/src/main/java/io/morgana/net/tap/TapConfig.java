@@ -24,7 +24,7 @@ public record TapConfig(String device, Optional<MacAddress> mac) {
   public TapConfig {
     Objects.requireNonNull(mac, "mac");
     checkDeviceName(device);
-    mac.ifPresent(m -> checkStationAddress(m, m.toString()));
+    mac.ifPresent(m -> m.checkStationAddress(m.toString()));
   }
 
   /**
@@ -35,17 +35,7 @@ public record TapConfig(String device, Optional<MacAddress> mac) {
    * @throws IllegalArgumentException quoting {@code text} when it is malformed or not unicast
    */
   public static MacAddress parseMac(String text) {
-    MacAddress m = MacAddress.parse(text);
-    checkStationAddress(m, text);
-    return m;
-  }
-
-  private static void checkStationAddress(MacAddress m, String text) {
-    if (m.isMulticast() || m.toLong() == 0) {
-      throw new IllegalArgumentException(
-          "an interface's MAC address must be unicast and not zero (first octet even), got \""
-              + text + "\"");
-    }
+    return MacAddress.parseStationAddress(text);
   }
 
   /** A device with a random MAC. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
+import io.morgana.api.FlowOption;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Tcp;
 import io.morgana.testkit.contract.Concurrency.Task;
@@ -45,7 +46,12 @@ import org.junit.jupiter.api.Test;
  * a port is listened on again after its listener closed; many connections at once; a large
  * transfer in both directions at the same time; calls after {@code close} throw, and {@code
  * close} is idempotent; every buffer the test writes, and every buffer the stacks allocate, is
- * released by the end ({@link Network#outstandingBuffers}).
+ * released by the end ({@link Network#outstandingBuffers}); per-flow options ({@link FlowOption}):
+ * {@code NO_DELAY} and {@code KEEP_ALIVE} honoured, {@code USER_TIMEOUT} honoured or declared
+ * unsupported ({@link UnsupportedOperationException}), bad values an {@link
+ * IllegalArgumentException}, any option on a closed flow an {@link IOException}, and — where the
+ * server can be silenced — keep-alive and the user timeout ending in a {@link
+ * SocketTimeoutException}.
  *
  * <p>Outcomes are checked by exception type; connect failures also by the words "refused" and
  * "timed out", which both of Morgana's implementations use (the api's types cannot tell them
@@ -525,6 +531,111 @@ public abstract class TcpContract {
         assertNull(peek.join(), "the server's FIN: end of stream");
         c.close();
         assertThrows(IOException.class, c::read, "read after close");
+      }
+    }
+  }
+
+  @Test
+  public void noDelayAndKeepAliveAreHonouredPerFlowAndDataStillFlows() throws Exception {
+    try (Fixture n = fixture()) {
+      int port = freePort(n.net);
+      try (Tcp.Listener l = n.net.server().listen(port)) {
+        Task<Received> server = n.fork("server", () -> {
+          Flow s = l.accept();
+          Received r = readToEnd(s);
+          s.close();
+          return r;
+        });
+        Flow c = n.net.client().connect(new Endpoint(n.net.serverAddress(), port), connectTimeout());
+        c.set(FlowOption.NO_DELAY, true);
+        c.set(FlowOption.KEEP_ALIVE, new FlowOption.KeepAlive(Duration.ofSeconds(30), Duration.ofSeconds(5), 4));
+        byte[] data = pattern(3000, 9);
+        for (int off = 0; off < data.length; off += 100) { // small writes: each goes at once
+          ByteBuf b = track(Unpooled.buffer(100));
+          b.writeBytes(data, off, 100);
+          c.write(b);
+        }
+        c.set(FlowOption.NO_DELAY, false);
+        c.set(FlowOption.KEEP_ALIVE, FlowOption.KeepAlive.OFF);
+        c.shutdownOutput();
+        Received r = server.join();
+        assertEquals(data.length, r.length());
+        assertEquals(hex(sha256(data)), hex(r.sha256()));
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void optionValuesOutOfRangeAreIllegalArgumentsAndOptionsOnAClosedFlowThrow() throws Exception {
+    try (Fixture n = fixture()) {
+      int port = freePort(n.net);
+      try (Tcp.Listener l = n.net.server().listen(port)) {
+        Task<Flow> accepted = n.fork("accept", l::accept);
+        Flow c = n.net.client().connect(new Endpoint(n.net.serverAddress(), port), connectTimeout());
+        Flow s = accepted.join();
+        assertThrows(IllegalArgumentException.class, () -> c.set(FlowOption.USER_TIMEOUT, Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> c.set((FlowOption) FlowOption.NO_DELAY, "yes"));
+        assertThrows(IllegalArgumentException.class, () -> c.set(FlowOption.NO_DELAY, null));
+        assertThrows(IllegalArgumentException.class,
+            () -> new FlowOption.KeepAlive(Duration.ofSeconds(1), Duration.ZERO, 3));
+        try {
+          c.set(FlowOption.USER_TIMEOUT, Duration.ofSeconds(30));
+        } catch (UnsupportedOperationException e) {
+          // documented: an implementation that cannot honour it says so
+        }
+        c.close();
+        assertThrows(IOException.class, () -> c.set(FlowOption.NO_DELAY, true), "set after close");
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  public void keepAliveUnansweredIsASocketTimeoutException() throws Exception {
+    try (Fixture n = fixture()) {
+      int port = freePort(n.net);
+      try (Tcp.Listener l = n.net.server().listen(port)) {
+        Task<Flow> accepted = n.fork("accept", l::accept);
+        Flow c = n.net.client().connect(new Endpoint(n.net.serverAddress(), port), connectTimeout());
+        Flow s = accepted.join();
+        c.set(FlowOption.KEEP_ALIVE, new FlowOption.KeepAlive(Duration.ofSeconds(2), Duration.ofSeconds(1), 3));
+        silenceServer(n.net);
+        IOException e = assertThrows(IOException.class, c::read, "an idle read ends when the probes go unanswered");
+        assertInstanceOf(SocketTimeoutException.class, e, "timed out: " + e);
+        c.close();
+        s.abort();
+      }
+    }
+  }
+
+  @Test
+  public void userTimeoutEndsUnacknowledgedDataWithASocketTimeoutException() throws Exception {
+    try (Fixture n = fixture()) {
+      int port = freePort(n.net);
+      try (Tcp.Listener l = n.net.server().listen(port)) {
+        Task<Flow> accepted = n.fork("accept", l::accept);
+        Flow c = n.net.client().connect(new Endpoint(n.net.serverAddress(), port), connectTimeout());
+        Flow s = accepted.join();
+        try {
+          c.set(FlowOption.USER_TIMEOUT, Duration.ofSeconds(5));
+        } catch (UnsupportedOperationException e) {
+          c.close();
+          s.close();
+          Assumptions.abort("USER_TIMEOUT is declared unsupported here: " + e.getMessage());
+        }
+        silenceServer(n.net);
+        writeAll(c, pattern(10_000, 4));
+        IOException e = assertThrows(IOException.class, () -> {
+          ByteBuf b;
+          while ((b = c.read()) != null) {
+            b.release();
+          }
+        });
+        assertInstanceOf(SocketTimeoutException.class, e, "given up: " + e);
+        c.close();
+        s.abort();
       }
     }
   }

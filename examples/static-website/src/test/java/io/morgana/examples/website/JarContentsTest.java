@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
  * Each runnable jar holds only what its target reaches (run after packaging, in the
  * integration-test phase): the socket jar has no TCP/IP stack, TAP driver or Xen code; the TAP
  * jar has no host-socket stack or Xen code; the Xen jar no host-socket stack (it has net-tap: the
- * simulated dom0 bridges the vif to a TAP device); the appliance jar (the VM's /init) has
- * net-packet, DHCP and the appliance's Init, and no host-socket stack, TAP or Xen code; none has
- * another target's component.
+ * simulated dom0 bridges the vif to a TAP device); the appliances' jars hold Init and the one
+ * driver of their hypervisor (AF_PACKET for QEMU; netfront and blkfront on Linux's /dev/xen for
+ * Xen, without the simulated dom0); none has another target's component.
  */
 class JarContentsTest {
 
@@ -70,17 +70,37 @@ class JarContentsTest {
   }
 
   @Test
-  void applianceJar_packetDhcpInit_noSocketNoTapNoXen() throws Exception {
+  void applianceJar_packetAndInit_noXenNoTapDriverNoSocketStack() throws Exception {
     List<String> e = entries("static-website-appliance.jar");
     assertTrue(has(e, "io/morgana/net/packet/"));
     assertTrue(has(e, "io/morgana/net/dhcp/"));
     assertTrue(has(e, "io/morgana/appliance/"));
-    assertTrue(has(e, "io/morgana/examples/website/appliance/"));
-    assertFalse(has(e, "io/morgana/net/socket/"));
-    assertFalse(has(e, "io/morgana/net/tap/"));
+    assertTrue(e.contains("io/morgana/examples/website/appliance/DaggerPacketKernel.class"), "the QEMU appliance's component");
     assertFalse(has(e, "io/morgana/xen/"));
+    assertFalse(has(e, "io/morgana/net/tap/"));
+    assertFalse(has(e, "io/morgana/net/socket/"));
+    assertFalse(has(e, "io/morgana/examples/website/appliance/xen/"));
+    assertFalse(has(e, "io/morgana/examples/website/xen/"));
+    assertFalse(has(e, "io/morgana/examples/website/tap/"), "the TAP target: PacketTargetModule has the port and the URL's host");
+  }
+
+  @Test
+  void xenApplianceJar_netfrontBlkfrontLinuxPlatformAndInit_noPacketNoTapNoSimulatedDom0() throws Exception {
+    List<String> e = entries("static-website-xen-appliance.jar");
+    assertTrue(has(e, "io/morgana/xen/netfront/"));
+    assertTrue(has(e, "io/morgana/xen/blkfront/"));
+    assertTrue(has(e, "io/morgana/xen/linux/"));
+    assertTrue(has(e, "io/morgana/net/dhcp/"));
+    assertTrue(has(e, "io/morgana/appliance/"));
+    assertTrue(e.contains("io/morgana/examples/website/appliance/xen/DaggerXenApplianceKernel.class"), "its component");
+    assertTrue(e.contains("io/morgana/examples/website/xen/XenTargetModule.class"), "--port, shared with the Xen target");
+    assertFalse(has(e, "io/morgana/net/packet/"));
+    assertFalse(has(e, "io/morgana/net/tap/"));
+    assertFalse(has(e, "io/morgana/net/socket/"));
+    assertFalse(e.contains("io/morgana/examples/website/appliance/DaggerPacketKernel.class"), "the QEMU appliance's component");
+    assertFalse(e.contains("io/morgana/examples/website/xen/DaggerXenKernel.class"), "the simulated Xen target's component");
+    assertFalse(has(e, "io/morgana/examples/website/xen/SimulatedDom0Module"));
     assertFalse(has(e, "io/morgana/examples/website/tap/"));
     assertFalse(has(e, "io/morgana/examples/website/socket/"));
-    assertFalse(has(e, "io/morgana/examples/website/xen/"));
   }
 }

@@ -4,7 +4,8 @@ package io.morgana.net.tcpip.tcp;
  * The sender's SACK scoreboard (RFC 6675 §3–§4): which sequence ranges above SND.UNA the peer
  * reported in SACK blocks (RFC 2018), merged and sorted, with the three questions loss recovery
  * asks of it — {@code IsLost}, {@code SetPipe} and {@code NextSeg} — answered on ranges rather
- * than octet by octet. HighRxt (the end of the highest retransmission) is kept here too.
+ * than octet by octet. HighRxt (the end of the highest retransmission) and RescueRxt (the one
+ * rescue retransmission a recovery may make, §4 rule 4) are kept here too.
  *
  * <p>Bounded: at most {@link #CAPACITY} disjoint ranges are remembered; a block that would need
  * more is dropped (its data counts as not SACKed: at worst retransmitted needlessly). SACK
@@ -22,6 +23,12 @@ final class SackScoreboard {
   private int count;
   /** RFC 6675 HighRxt: everything below it (and above SND.UNA) was retransmitted once. */
   private int highRxt;
+  /**
+   * RFC 6675 RescueRxt, as an exclusive end: a rescue retransmission is allowed once SND.UNA has
+   * passed it (the RFC's HighACK &gt; RescueRxt). Set at the start of a recovery to the end of the
+   * first retransmission (§5 step 4.3), and to RecoveryPoint by the rescue itself.
+   */
+  private int rescueRxt;
 
   /** Number of disjoint SACKed ranges. */
   int ranges() {
@@ -44,11 +51,17 @@ final class SackScoreboard {
   void clear(int una) {
     count = 0;
     highRxt = una;
+    rescueRxt = una;
   }
 
-  /** A recovery starts (RFC 6675 §5 step 4): nothing retransmitted yet, HighRxt = HighACK. */
+  /**
+   * A recovery starts (RFC 6675 §5 step 4): nothing retransmitted yet, HighRxt = HighACK; the
+   * caller then records the first retransmission with {@link #retransmitted} and {@link
+   * #rescueAfter}.
+   */
   void recoveryStarts(int una) {
     highRxt = una;
+    rescueRxt = una;
   }
 
   /**
@@ -168,11 +181,13 @@ final class SackScoreboard {
 
   /**
    * RFC 6675 {@code NextSeg()} rules 1 and 3: the first unSACKed sequence number at or above
-   * HighRxt and below {@code sndMax} — rule 1 only if it is lost, rule 3 whether lost or not —
-   * or {@code una - 1} (a number below SND.UNA) if there is none.
+   * HighRxt and below the highest SACKed octet (criterion 1.b) — rule 1 only if it is lost, rule 3
+   * whether lost or not — or {@code una - 1} (a number below SND.UNA) if there is none. Data above
+   * every SACK block is left to new data (rule 2) and the rescue retransmission (rule 4).
    */
   int nextRetransmission(int una, int sndMax, int mss, boolean lostOnly) {
-    int limit = lostOnly ? Seq.min(lostEdge(una, mss), sndMax) : sndMax;
+    int sackedTop = count == 0 ? una : Seq.min(right[count - 1], sndMax);
+    int limit = lostOnly ? Seq.min(lostEdge(una, mss), sackedTop) : sackedTop;
     int s = Seq.max(highRxt, una);
     for (int i = 0; i < count && Seq.lt(s, limit); i++) {
       if (Seq.le(right[i], s)) {
@@ -194,6 +209,39 @@ final class SackScoreboard {
       }
     }
     return sndMax;
+  }
+
+  /**
+   * RFC 6675 {@code NextSeg()} rule 4, the rescue retransmission: when rules 1–3 found nothing
+   * and the cumulative acknowledgment has passed RescueRxt, the start of one segment of up to
+   * {@code mss} bytes that ends at the highest unSACKed sequence number below {@code sndMax};
+   * RescueRxt becomes {@code recoveryPoint} (once per recovery), HighRxt stays. Returns {@code
+   * una - 1} (a number below SND.UNA) when no rescue is due.
+   */
+  int rescue(int una, int sndMax, int mss, int recoveryPoint) {
+    if (!Seq.gt(una, rescueRxt)) {
+      return una - 1;
+    }
+    int end = sndMax;
+    int floor = una;
+    for (int i = count - 1; i >= 0; i--) {
+      if (Seq.ge(right[i], end) && Seq.lt(left[i], end)) {
+        end = left[i]; // the top of the outstanding data is SACKed: the highest hole is below it
+      } else if (Seq.lt(right[i], end)) {
+        floor = Seq.max(right[i], una);
+        break;
+      }
+    }
+    if (Seq.le(end, una)) {
+      return una - 1;
+    }
+    rescueRxt = recoveryPoint;
+    return Seq.max(floor, end - mss);
+  }
+
+  /** RFC 6675 §5 step 4.3: no rescue retransmission until SND.UNA passes {@code end}. */
+  void rescueAfter(int end) {
+    rescueRxt = end;
   }
 
   /** Records a retransmission ending at {@code end} (RFC 6675 HighRxt). */

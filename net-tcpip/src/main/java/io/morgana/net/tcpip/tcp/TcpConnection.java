@@ -94,7 +94,12 @@ public final class TcpConnection {
   int rcvScale;
   /** In-order data not yet read. */
   ByteBuf received;
+  /**
+   * Data above RCV.NXT held for reassembly: {start, ByteBuf} pairs sorted by start, disjoint, so
+   * a byte is held at most once ({@link #holdOutOfOrder}).
+   */
   final ArrayList<Object[]> outOfOrder = new ArrayList<>(0);
+  /** Bytes in {@link #outOfOrder}; with {@link #readable()} at most the receive buffer. */
   int outOfOrderBytes;
   boolean finReceived;
   boolean outOfOrderFin;
@@ -134,6 +139,8 @@ public final class TcpConnection {
 
   // RFC 5681 / 6582 / 6675; the window's growth and decrease are the congestion control's.
   final CongestionControl cc;
+  /** The initial slow start's HyStart++ (RFC 9406); null once it is over. */
+  HyStartPlusPlus hystart = new HyStartPlusPlus();
   long cwnd;
   long ssthresh = Long.MAX_VALUE;
   int dupAcks;
@@ -241,6 +248,38 @@ public final class TcpConnection {
       throw new IllegalArgumentException("user timeout must not be negative");
     }
     userTimeout = timeout.toNanos();
+  }
+
+  /**
+   * {@link io.morgana.api.Flow#set} on the loop: applies {@code option} to this connection, or
+   * returns why it cannot (the flow was closed, or the connection ended: the error its other calls
+   * see). Loop thread.
+   */
+  IOException option(io.morgana.api.FlowOption<?> option, Object value, long now) {
+    if (closedByApp) {
+      return new SocketException("Flow closed");
+    }
+    if (error != null || removed) {
+      return error != null ? error : new SocketException("Connection closed");
+    }
+    if (option == io.morgana.api.FlowOption.NO_DELAY) {
+      nagle(!(Boolean) value);
+      output(now); // data Nagle was holding goes now
+      layer.rescheduled(this);
+    } else if (option == io.morgana.api.FlowOption.KEEP_ALIVE) {
+      io.morgana.api.FlowOption.KeepAlive k = (io.morgana.api.FlowOption.KeepAlive) value;
+      keepAlive(k.idle(), k.interval(), k.probes());
+    } else if (option == io.morgana.api.FlowOption.USER_TIMEOUT) {
+      userTimeout((java.time.Duration) value);
+      if (userTimeout > 0 && retransmitAt != NONE && state.synchronizedState()) {
+        // The timer fires no later than the new deadline.
+        retransmitAt = Math.max(now, Math.min(retransmitAt, progressAt + userTimeout));
+        layer.rescheduled(this);
+      }
+    } else {
+      throw new UnsupportedOperationException(option + " is not supported by net-tcpip");
+    }
+    return null;
   }
 
   /** The current retransmission timeout, nanoseconds. */
@@ -660,7 +699,7 @@ public final class TcpConnection {
     }
     if (Seq.gt(ack, sndUna)) {
       int acked = ack - sndUna;
-      sampleRtt(opts, ack, now);
+      long rtt = sampleRtt(opts, ack, now);
       int dataAcked = (finQueued && Seq.gt(ack, finSeq)) ? finSeq - queueSeq : ack - queueSeq;
       if (dataAcked > 0) {
         sendQueue.skipBytes(dataAcked);
@@ -675,7 +714,7 @@ public final class TcpConnection {
       }
       retries = 0;
       persistBackoff = 0;
-      congestionOnAck(acked, ack, now);
+      congestionOnAck(acked, ack, rtt, now);
       if (sndUna == sndMax) {
         retransmitAt = NONE;
       } else if (!inRecovery) {
@@ -739,7 +778,8 @@ public final class TcpConnection {
     return true;
   }
 
-  private void sampleRtt(TcpOptions opts, int ack, long now) {
+  /** RFC 6298 §2: takes the ACK's round-trip sample, if it has one, and returns it (or -1). */
+  private long sampleRtt(TcpOptions opts, int ack, long now) {
     long r = -1;
     if (timestamps && opts.hasTimestamps() && opts.timestampEcho() != 0) {
       r = Math.max(0, (long) (tsNow(now) - opts.timestampEcho())) * 1_000_000L;
@@ -750,7 +790,7 @@ public final class TcpConnection {
       rttStart = -1;
     }
     if (r < 0) {
-      return;
+      return -1;
     }
     // RFC 6298 §2.2–§2.3.
     if (srtt < 0) {
@@ -761,9 +801,10 @@ public final class TcpConnection {
       srtt = (7 * srtt + r) / 8;
     }
     rto = Math.min(MAX_RTO, Math.max(MIN_RTO, srtt + Math.max(1_000_000L, 4 * rttvar)));
+    return r;
   }
 
-  private void congestionOnAck(int acked, int ack, long now) {
+  private void congestionOnAck(int acked, int ack, long rtt, long now) {
     if (inRecovery && sackRecovery) {
       dupAcks = 0;
       if (Seq.ge(ack, recover)) {
@@ -792,7 +833,38 @@ public final class TcpConnection {
       return;
     }
     dupAcks = 0;
+    if (hystart != null && cwnd < ssthresh) {
+      hyStartAck(acked, ack, rtt);
+      return;
+    }
     cwnd = Math.min(cc.onAck(cwnd, ssthresh, acked, sendMss, srtt, now), 1L << 30);
+  }
+
+  /**
+   * The initial slow start under HyStart++ (RFC 9406 §4.2): the window grows by its rules, and
+   * once Conservative Slow Start has run its rounds, ssthresh = cwnd hands over to congestion
+   * avoidance.
+   */
+  private void hyStartAck(int acked, int ack, long rtt) {
+    HyStartPlusPlus.Phase before = hystart.phase();
+    long growth = hystart.onAck(acked, sendMss, ack, sndMax, rtt);
+    HyStartPlusPlus.Phase after = hystart.phase();
+    if (before == HyStartPlusPlus.Phase.SLOW_START && after == HyStartPlusPlus.Phase.CSS) {
+      layer.counters().increment(TcpCounter.HYSTART_EXITS);
+    } else if (before == HyStartPlusPlus.Phase.CSS && after == HyStartPlusPlus.Phase.SLOW_START) {
+      layer.counters().increment(TcpCounter.HYSTART_RESUMED);
+    }
+    if (after == HyStartPlusPlus.Phase.DONE) {
+      ssthresh = cwnd;
+      hystart = null;
+      return;
+    }
+    cwnd = Math.min(cwnd + growth, 1L << 30);
+  }
+
+  /** A congestion event: the initial slow start, if still on, is over (RFC 9406 §4.2). */
+  private void hyStartOver() {
+    hystart = null;
   }
 
   private void duplicateAck(long now) {
@@ -811,6 +883,7 @@ public final class TcpConnection {
     }
     if (dupAcks == 3 && Seq.gt(sndMax, sndUna) && (Seq.gt(sndUna, recover) || recover == 0)) {
       // RFC 6582 §3.2 step 2.
+      hyStartOver();
       ssthresh = cc.onCongestion(cwnd, inFlight(), sendMss, now);
       recover = sndMax;
       inRecovery = true;
@@ -835,6 +908,7 @@ public final class TcpConnection {
    */
   private void enterRecovery(long now) {
     layer.counters().increment(TcpCounter.SACK_RECOVERIES);
+    hyStartOver();
     ssthresh = cc.onCongestion(cwnd, inFlight(), sendMss, now);
     cwnd = ssthresh;
     recover = sndMax;
@@ -843,7 +917,9 @@ public final class TcpConnection {
     rttStart = -1;
     scoreboard.recoveryStarts(sndUna);
     retransmitFirst(now);
-    scoreboard.retransmitted(Seq.min(sndUna + sendMss, scoreboard.nextSackedAbove(sndUna, sndMax)));
+    int firstEnd = Seq.min(sndUna + sendMss, scoreboard.nextSackedAbove(sndUna, sndMax));
+    scoreboard.retransmitted(firstEnd);
+    scoreboard.rescueAfter(firstEnd); // §5 step 4.3: RescueRxt too, against a premature rescue
     sackSend(now);
     retransmitAt = now + rto;
   }
@@ -856,13 +932,15 @@ public final class TcpConnection {
   /**
    * RFC 6675 §5 (C): while cwnd - pipe >= 1 SMSS, send NextSeg(): lost data first (rule 1), then
    * new data (rule 2, through {@link #output}, which honours the pipe in recovery), then unSACKed
-   * data not yet deemed lost (rule 3).
+   * data not yet deemed lost below the highest SACK (rule 3), and finally, once per recovery after
+   * the cumulative ACK advanced, the rescue retransmission of the highest unSACKed data (rule 4:
+   * a lost tail that no SACK block lies above would otherwise wait for the retransmission timer).
    */
   private void sackSend(long now) {
     for (boolean lostOnly : new boolean[] {true, false}) {
       while (cwnd - pipe() >= sendMss) {
         int s = scoreboard.nextRetransmission(sndUna, sndMax, sendMss, lostOnly);
-        if (Seq.lt(s, sndUna) || !sackRetransmit(s, now)) {
+        if (Seq.lt(s, sndUna) || !sackRetransmit(s, false, now)) {
           break;
         }
       }
@@ -870,10 +948,19 @@ public final class TcpConnection {
         output(now);
       }
     }
+    if (cwnd - pipe() >= sendMss) {
+      int s = scoreboard.rescue(sndUna, sndMax, sendMss, recover);
+      if (!Seq.lt(s, sndUna) && sackRetransmit(s, true, now)) {
+        layer.counters().increment(TcpCounter.TX_RESCUE_RETRANSMITS);
+      }
+    }
   }
 
-  /** Sends again the segment starting at {@code s}, up to the next SACKed data; false if there is none. */
-  private boolean sackRetransmit(int s, long now) {
+  /**
+   * Sends again the segment starting at {@code s}, up to the next SACKed data; false if there is
+   * none. HighRxt records it unless it is the rescue retransmission (RFC 6675 §5 (C.2)).
+   */
+  private boolean sackRetransmit(int s, boolean rescue, long now) {
     int end = Seq.min(s + sendMss, scoreboard.nextSackedAbove(s, sndMax));
     int avail = sendQueue().readableBytes() - (s - queueSeq);
     int len = Math.max(0, Math.min(end - s, avail));
@@ -883,7 +970,9 @@ public final class TcpConnection {
     }
     layer.counters().increment(TcpCounter.TX_SACK_RETRANSMITS);
     sendSegment(s, len, fin, now);
-    scoreboard.retransmitted(s + len + (fin ? 1 : 0));
+    if (!rescue) {
+      scoreboard.retransmitted(s + len + (fin ? 1 : 0));
+    }
     return true;
   }
 
@@ -927,10 +1016,16 @@ public final class TcpConnection {
     }
     int n = Seq.gt(end, start) ? end - start : 0;
     if (n > 0 && !closedByApp && !layer.receiveRoom(n)) {
-      // Over the stack's total receive budget: dropped as if lost; the peer sends it again.
+      // Over the stack's total receive budget: what does not fit is dropped as if lost (the peer
+      // sends it again) and counted; a part that fits is kept.
       layer.counters().increment(TcpCounter.RX_DROP_MEMORY);
-      sendAck(now);
-      return;
+      n = (int) Math.max(0, Math.min(n, layer.receiveBudgetLeft()));
+      end = start + n;
+      fin = false;
+      if (n == 0) {
+        sendAck(now);
+        return;
+      }
     }
     if (closedByApp && n > 0) {
       // The application closed: data is discarded but acknowledged (Flow.close).
@@ -958,19 +1053,8 @@ public final class TcpConnection {
       }
     } else {
       // Out of order: keep it within the buffer, ask for what is missing with a duplicate ACK.
-      if (n > 0) {
-        int room = layer.settings().receiveBuffer() - readable() - outOfOrderBytes;
-        if (n <= room && !closedByApp) {
-          ByteBuf copy = layer.alloc().directBuffer(n);
-          copy.writeBytes(seg.buffer(), off, n);
-          outOfOrder.add(new Object[] {start, copy});
-          lastOutOfOrderSeq = start;
-          outOfOrderBytes += n;
-          layer.held(n);
-          layer.counters().increment(TcpCounter.RX_OUT_OF_ORDER);
-        } else if (!closedByApp) {
-          layer.counters().increment(TcpCounter.RX_DROP_OUT_OF_ORDER_FULL);
-        }
+      if (n > 0 && !closedByApp) {
+        holdOutOfOrder(seg.buffer(), off, start, n);
       }
       if (fin) {
         outOfOrderFin = true;
@@ -981,6 +1065,69 @@ public final class TcpConnection {
     if (n > 0 && pendingRead != null && readable() > 0) {
       completeRead();
     }
+  }
+
+  /**
+   * Holds the out-of-order data [start, start + n) for reassembly, each byte once: the parts
+   * already held (a duplicate, or the go-back-N resend after a timeout) are not stored again, so
+   * the data held out of order lies within the window we offered and, with the unread data, within
+   * the receive buffer (RFC 9293 §3.8.6; the window never shrinks, so everything in it must fit).
+   * Bytes beyond the free room of the buffer — RCV.BUFF − RCV.USER − what is already held — are
+   * dropped and counted ({@link TcpCounter#RX_DROP_OUT_OF_ORDER_FULL}); by that invariant only a
+   * window offered beyond the buffer could send any.
+   */
+  private void holdOutOfOrder(ByteBuf src, int index, int start, int n) {
+    lastOutOfOrderSeq = start;
+    int end = start + n;
+    int room = layer.settings().receiveBuffer() - readable() - outOfOrderBytes;
+    int cur = start;
+    int i = 0;
+    boolean stored = false;
+    boolean duplicate = false;
+    boolean full = false;
+    while (Seq.lt(cur, end)) {
+      // The first held range that ends above cur (ranges are sorted and disjoint).
+      while (i < outOfOrder.size() && Seq.le(outOfOrderEnd(i), cur)) {
+        i++;
+      }
+      int pieceEnd = end;
+      if (i < outOfOrder.size()) {
+        int heldStart = (Integer) outOfOrder.get(i)[0];
+        if (Seq.le(heldStart, cur)) {
+          duplicate = true;
+          cur = Seq.min(outOfOrderEnd(i), end); // already held
+          continue;
+        }
+        pieceEnd = Seq.min(end, heldStart);
+      }
+      int len = Math.min(pieceEnd - cur, room);
+      full |= len < pieceEnd - cur;
+      if (len <= 0) {
+        break;
+      }
+      ByteBuf copy = layer.alloc().directBuffer(len);
+      copy.writeBytes(src, index + (cur - start), len);
+      outOfOrder.add(i, new Object[] {cur, copy});
+      i++;
+      outOfOrderBytes += len;
+      room -= len;
+      layer.held(len);
+      stored = true;
+      cur = pieceEnd;
+    }
+    if (full) {
+      layer.counters().increment(TcpCounter.RX_DROP_OUT_OF_ORDER_FULL);
+    }
+    if (stored) {
+      layer.counters().increment(TcpCounter.RX_OUT_OF_ORDER);
+    } else if (duplicate) {
+      layer.counters().increment(TcpCounter.RX_OUT_OF_ORDER_DUPLICATE);
+    }
+  }
+
+  private int outOfOrderEnd(int i) {
+    Object[] e = outOfOrder.get(i);
+    return (Integer) e[0] + ((ByteBuf) e[1]).readableBytes();
   }
 
   private int sendMssForAck() {
@@ -999,32 +1146,24 @@ public final class TcpConnection {
     layer.held(n);
   }
 
+  /** Moves the held data that RCV.NXT reached to the in-order data (the list is sorted). */
   private void drainOutOfOrder(long now) {
-    boolean progress = true;
-    while (progress) {
-      progress = false;
-      for (int i = 0; i < outOfOrder.size(); i++) {
-        Object[] e = outOfOrder.get(i);
-        int s = (Integer) e[0];
-        ByteBuf b = (ByteBuf) e[1];
-        int end = s + b.readableBytes();
-        if (Seq.le(s, rcvNxt)) {
-          outOfOrderBytes -= b.readableBytes();
-          layer.held(-b.readableBytes());
-          if (Seq.gt(end, rcvNxt)) {
-            int skip = rcvNxt - s;
-            int n = end - rcvNxt;
-            if (!closedByApp) {
-              appendReceived(b, b.readerIndex() + skip, n);
-            }
-            rcvNxt = end;
-          }
-          b.release();
-          outOfOrder.remove(i);
-          progress = true;
-          break;
+    while (!outOfOrder.isEmpty() && Seq.le((Integer) outOfOrder.get(0)[0], rcvNxt)) {
+      Object[] e = outOfOrder.remove(0);
+      int s = (Integer) e[0];
+      ByteBuf b = (ByteBuf) e[1];
+      int end = s + b.readableBytes();
+      outOfOrderBytes -= b.readableBytes();
+      layer.held(-b.readableBytes());
+      if (Seq.gt(end, rcvNxt)) {
+        int skip = rcvNxt - s;
+        int n = end - rcvNxt;
+        if (!closedByApp) {
+          appendReceived(b, b.readerIndex() + skip, n);
         }
+        rcvNxt = end;
       }
+      b.release();
     }
     if (outOfOrderFin && rcvNxt == outOfOrderFinSeq) {
       outOfOrderFin = false;
@@ -1446,6 +1585,7 @@ public final class TcpConnection {
     }
     if (retries == 1) {
       // RFC 5681 §3.1 equation 4, once per series of timeouts (as RFC 6298 §5.5's backoff).
+      hyStartOver();
       ssthresh = cc.onCongestion(cwnd, inFlight(), sendMss, now);
     }
     cwnd = sendMss;

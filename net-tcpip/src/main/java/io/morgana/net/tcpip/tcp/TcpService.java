@@ -2,6 +2,7 @@ package io.morgana.net.tcpip.tcp;
 
 import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
+import io.morgana.api.FlowOption;
 import io.morgana.api.Tcp;
 import io.morgana.runtime.LoopBridge;
 import io.netty.buffer.ByteBuf;
@@ -26,6 +27,10 @@ import java.util.concurrent.CompletableFuture;
  *       unreachable) or when the timeout passes.
  *   <li>{@link Flow#close()} returns at once: the FIN follows the queued data; data arriving
  *       later is acknowledged and discarded. {@link Flow#abort()} sends a RST.
+ *   <li>{@link Flow#set} honours every {@link FlowOption} on the connection's loop: {@code
+ *       NO_DELAY} (Nagle off), {@code KEEP_ALIVE} and {@code USER_TIMEOUT}, each ending the
+ *       connection with a {@link java.net.SocketTimeoutException} when it fires; on a flow closed
+ *       or ended it throws the error the flow's other calls throw.
  * </ul>
  */
 public final class TcpService implements Tcp {
@@ -142,6 +147,19 @@ public final class TcpService implements Tcp {
     @Override
     public void abort() {
       bridge.post(now -> c.abort(now));
+    }
+
+    @Override
+    public <T> void set(FlowOption<T> option, T value) throws IOException {
+      T v = option.check(value);
+      bridge.<Void>call("Flow.set", f -> {
+        IOException e = c.option(option, v, bridge.loop().nowNanos());
+        if (e != null) {
+          f.completeExceptionally(e);
+        } else {
+          f.complete(null);
+        }
+      });
     }
 
     @Override

@@ -96,6 +96,40 @@ class SackScoreboardTest {
   }
 
   @Test
+  void rfc6675_nextSeg_rule3StopsAtTheHighestSackedByte() {
+    SackScoreboard b = board(2000, 5000);
+    int sndMax = UNA + 10_000;
+    b.retransmitted(UNA + 2000);
+    assertTrue(b.nextRetransmission(UNA, sndMax, MSS, false) - UNA < 0,
+        "the tail above every SACK block is not rule 3's (criterion 1.b)");
+  }
+
+  @Test
+  void rfc6675_nextSegRule4_theRescueEndsAtTheHighestUnsackedByteOncePerRecovery() {
+    int sndMax = UNA + 10_000;
+    SackScoreboard b = board(2000, 5000); // the tail 5000..10000 has no SACK above it
+    b.recoveryStarts(UNA);
+    b.retransmitted(UNA + 1000);
+    b.rescueAfter(UNA + 1000);
+    assertTrue(b.rescue(UNA, sndMax, MSS, sndMax) - UNA < 0, "HighACK has not passed RescueRxt");
+    int una = UNA + 1500;
+    b.acknowledged(una);
+    assertEquals(UNA + 9000, b.rescue(una, sndMax, MSS, sndMax), "one segment ending at the highest unSACKed byte");
+    assertEquals(una, b.highRxt(), "HighRxt is not moved by the rescue");
+    assertTrue(b.rescue(una, sndMax, MSS, sndMax) - una < 0, "RescueRxt = RecoveryPoint: once per recovery");
+
+    SackScoreboard top = board(2000, 3000, 8000, 10_000); // the top is SACKed: the highest hole is 3000..8000
+    top.acknowledged(una);
+    assertEquals(UNA + 7000, top.rescue(una, sndMax, MSS, sndMax));
+    SackScoreboard small = board(2000, 7500, 8000, 10_000); // a hole smaller than a segment
+    small.acknowledged(una);
+    assertEquals(UNA + 7500, small.rescue(una, sndMax, MSS, sndMax));
+    SackScoreboard all = board(1500, 10_000); // nothing unSACKed above SND.UNA
+    all.acknowledged(una);
+    assertTrue(all.rescue(una, sndMax, MSS, sndMax) - una < 0);
+  }
+
+  @Test
   void scoreboardIsBounded() {
     SackScoreboard b = new SackScoreboard();
     b.clear(0);

@@ -344,6 +344,23 @@ class TcpStateMachineTest {
     }
   }
 
+  @Test
+  void rfc9293_3_7_4_noDelaySetOnAFlowSendsWhatNagleHeldAtOnce() throws Exception {
+    try (TcpScript s = new TcpScript()) {
+      TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, MSS_ONLY);
+      write(s, c, bytes(10, 1));
+      s.expect();
+      write(s, c, bytes(10, 2));
+      s.expectNothing(); // held by Nagle behind the first small segment
+      assertNull(c.option(io.morgana.api.FlowOption.NO_DELAY, true, s.now));
+      Out held = s.expect();
+      assertEquals(10, held.data.length, "the held segment goes when Nagle is turned off");
+      c.close(s.now);
+      assertInstanceOf(SocketException.class, c.option(io.morgana.api.FlowOption.NO_DELAY, false, s.now),
+          "an option on a closed flow");
+    }
+  }
+
   /**
    * The short tail of a response goes out at once behind full-sized segments that are still
    * unacknowledged (Minshall's Nagle): with the plain rule it waited for the peer's delayed ACK of
@@ -734,6 +751,80 @@ class TcpStateMachineTest {
       assertEquals(c.ssthresh, c.congestionWindow());
       assertEquals(1, s.tcp.counters().get(TcpCounter.TX_FAST_RETRANSMITS));
       assertEquals(0, s.tcp.counters().get(TcpCounter.TX_RETRANSMITS), "no timeout");
+    }
+  }
+
+  @Test
+  void rfc6675_4_nextSegRule4_aLostTailIsRescuedOnceAfterThePartialAck() throws Exception {
+    try (TcpScript s = new TcpScript(TcpSettings.DEFAULTS.withSecret(42).withCongestionControl(CongestionAlgorithm.RENO))) {
+      TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, new TcpOptions().mss(1460).sackPermitted(true));
+      c.nagle(false);
+      int base = c.sndNxt;
+      write(s, c, bytes(10 * 1460, 3)); // exactly the initial window: no new data to send in recovery
+      for (int i = 0; i < 10; i++) {
+        s.expect();
+      }
+      // Segments 0 and 9 are lost: no SACK block will ever lie above segment 9.
+      sackAck(s, base, base, 1, 2);
+      sackAck(s, base, base, 1, 3);
+      sackAck(s, base, base, 1, 4);
+      assertEquals(base, s.expect().seq, "recovery retransmits segment 0");
+      sackAck(s, base, base, 1, 9);
+      s.expectNothing(); // rule 3 stops at the highest SACK; rule 4 waits for HighACK > RescueRxt
+      assertEquals(0, s.tcp.counters().get(TcpCounter.TX_RESCUE_RETRANSMITS));
+      // The retransmission of segment 0 arrives: a partial ACK up to the lost tail.
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(base + 9 * 1460));
+      assertTrue(c.inRecovery, "RecoveryPoint is the end of segment 9");
+      Out rescue = s.expect();
+      assertEquals(base + 9 * 1460, rescue.seq, "the highest unSACKed segment, without the timer");
+      assertEquals(1460, rescue.data.length);
+      assertEquals(1, s.tcp.counters().get(TcpCounter.TX_RESCUE_RETRANSMITS));
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(base + 9 * 1460));
+      s.expectNothing(); // one rescue per recovery
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(base + 10 * 1460));
+      assertFalse(c.inRecovery);
+      assertEquals(0, s.tcp.counters().get(TcpCounter.TX_RETRANSMITS), "no timeout");
+    }
+  }
+
+  /** Acknowledges each of {@code round} at once, echoing its timestamp; returns what we sent meanwhile. */
+  private static java.util.List<Out> ackRound(TcpScript s, java.util.List<Out> round, int[] peerTs) {
+    java.util.List<Out> next = new java.util.ArrayList<>();
+    for (Out o : round) {
+      s.inject(seg(ACK, 40000, 80).seq(PEER_ISS + 1).ack(o.seq + o.data.length)
+          .ts(true, ++peerTs[0], o.options.timestampValue()));
+      while (s.ip.sent.peek() != null) {
+        next.add(s.expect());
+      }
+    }
+    return next;
+  }
+
+  @Test
+  void rfc9406_4_2_anRttRiseInTheInitialSlowStartIsCountedAndGrowthSlowsToConservativeSlowStart() throws Exception {
+    try (TcpScript s = new TcpScript()) {
+      TcpConnection c = s.acceptFrom(40000, 80, PEER_ISS, new TcpOptions().mss(1460).timestamps(1, 0));
+      assertTrue(c.timestamps, "RTT samples on every ACK");
+      c.nagle(false);
+      int mss = c.sendMss();
+      write(s, c, bytes(150 * mss, 4));
+      java.util.List<Out> round = new java.util.ArrayList<>();
+      while (s.ip.sent.peek() != null) {
+        round.add(s.expect());
+      }
+      assertEquals(10, round.size(), "the initial window");
+      int[] peerTs = {10};
+      s.at(100); // round 1: 100 ms
+      round = ackRound(s, round, peerTs);
+      assertEquals(20L * mss, c.congestionWindow(), "slow start: one segment per segment acknowledged");
+      assertEquals(20, round.size());
+      assertEquals(0, s.tcp.counters().get(TcpCounter.HYSTART_EXITS));
+      s.at(220); // round 2: 120 ms, more than 100 ms + RttThresh (12.5 ms)
+      ackRound(s, round, peerTs);
+      assertEquals(1, s.tcp.counters().get(TcpCounter.HYSTART_EXITS), "the eighth sample of the round");
+      assertEquals(28L * mss + 12L * (mss / HyStartPlusPlus.CSS_GROWTH_DIVISOR), c.congestionWindow(),
+          "eight ACKs of slow start, then twelve of Conservative Slow Start");
+      assertEquals(Long.MAX_VALUE, c.ssthresh, "still in (conservative) slow start");
     }
   }
 
