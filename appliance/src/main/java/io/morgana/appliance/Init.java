@@ -15,8 +15,10 @@ import java.util.function.ToIntFunction;
  *   <li>loads the kernel modules ({@code finit_module(2)}), in order;
  *   <li>brings the interfaces up;
  *   <li>runs the application kernel ({@link Kernel#run}) with the {@code morgana.*} arguments;
- *   <li>whatever happened, prints one line with the status on the console and powers the VM off
- *       ({@code reboot(2)}: PID 1 exiting would panic the kernel).
+ *   <li>whatever happened, prints one line with the status on the console; a non-zero status is
+ *       written to QEMU's {@code isa-debug-exit} device when {@code morgana.exit} names it
+ *       ({@link ExitDevice}: QEMU ends with it); otherwise, or if that did not end the VM, powers
+ *       the VM off ({@code reboot(2)}: PID 1 exiting would panic the kernel).
  * </ol>
  *
  * <p>A step that fails prints one message ({@code morgana init: …}) and the VM powers off with
@@ -40,11 +42,15 @@ public final class Init {
    */
   static int run(String name, InitSystem system, ToIntFunction<String[]> kernel, PrintStream console) {
     int status;
+    ExitDevice exit = null;
     try {
       for (InitPlan.Mount m : InitPlan.MOUNTS) {
         system.mount(m);
       }
-      InitPlan plan = InitPlan.from(KernelCommandLine.parse(system.commandLine()));
+      String text = system.commandLine();
+      // before the whole command line is parsed: a malformed one is a failure to report too
+      exit = ExitDevice.find(text).orElse(null);
+      InitPlan plan = InitPlan.from(KernelCommandLine.parse(text));
       for (String module : plan.modules()) {
         system.loadModule(InitPlan.modulePath(module));
       }
@@ -57,6 +63,17 @@ public final class Init {
     } catch (Exception e) {
       console.println("morgana init: " + e.getMessage());
       status = 1;
+    }
+    if (status != 0 && exit != null) {
+      int value = ExitDevice.value(status);
+      console.println("morgana init: " + name + " ended with status " + status + "; reporting " + value + " through " + exit);
+      console.flush();
+      try {
+        system.writePort(exit.port(), value);
+      } catch (Exception e) {
+        console.println("morgana init: " + e.getMessage());
+      }
+      // still here: nothing listens on that port
     }
     console.println("morgana init: " + name + " ended with status " + status + "; powering off");
     console.flush();

@@ -20,6 +20,13 @@ public interface InitSystem {
   /** Brings the interface up ({@code SIOCSIFFLAGS} with {@code IFF_UP}). */
   void linkUp(String name) throws ErrnoException;
 
+  /**
+   * Writes file systems out, then {@code value} to I/O port {@code port} ({@code /dev/port}:
+   * {@code pwrite(2)} of one byte at offset {@code port}, which the kernel turns into {@code outb}).
+   * Returns when nothing on that port ends the machine.
+   */
+  void writePort(int port, int value) throws ErrnoException;
+
   /** Writes file systems out and powers the machine off; does not return on Linux. */
   void powerOff();
 }

@@ -32,10 +32,11 @@ public final class KernelCommandLine {
   /**
    * Keys {@code /init} reads and does not pass to the application: {@code morgana.modules}
    * (comma-separated kernel modules to load), {@code morgana.ifup} (comma-separated interfaces
-   * to bring up) and {@code morgana.target} (the hypervisor the image was built for, {@link
-   * InitPlan.Target}).
+   * to bring up), {@code morgana.target} (the hypervisor the image was built for, {@link
+   * InitPlan.Target}) and {@code morgana.exit} (where to report a failure's status, {@link
+   * ExitDevice}).
    */
-  public static final List<String> INIT_KEYS = List.of("modules", "ifup", "target");
+  public static final List<String> INIT_KEYS = List.of("modules", "ifup", "target", ExitDevice.KEY);
 
   /** One parameter: {@code name}, and its value when it had one. */
   public record Parameter(String name, Optional<String> value) {}
@@ -55,7 +56,7 @@ public final class KernelCommandLine {
    *     prefix, or one whose name is not lower-case letters, digits and {@code -}, quoting it
    */
   public static KernelCommandLine parse(String text) {
-    List<String> words = split(text);
+    List<String> words = words(text);
     List<Parameter> parameters = new ArrayList<>();
     List<String> init = new ArrayList<>();
     boolean forInit = false;
@@ -82,7 +83,7 @@ public final class KernelCommandLine {
   }
 
   /** Splits at unquoted white space and removes the double quotes (the kernel's {@code next_arg}). */
-  private static List<String> split(String text) {
+  static List<String> words(String text) {
     List<String> words = new ArrayList<>();
     StringBuilder word = new StringBuilder();
     boolean quoted = false;

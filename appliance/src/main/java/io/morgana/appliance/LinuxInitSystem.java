@@ -7,11 +7,18 @@ import io.morgana.runtime.nativeio.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
-/** {@link InitSystem} through the runtime's C library binding: {@code mount}, {@code finit_module}, {@code ioctl}, {@code reboot}. */
+/**
+ * {@link InitSystem} through the runtime's C library binding: {@code mount}, {@code finit_module},
+ * {@code ioctl}, {@code reboot}; I/O ports through {@code /dev/port} (devtmpfs makes it when the
+ * kernel has {@code CONFIG_DEVPORT}, as Debian's does).
+ */
 final class LinuxInitSystem implements InitSystem {
 
   @Override
@@ -71,6 +78,19 @@ final class LinuxInitSystem implements InitSystem {
       } finally {
         Libc.closeQuietly(sock);
       }
+    }
+  }
+
+  /** The character device whose byte at offset N is I/O port N ({@code drivers/char/mem.c}). */
+  static final Path DEV_PORT = Path.of("/dev/port");
+
+  @Override
+  public void writePort(int port, int value) throws ErrnoException {
+    Libc.sync();
+    try (FileChannel ch = FileChannel.open(DEV_PORT, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {(byte) value}), port);
+    } catch (IOException e) {
+      throw new ErrnoException("write(" + DEV_PORT + " at 0x" + Integer.toHexString(port) + "): " + e.getMessage(), Libc.EIO);
     }
   }
 

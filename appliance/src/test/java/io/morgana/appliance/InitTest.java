@@ -56,6 +56,11 @@ class InitTest {
     }
 
     @Override
+    public void writePort(int port, int value) throws ErrnoException {
+      call("outb 0x" + Integer.toHexString(port) + " " + value);
+    }
+
+    @Override
     public void powerOff() {
       calls.add("poweroff");
     }
@@ -138,5 +143,78 @@ class InitTest {
     }, out));
     assertTrue(console.toString(StandardCharsets.UTF_8).contains("no stack for you"), console.toString());
     assertEquals("poweroff", sys.calls.get(sys.calls.size() - 1));
+  }
+
+  private static final String EXIT = " morgana.exit=isa-debug-exit:0xf4";
+
+  @Test
+  void aFailingKernel_withTheExitDeviceNamed_writesItsStatusToThePort_thenPowersOff() {
+    RecordingSystem sys = new RecordingSystem("console=ttyS0 morgana.ipv4=192.0.2.2/24" + EXIT, null);
+    assertEquals(2, Init.run("echo", sys, kernel(2), out));
+    assertEquals(List.of("up eth0", "outb 0xf4 2", "poweroff"), sys.calls.subList(sys.calls.size() - 3, sys.calls.size()));
+    assertEquals(List.of(List.of("--ipv4=192.0.2.2/24", "--net=packet:eth0")), booted, "morgana.exit is init's, not the application's");
+    String text = console.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("echo ended with status 2; reporting 2 through isa-debug-exit at 0xf4"), text);
+  }
+
+  @Test
+  void aCleanEnd_withTheExitDeviceNamed_onlyPowersOff() {
+    RecordingSystem sys = new RecordingSystem("morgana.ipv4=192.0.2.2/24" + EXIT, null);
+    assertEquals(0, Init.run("echo", sys, kernel(0), out));
+    assertTrue(sys.calls.stream().noneMatch(c -> c.startsWith("outb")), sys.calls.toString());
+    assertEquals("poweroff", sys.calls.get(sys.calls.size() - 1));
+  }
+
+  @Test
+  void aFailingKernel_withoutTheExitDevice_onlyPowersOff() {
+    RecordingSystem sys = new RecordingSystem("morgana.ipv4=192.0.2.2/24", null);
+    assertEquals(1, Init.run("echo", sys, kernel(1), out));
+    assertTrue(sys.calls.stream().noneMatch(c -> c.startsWith("outb")), sys.calls.toString());
+    assertEquals("poweroff", sys.calls.get(sys.calls.size() - 1));
+  }
+
+  @Test
+  void aStatusQemuCannotCarry_isReportedAs127() {
+    RecordingSystem sys = new RecordingSystem("morgana.ipv4=192.0.2.2/24" + EXIT, null);
+    assertEquals(143, Init.run("echo", sys, kernel(143), out));
+    assertTrue(sys.calls.contains("outb 0xf4 127"), sys.calls.toString());
+  }
+
+  @Test
+  void aModuleThatCannotLoad_isReportedWithStatusOne() {
+    RecordingSystem sys = new RecordingSystem(EXIT, "load /lib/modules/virtio_net.ko");
+    assertEquals(1, Init.run("echo", sys, kernel(0), out));
+    assertEquals(List.of(), booted);
+    assertEquals(List.of("load /lib/modules/virtio_net.ko", "outb 0xf4 1", "poweroff"),
+        sys.calls.subList(sys.calls.size() - 3, sys.calls.size()));
+  }
+
+  @Test
+  void aMalformedCommandLine_isStillReported_whenItNamesTheExitDevice() {
+    RecordingSystem sys = new RecordingSystem("morgana.=x" + EXIT, null);
+    assertEquals(1, Init.run("echo", sys, kernel(0), out));
+    assertEquals(List.of(), booted);
+    assertEquals(List.of("outb 0xf4 1", "poweroff"), sys.calls.subList(sys.calls.size() - 2, sys.calls.size()));
+  }
+
+  @Test
+  void aMalformedExitDevice_failsTheBootWithOneMessage_andPowersOff() {
+    RecordingSystem sys = new RecordingSystem("morgana.exit=isa-debug-exit:0xf4z", null);
+    assertEquals(1, Init.run("echo", sys, kernel(0), out));
+    assertEquals(List.of(), booted);
+    assertEquals("poweroff", sys.calls.get(sys.calls.size() - 1));
+    assertTrue(sys.calls.stream().noneMatch(c -> c.startsWith("outb")), sys.calls.toString());
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains("morgana.exit=isa-debug-exit:0xf4z: the port is not a number"),
+        console.toString());
+  }
+
+  @Test
+  void aPortWriteThatFails_isPrinted_andTheVmStillPowersOff() {
+    RecordingSystem sys = new RecordingSystem("morgana.ipv4=192.0.2.2/24" + EXIT, "outb 0xf4 3");
+    assertEquals(3, Init.run("echo", sys, kernel(3), out));
+    assertEquals("poweroff", sys.calls.get(sys.calls.size() - 1));
+    String text = console.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("morgana init: outb 0xf4 3 failed"), text);
+    assertTrue(text.contains("echo ended with status 3; powering off"), text);
   }
 }

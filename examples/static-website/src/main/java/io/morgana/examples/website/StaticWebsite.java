@@ -10,7 +10,6 @@ import io.morgana.mgmt.Management;
 import io.morgana.runtime.Application;
 import io.morgana.runtime.EventLoop;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * directories, validators, ranges, large files streamed in pieces), written against {@link Tcp}
  * and {@link Kv} only: the target's component decides whether they are host sockets or Morgana's
  * own stack, and which disk. Nothing writes the site while it is served (the kernel holds its
- * disk), so what it reads is remembered ({@link ReadOnlyKvCache}). Once listening it prints {@code serving http://HOST:PORT/} on
- * standard output; it then serves until the kernel stops.
+ * disk), so what it reads is remembered ({@link ReadOnlyKvCache}). Once listening, and once its
+ * {@link WebsiteHost} knows the address (at once, or when a DHCP lease is bound), it prints {@code
+ * serving http://HOST:PORT/} on standard output; it then serves until the kernel stops.
  */
 public final class StaticWebsite implements Application {
 
@@ -39,7 +39,7 @@ public final class StaticWebsite implements Application {
   private final Kv site;
   private final EventLoop loop;
   private final HttpSettings settings;
-  private final String host;
+  private final WebsiteHost host;
   private final Optional<Management> management;
   private volatile HttpServer server;
 
@@ -48,7 +48,7 @@ public final class StaticWebsite implements Application {
    * @param management the kernel's management, started with the site, when its component has one
    */
   @Inject
-  public StaticWebsite(Tcp tcp, Kv site, EventLoop loop, HttpSettings settings, @Named("website-host") String host,
+  public StaticWebsite(Tcp tcp, Kv site, EventLoop loop, HttpSettings settings, WebsiteHost host,
       Optional<Management> management) {
     this.management = management;
     this.tcp = tcp;
@@ -69,16 +69,18 @@ public final class StaticWebsite implements Application {
             return;
           }
           server = s;
-          String url = url();
-          LOG.info("static website: serving {}", url);
-          System.out.println("serving " + url);
-          System.out.flush();
+          host.whenKnown().thenAccept(h -> {
+            String url = url(h);
+            LOG.info("static website: serving {}", url);
+            System.out.println("serving " + url);
+            System.out.flush();
+          });
         });
     return forever;
   }
 
-  /** Where the site is served. */
-  public String url() {
+  /** Where the site is served when the server's address is {@code host}. */
+  String url(String host) {
     return "http://" + host + (settings.port() == 80 ? "" : ":" + settings.port()) + "/";
   }
 

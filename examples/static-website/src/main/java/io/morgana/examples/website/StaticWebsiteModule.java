@@ -18,8 +18,8 @@ import java.util.Set;
 /**
  * The application module, in every target's component: binds the {@link Application} to {@link
  * StaticWebsite} and builds its {@link HttpSettings} from the application's boot keys. The
- * port ({@code @Named("website-port")}) and the host in the printed URL ({@code
- * @Named("website-host")}) come from the target's module: their defaults differ per target.
+ * port ({@code @Named("website-port")}) and the host in the printed URL ({@link WebsiteHost})
+ * come from the target's module: their defaults differ per target.
  */
 @Module(includes = BootKeysModule.class)
 public abstract class StaticWebsiteModule {

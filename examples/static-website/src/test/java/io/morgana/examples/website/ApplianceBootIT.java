@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * {@code target/static-website-appliance.jar} (hence an integration test, after {@code package}),
  * {@code appliance/boot} runs it in QEMU (TCG when there is no KVM: about a minute), and the site
  * is fetched byte for byte through QEMU's port forward, Morgana's DHCP lease and its TCP/IP stack
- * on the VM's virtio NIC. The image holds no shell: its initramfs is listed.
+ * on the VM's virtio NIC. The image holds no shell: its initramfs is listed. A kernel that fails
+ * powers the VM off and {@code appliance/boot} exits with its status (QEMU's isa-debug-exit).
  */
 class ApplianceBootIT {
 
@@ -36,19 +40,28 @@ class ApplianceBootIT {
   private static final Path SITE = MODULE.resolve("site");
   private static final Duration BOOT_LIMIT = Duration.ofMinutes(5);
 
-  @Test
-  void theBuiltImageBootsInQemu_leasesByDhcp_andServesTheSiteByteForByte_withNoShellInTheImage() throws Exception {
-    HostTools.require("qemu-system-x86_64", "gcc", "cpio", "gzip", "python3");
+  private static Path work;
+  private static Path image;
+
+  /** One image for both boots: building it (with its AOT training run) takes minutes here. */
+  @BeforeAll
+  static void build() throws Exception {
+    HostTools.require("qemu-system-x86_64", "gcc", "cpio", "zstd", "python3", "unshare", "ip", "curl");
     if (!hasDebianKernel()) {
       HostTools.unavailable("no /boot/vmlinuz-* (Debian: apt-get install -y linux-image-amd64)");
     }
-    Path work = Files.createTempDirectory("appliance-it");
+    work = Files.createTempDirectory("appliance-it");
     run(work.resolve("build.log"), ROOT.resolve("appliance/build").toString(), "static-website");
-    Path image = work.resolve("site.img");
+    image = work.resolve("site.img");
     run(work.resolve("site-image.log"), MODULE.resolve("site-image").toString(), SITE.toString(), image.toString());
+  }
 
+  @Test
+  void theBuiltImageBootsInQemu_leasesByDhcp_andServesTheSiteByteForByte_withNoShellInTheImage() throws Exception {
     List<String> entries = initramfsEntries(ROOT.resolve("appliance/target/static-website/initramfs.img"), work);
     assertTrue(entries.contains("init") && entries.contains("app.jar") && entries.contains("dev/console"), entries.toString());
+    assertTrue(entries.contains("app.aot"), "the application's AOT cache: " + entries);
+    assertFalse(entries.stream().anyMatch(e -> e.startsWith("training")), "the training run's files: " + entries);
     for (String e : entries) {
       String name = e.substring(e.lastIndexOf('/') + 1);
       assertFalse(List.of("sh", "bash", "dash", "ash", "busybox").contains(name), "a shell in the image: " + e);
@@ -56,10 +69,7 @@ class ApplianceBootIT {
     byte[] init = Files.readAllBytes(ROOT.resolve("appliance/target/static-website/root/init"));
     assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, Arrays.copyOf(init, 4), "/init is an ELF");
 
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     Path console = work.resolve("console.log");
     Process qemu = new ProcessBuilder(ROOT.resolve("appliance/boot").toString(), "static-website", "--port=" + port,
         "--disk=" + image).redirectErrorStream(true).redirectOutput(console.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
@@ -91,12 +101,44 @@ class ApplianceBootIT {
         assertArrayEquals(Files.readAllBytes(SITE.resolve(file)), r.body(), file);
       }
       String log = Files.readString(console, StandardCharsets.UTF_8);
-      assertTrue(log.contains("dhcp: bound 192.0.2."), log);
+      Matcher bound = Pattern.compile("dhcp: bound (192\\.0\\.2\\.\\d+)/").matcher(log);
+      assertTrue(bound.find(), log);
+      assertTrue(log.contains("serving http://" + bound.group(1) + "/"), "the URL names the leased address:\n" + log);
+      // the JVM's words when -XX:AOTCache names a cache it cannot use (it then boots without)
+      assertFalse(log.contains("error occurred while processing the AOT cache"), "the AOT cache is refused:\n" + log);
     } finally {
       qemu.destroy();
       if (!qemu.waitFor(10, TimeUnit.SECONDS)) {
         qemu.destroyForcibly().waitFor();
       }
+    }
+  }
+
+  @Test
+  void aKernelThatRefusesItsBootArguments_powersTheVmOff_andBootExitsWithItsStatus() throws Exception {
+    Path console = work.resolve("console-failing.log");
+    Process boot = new ProcessBuilder(ROOT.resolve("appliance/boot").toString(), "static-website", "--port=" + freePort(),
+        "--disk=" + image, "--", "morgana.no-such-key=1")
+        .redirectErrorStream(true).redirectOutput(console.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    try {
+      assertTrue(boot.waitFor(BOOT_LIMIT.toSeconds(), TimeUnit.SECONDS),
+          () -> "the VM did not power off within " + BOOT_LIMIT + ":\n" + tail(console));
+      String log = Files.readString(console, StandardCharsets.ISO_8859_1);
+      assertEquals(2, boot.exitValue(), () -> "appliance/boot's status is the kernel's (2: boot arguments refused):\n" + log);
+      assertTrue(log.contains("static-website: unknown boot argument --no-such-key"), log);
+      assertTrue(log.contains("morgana init: static-website ended with status 2; reporting 2 through isa-debug-exit at 0xf4"), log);
+      assertFalse(log.contains("; powering off"), () -> "QEMU ended at the port write, not at a power-off:\n" + log);
+    } finally {
+      boot.destroy();
+      if (!boot.waitFor(10, TimeUnit.SECONDS)) {
+        boot.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
     }
   }
 
@@ -114,7 +156,7 @@ class ApplianceBootIT {
    */
   private static List<String> initramfsEntries(Path initramfs, Path work) throws Exception {
     Path cpio = work.resolve("initramfs.cpio");
-    run(cpio, "gzip", "-dc", initramfs.toString());
+    run(cpio, "zstd", "-qdc", initramfs.toString());
     byte[] b = Files.readAllBytes(cpio);
     List<String> names = new java.util.ArrayList<>();
     int at = 0;

@@ -81,6 +81,7 @@ class JarContentsTest {
     assertFalse(has(e, "io/morgana/net/socket/"));
     assertFalse(has(e, "io/morgana/examples/website/appliance/xen/"));
     assertFalse(has(e, "io/morgana/examples/website/xen/"));
+    assertFalse(has(e, "io/morgana/examples/website/tap/"), "the TAP target: PacketTargetModule has the port and the URL's host");
   }
 
   @Test

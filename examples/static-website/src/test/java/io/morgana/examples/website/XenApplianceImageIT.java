@@ -46,7 +46,7 @@ class XenApplianceImageIT {
 
   @BeforeAll
   void build() throws Exception {
-    HostTools.require("gcc", "cpio", "gzip", "python3");
+    HostTools.require("gcc", "cpio", "zstd", "python3");
     if (!hasDebianKernel()) {
       HostTools.unavailable("no /boot/vmlinuz-* (Debian: apt-get install -y linux-image-amd64)");
     }

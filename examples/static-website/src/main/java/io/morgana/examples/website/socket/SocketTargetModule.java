@@ -3,6 +3,7 @@ package io.morgana.examples.website.socket;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.ElementsIntoSet;
+import io.morgana.examples.website.WebsiteHost;
 import io.morgana.net.socket.SocketStackModule;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
@@ -32,8 +33,7 @@ public final class SocketTargetModule {
   }
 
   @Provides
-  @Named("website-host")
-  static String host(BootArguments args) {
-    return args.get(SocketStackModule.LISTEN).toString();
+  static WebsiteHost host(BootArguments args) {
+    return WebsiteHost.of(args.get(SocketStackModule.LISTEN).toString());
   }
 }

@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.ElementsIntoSet;
 import io.morgana.api.Ipv4Cidr;
+import io.morgana.examples.website.WebsiteHost;
 import io.morgana.net.tcpip.StaticIpv4Module;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
@@ -33,8 +34,7 @@ public final class XenTargetModule {
   }
 
   @Provides
-  @Named("website-host")
-  static String host(BootArguments args) {
-    return args.get(StaticIpv4Module.IPV4).map(Ipv4Cidr::address).map(Object::toString).orElse("0.0.0.0");
+  static WebsiteHost host(BootArguments args) {
+    return WebsiteHost.of(args.get(StaticIpv4Module.IPV4).map(Ipv4Cidr::address).map(Object::toString).orElse("0.0.0.0"));
   }
 }
