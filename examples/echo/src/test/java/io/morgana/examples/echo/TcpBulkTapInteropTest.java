@@ -23,10 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 11's interop clause at its full size: 256 MiB each way between the Linux kernel's TCP and
  * Morgana's, over a TAP device in a test network namespace (Linux 192.0.2.1, the echo kernel on
  * 192.0.2.2), with the tools the issue names. Linux → Morgana through discard (RFC 863, {@code
- * socat}): every byte counted. Morgana → Linux through chargen (RFC 864, {@code curl telnet://}):
- * the SHA-256 of the first 256 MiB equals that of the RFC's pattern. Both ways at once through echo
- * (RFC 862, {@code socat} and {@code nc}): the SHA-256 of what comes back equals that of what was
- * sent.
+ * socat} and {@code nc}): every byte counted. Morgana → Linux through chargen (RFC 864, {@code curl
+ * telnet://}, {@code socat} and {@code nc}): the SHA-256 of the first 256 MiB equals that of the
+ * RFC's pattern. Both ways at once through echo (RFC 862, {@code socat} and {@code nc}): the
+ * SHA-256 of what comes back equals that of what was sent. Not {@code curl}: its telnet client
+ * never shuts down its output (so echo never ends) and would interpret 0xFF bytes of random data
+ * as telnet commands.
  *
  * <p>The data never passes through the JVM's heap: it is generated, hashed and counted by shell
  * pipelines inside the namespace (the input of echo is a file in the test's temporary directory),
@@ -81,33 +83,63 @@ class TcpBulkTapInteropTest {
   @Test
   void discard_256MiBFromLinuxThroughSocat_everyByteCounted() throws Exception {
     HostTools.require("socat", "head");
-    long start = System.nanoTime();
     // -u: one direction; at the end of its input socat shuts down its output (our FIN) and closes.
-    ExecResult r = ns.execOk(TRANSFER_TIMEOUT, "sh", "-c",
-        "head -c " + SIZE + " /dev/zero | socat -u -T 120 - TCP:" + MORGANA + ":" + DiscardChargen.DISCARD_PORT);
-    // socat may end before the discard thread has read the last segments it acknowledged.
+    discard("socat", "socat -u -T 120 - TCP:" + MORGANA + ":" + DiscardChargen.DISCARD_PORT);
+  }
+
+  @Test
+  void discard_256MiBFromLinuxThroughNc_everyByteCounted() throws Exception {
+    HostTools.require("nc", "head");
+    // -N: shut down the output at the end of the input; nc then waits for Morgana's FIN.
+    discard("nc", "nc -N -w 120 " + MORGANA + " " + DiscardChargen.DISCARD_PORT);
+  }
+
+  /** Pipes 256 MiB of zeros into {@code client} and checks that discard counted every byte. */
+  private void discard(String tool, String client) throws Exception {
+    long start = System.nanoTime();
+    ExecResult r = ns.execOk(TRANSFER_TIMEOUT, "sh", "-c", "head -c " + SIZE + " /dev/zero | " + client);
+    // The client may end before the discard thread has read the last segments Morgana acknowledged.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (kernel.application().discardChargen().discarded() < SIZE && System.nanoTime() - deadline < 0) {
       Thread.sleep(20);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     assertEquals(SIZE, kernel.application().discardChargen().discarded(), r.toString());
-    report("discard, socat, Linux -> Morgana", seconds);
+    report("discard, " + tool + ", Linux -> Morgana", seconds);
   }
 
   @Test
   void chargen_256MiBToLinuxThroughCurl_sha256OfTheRfc864Pattern() throws Exception {
     HostTools.require("curl", "head", "sha256sum");
+    // curl's telnet:// is a raw TCP client (chargen's pattern has no telnet IAC byte, 0xFF).
+    chargen("curl", "curl -sS telnet://" + MORGANA + ":" + DiscardChargen.CHARGEN_PORT + " < /dev/null");
+  }
+
+  @Test
+  void chargen_256MiBToLinuxThroughSocat_sha256OfTheRfc864Pattern() throws Exception {
+    HostTools.require("socat", "head", "sha256sum");
+    chargen("socat", "socat -u -T 120 TCP:" + MORGANA + ":" + DiscardChargen.CHARGEN_PORT + " -");
+  }
+
+  @Test
+  void chargen_256MiBToLinuxThroughNc_sha256OfTheRfc864Pattern() throws Exception {
+    HostTools.require("nc", "head", "sha256sum");
+    // -d: nothing to send, do not read the standard input.
+    chargen("nc", "nc -d -w 120 " + MORGANA + " " + DiscardChargen.CHARGEN_PORT);
+  }
+
+  /**
+   * Hashes the first 256 MiB that {@code client} writes to its standard output from chargen. When
+   * head has them it exits, and the client ends on the broken pipe (its exit status is not the
+   * pipeline's); Morgana's chargen then sees the connection reset.
+   */
+  private void chargen(String tool, String client) throws Exception {
     String expected = chargenSha256(SIZE);
     long start = System.nanoTime();
-    // curl's telnet:// is a raw TCP client (chargen's pattern has no telnet IAC byte, 0xFF); when
-    // head has its 256 MiB it exits, and curl ends on the broken pipe (exit 23, not the pipeline's).
-    ExecResult r = ns.execOk(TRANSFER_TIMEOUT, "sh", "-c",
-        "curl -sS telnet://" + MORGANA + ":" + DiscardChargen.CHARGEN_PORT + " < /dev/null"
-            + " | head -c " + SIZE + " | sha256sum");
+    ExecResult r = ns.execOk(TRANSFER_TIMEOUT, "sh", "-c", client + " | head -c " + SIZE + " | sha256sum");
     double seconds = (System.nanoTime() - start) / 1e9;
     assertEquals(expected + "  -", r.stdout().strip(), r.toString());
-    report("chargen, curl, Morgana -> Linux", seconds);
+    report("chargen, " + tool + ", Morgana -> Linux", seconds);
   }
 
   @Test
