@@ -26,13 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  * socat} and {@code nc}): every byte counted. Morgana → Linux through chargen (RFC 864, {@code curl
  * telnet://}, {@code socat} and {@code nc}): the SHA-256 of the first 256 MiB equals that of the
  * RFC's pattern. Both ways at once through echo (RFC 862, {@code socat} and {@code nc}): the
- * SHA-256 of what comes back equals that of what was sent. Not {@code curl}: its telnet client
- * never shuts down its output (so echo never ends) and would interpret 0xFF bytes of random data
- * as telnet commands.
+ * SHA-256 of what comes back equals that of what was sent. Echo is not run through {@code curl}:
+ * its telnet client does not shut down its output at the end of its input (so the echo never
+ * ends), and it would take 0xFF bytes of random data for telnet commands.
  *
- * <p>The data never passes through the JVM's heap: it is generated, hashed and counted by shell
- * pipelines inside the namespace (the input of echo is a file in the test's temporary directory),
- * and only the kernel's discard counter and the expected chargen digest are computed here.
+ * <p>The test holds none of the data (only Morgana's stack, in this JVM, buffers it in flight): it
+ * is generated, hashed and counted by shell pipelines inside the namespace (the input of echo is a
+ * file in the test's temporary directory); here are only the kernel's discard counter and the
+ * expected chargen digest.
  *
  * <p>Runs only in its own surefire execution ({@code bulk-interop} in this module's pom), which
  * sets {@value #ENABLED_PROPERTY} and lowers Netty's leak detector from paranoid to sampling: under
@@ -83,7 +84,7 @@ class TcpBulkTapInteropTest {
   @Test
   void discard_256MiBFromLinuxThroughSocat_everyByteCounted() throws Exception {
     HostTools.require("socat", "head");
-    // -u: one direction; at the end of its input socat shuts down its output (our FIN) and closes.
+    // -u: one direction; at the end of its input socat shuts down its output (a FIN to Morgana).
     discard("socat", "socat -u -T 120 - TCP:" + MORGANA + ":" + DiscardChargen.DISCARD_PORT);
   }
 
