@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * The host in the URL {@link StaticWebsite} prints, as its target learns it: at boot for a listen
  * or static address ({@link #of}), or once a DHCP lease is bound (the appliance's {@code
- * PacketTargetModule}).
+ * appliance.target.ApplianceTargetModule}).
  */
 @FunctionalInterface
 public interface WebsiteHost {

@@ -81,7 +81,8 @@ class JarContentsTest {
     assertFalse(has(e, "io/morgana/net/socket/"));
     assertFalse(has(e, "io/morgana/examples/website/appliance/xen/"));
     assertFalse(has(e, "io/morgana/examples/website/xen/"));
-    assertFalse(has(e, "io/morgana/examples/website/tap/"), "the TAP target: PacketTargetModule has the port and the URL's host");
+    assertFalse(has(e, "io/morgana/examples/website/tap/"), "the TAP target: appliance.target has the port and the URL's host");
+    assertTrue(has(e, "io/morgana/examples/website/appliance/target/ApplianceTargetModule"));
   }
 
   @Test
@@ -93,13 +94,13 @@ class JarContentsTest {
     assertTrue(has(e, "io/morgana/net/dhcp/"));
     assertTrue(has(e, "io/morgana/appliance/"));
     assertTrue(e.contains("io/morgana/examples/website/appliance/xen/DaggerXenApplianceKernel.class"), "its component");
-    assertTrue(e.contains("io/morgana/examples/website/xen/XenTargetModule.class"), "--port, shared with the Xen target");
+    assertTrue(e.contains("io/morgana/examples/website/appliance/target/ApplianceTargetModule.class"),
+        "--port and the URL's host from the lease, shared with the QEMU appliance");
     assertFalse(has(e, "io/morgana/net/packet/"));
     assertFalse(has(e, "io/morgana/net/tap/"));
     assertFalse(has(e, "io/morgana/net/socket/"));
     assertFalse(e.contains("io/morgana/examples/website/appliance/DaggerPacketKernel.class"), "the QEMU appliance's component");
-    assertFalse(e.contains("io/morgana/examples/website/xen/DaggerXenKernel.class"), "the simulated Xen target's component");
-    assertFalse(has(e, "io/morgana/examples/website/xen/SimulatedDom0Module"));
+    assertFalse(has(e, "io/morgana/examples/website/xen/"), "the simulated Xen target (its component, its dom0)");
     assertFalse(has(e, "io/morgana/examples/website/tap/"));
     assertFalse(has(e, "io/morgana/examples/website/socket/"));
   }

@@ -4,6 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import io.morgana.block.FileBlockModule;
 import io.morgana.examples.website.StaticWebsiteModule;
+import io.morgana.examples.website.appliance.target.ApplianceTargetModule;
 import io.morgana.fs.fat.FatFsModule;
 import io.morgana.mgmt.ManagementModule;
 import io.morgana.mgmt.fat.FatManagementModule;
@@ -27,7 +28,7 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 @Component(modules = {
-    StaticWebsiteModule.class, PacketTargetModule.class, PacketNetifModule.class, TcpipStackModule.class,
+    StaticWebsiteModule.class, ApplianceTargetModule.class, PacketNetifModule.class, TcpipStackModule.class,
     TcpModule.class, Ipv4ConfigModule.class, FileBlockModule.class, FatFsModule.class, ManagementModule.class,
     TcpipManagementModule.class, FatManagementModule.class})
 public interface PacketKernel extends KernelComponent {

@@ -2,7 +2,7 @@ package io.morgana.examples.website.appliance.xen;
 
 import dagger.Module;
 import io.morgana.examples.website.StaticWebsiteModule;
-import io.morgana.examples.website.xen.XenTargetModule;
+import io.morgana.examples.website.appliance.target.ApplianceTargetModule;
 import io.morgana.fs.fat.FatFsModule;
 import io.morgana.mgmt.ManagementModule;
 import io.morgana.mgmt.fat.FatManagementModule;
@@ -22,7 +22,7 @@ import io.morgana.xen.netfront.XenNetfrontModule;
  * the simulated hypervisor and its dom0 instead.
  */
 @Module(includes = {
-    StaticWebsiteModule.class, XenTargetModule.class, XenNetfrontModule.class, TcpipStackModule.class,
+    StaticWebsiteModule.class, ApplianceTargetModule.class, XenNetfrontModule.class, TcpipStackModule.class,
     TcpModule.class, Ipv4ConfigModule.class, XenBlkfrontModule.class, FatFsModule.class, ManagementModule.class,
     TcpipManagementModule.class, FatManagementModule.class})
 public final class XenApplianceModule {

@@ -1,4 +1,4 @@
-package io.morgana.examples.website.appliance;
+package io.morgana.examples.website.appliance.target;
 
 import dagger.Module;
 import dagger.Provides;
@@ -17,16 +17,18 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The packet target's {@code --port} (default 80) and the host of its URL: the address of {@code
+ * An appliance's {@code --port} (default 80) and the host of its URL: the address of {@code
  * --ipv4}, or with {@code --dhcp} the address of the first lease bound (the URL is printed then).
+ * Both appliance kernels use it: QEMU's {@code PacketKernel} and the Xen guest's {@code
+ * XenApplianceKernel}.
  */
 @Module(includes = BootKeysModule.class)
-public final class PacketTargetModule {
+public final class ApplianceTargetModule {
 
   /** {@code --port=N}. */
   public static final BootKey<Integer> PORT = BootKey.integer("port", "TCP port to serve HTTP on", 80, 1, 65_535);
 
-  private PacketTargetModule() {}
+  private ApplianceTargetModule() {}
 
   @Provides
   @ElementsIntoSet

@@ -1,4 +1,4 @@
-package io.morgana.examples.website.appliance;
+package io.morgana.examples.website.appliance.target;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** The appliance's URL host: the static address, or the leased one once DHCP has bound it. */
-class PacketTargetModuleTest {
+class ApplianceTargetModuleTest {
 
   /** Leases a test hands out by hand. */
   static final class Leases implements DhcpLeases {
@@ -51,14 +51,14 @@ class PacketTargetModuleTest {
   private static BootArguments args(String... argv) throws Exception {
     List<BootKey<?>> keys = new ArrayList<>(StaticIpv4Module.KEYS);
     keys.addAll(DhcpClientModule.KEYS);
-    keys.add(PacketTargetModule.PORT);
+    keys.add(ApplianceTargetModule.PORT);
     return BootArguments.parse(keys, argv);
   }
 
   @Test
   void withDhcp_theUrlWaitsForTheFirstBoundLease_andNamesItsAddress() throws Exception {
     Leases leases = new Leases();
-    CompletableFuture<String> host = PacketTargetModule.host(args("--dhcp"), () -> leases).whenKnown().toCompletableFuture();
+    CompletableFuture<String> host = ApplianceTargetModule.host(args("--dhcp"), () -> leases).whenKnown().toCompletableFuture();
     assertFalse(host.isDone(), "no lease yet: nothing to print");
     leases.change(Optional.empty());
     assertFalse(host.isDone(), "a lost lease is no address");
@@ -72,12 +72,12 @@ class PacketTargetModuleTest {
   void withDhcp_aLeaseAlreadyBound_isTheHostAtOnce() throws Exception {
     Leases leases = new Leases();
     leases.current = Optional.of(lease("192.0.2.15/24"));
-    assertEquals("192.0.2.15", PacketTargetModule.host(args("--dhcp"), () -> leases).whenKnown().toCompletableFuture().getNow(null));
+    assertEquals("192.0.2.15", ApplianceTargetModule.host(args("--dhcp"), () -> leases).whenKnown().toCompletableFuture().getNow(null));
   }
 
   @Test
   void withAStaticAddress_theHostIsItsAddress_andNoLeaseIsAskedFor() throws Exception {
-    assertEquals("192.0.2.7", PacketTargetModule.host(args("--ipv4=192.0.2.7/24"), () -> {
+    assertEquals("192.0.2.7", ApplianceTargetModule.host(args("--ipv4=192.0.2.7/24"), () -> {
       throw new AssertionError("no DHCP client without --dhcp");
     }).whenKnown().toCompletableFuture().getNow(null));
   }
