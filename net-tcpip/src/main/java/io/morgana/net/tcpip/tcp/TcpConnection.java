@@ -184,6 +184,15 @@ public final class TcpConnection {
   volatile long writeLimit;
   /** Written on the loop, read by application threads: writes must wait for the loop's answer (reset, shut down). */
   volatile boolean writesMustWait;
+  /**
+   * Bytes charged to the layer's {@link SendBudget}: the send queue plus {@link #pendingCharged};
+   * given back as they are acknowledged and all at once when the connection ends.
+   */
+  long sendCharged;
+  /** Bytes of {@link #pendingWriteData} charged already: write-behinds, reserved by the application's thread. */
+  int pendingCharged;
+  /** In the send budget's line: a write waits for room in the stack's total. */
+  boolean waitsForBudget;
   boolean removed;
   /** Counted in its listener's half-open connections. */
   boolean halfOpen;
@@ -714,6 +723,8 @@ public final class TcpConnection {
         sendQueue.skipBytes(dataAcked);
         queueSeq += dataAcked;
         writeLimit += dataAcked;
+        sendCharged -= dataAcked;
+        layer.sendBudget().release(dataAcked);
       }
       sndUna = ack;
       if (Seq.lt(sndNxt, sndUna)) {
@@ -731,7 +742,7 @@ public final class TcpConnection {
         retransmitAt = now + rto;
       }
       if (pendingWriteData != null) {
-        fillFromPendingWrite();
+        fillFromPendingWrite(false);
       }
       releaseSendQueueIfEmpty();
     } else if (ack == sndUna && seg.payloadLength() == 0 && !windowChanged && sndMax != sndUna
@@ -1740,38 +1751,66 @@ public final class TcpConnection {
     }
     pendingWriteData = data;
     pendingWrite = result;
-    fillFromPendingWrite();
+    fillFromPendingWrite(false);
     output(now);
     layer.rescheduled(this);
   }
 
   /**
    * A write the application did not wait for ({@link TcpService}'s write-behind, within {@link
-   * #writeLimit}): takes ownership of {@code data}. It fits the send queue by that bound; should
-   * it not, it waits behind whatever write is pending instead of being lost. After a reset or a
-   * shutdown it is dropped and the application's next write waits for the loop, which throws.
+   * #writeLimit} and charged to the {@link SendBudget} already): takes ownership of {@code data}.
+   * It fits the send queue by that bound; should it not, it waits behind whatever write is
+   * pending instead of being lost. After a reset or a shutdown it is dropped (its charge given
+   * back) and the application's next write waits for the loop, which throws.
    */
   void writeBehind(ByteBuf data, long now) {
-    if (error != null || outputShut || closedByApp) {
+    int n = data.readableBytes();
+    if (error != null || outputShut || closedByApp || removed) {
       data.release();
+      layer.sendBudget().release(n);
       writesMustWait = true;
       return;
     }
+    sendCharged += n;
+    pendingCharged += n;
     if (pendingWriteData != null) {
       pendingWriteData = Unpooled.wrappedBuffer(pendingWriteData, data);
       return;
     }
     pendingWriteData = data;
     pendingWrite = new CompletableFuture<>(); // nobody waits for it
-    fillFromPendingWrite();
+    fillFromPendingWrite(false);
     output(now);
     layer.rescheduled(this);
   }
 
-  private void fillFromPendingWrite() {
+  /** Called by the layer when this connection's turn in the send budget's line comes. */
+  void servedFromBudget(long now) {
+    if (pendingWriteData == null || removed) {
+      return;
+    }
+    fillFromPendingWrite(true);
+    output(now);
+    layer.rescheduled(this);
+  }
+
+  /**
+   * Moves what the send buffer and the {@link SendBudget} allow from the pending write into the
+   * send queue; completes the write once all of it is queued. Bytes not yet charged are charged
+   * here; when the budget gives less than the buffer would take, the connection joins the
+   * budget's line ({@code served}: it is being served from that line, and counted already).
+   */
+  private void fillFromPendingWrite(boolean served) {
     ByteBuf q = sendQueue();
     int room = layer.settings().sendBuffer() - q.readableBytes();
-    int n = Math.min(room, pendingWriteData.readableBytes());
+    int want = Math.min(room, pendingWriteData.readableBytes());
+    int prepaid = Math.min(want, pendingCharged);
+    int extra = want - prepaid;
+    int granted = extra == 0 ? 0
+        : (int) layer.sendBudget().reserve(extra, sendCharged == 0 ? sendMss : 0, served);
+    pendingCharged -= prepaid;
+    sendCharged += granted;
+    int n = prepaid + granted;
     if (n > 0) {
       if (q.maxWritableBytes() < n) {
         q.discardReadBytes();
@@ -1781,10 +1820,27 @@ public final class TcpConnection {
     if (pendingWriteData.readableBytes() == 0) {
       pendingWriteData.release();
       pendingWriteData = null;
+      waitsForBudget = false;
       CompletableFuture<Void> w = pendingWrite;
       pendingWrite = null;
       w.complete(null);
+    } else if (granted < extra && !waitsForBudget) {
+      waitsForBudget = true;
+      layer.sendBudget().await(this);
+      if (!served) {
+        layer.counters().increment(TcpCounter.TX_WAIT_MEMORY);
+      }
     }
+  }
+
+  /** Drops the pending write's data and gives back what of it was charged. */
+  private void dropPendingWriteData() {
+    pendingWriteData.release();
+    pendingWriteData = null;
+    layer.sendBudget().release(pendingCharged);
+    sendCharged -= pendingCharged;
+    pendingCharged = 0;
+    waitsForBudget = false;
   }
 
   /** Flow.shutdownOutput on the loop: queues the FIN (RFC 9293 §3.10.4). */
@@ -1795,8 +1851,7 @@ public final class TcpConnection {
     outputShut = true;
     if (pendingWriteData != null) {
       // Not reached through Flow (write blocks until queued); kept for safety.
-      pendingWriteData.release();
-      pendingWriteData = null;
+      dropPendingWriteData();
       pendingWrite.completeExceptionally(new SocketException("output shut down"));
       pendingWrite = null;
     }
@@ -1878,8 +1933,7 @@ public final class TcpConnection {
       }
     }
     if (pendingWrite != null) {
-      pendingWriteData.release();
-      pendingWriteData = null;
+      dropPendingWriteData();
       pendingWrite.completeExceptionally(error);
       pendingWrite = null;
     }
@@ -1891,6 +1945,10 @@ public final class TcpConnection {
       sendQueue.release();
       sendQueue = null;
     }
+    layer.sendBudget().release(sendCharged);
+    sendCharged = 0;
+    pendingCharged = 0;
+    waitsForBudget = false;
     for (Object[] e : outOfOrder) {
       ((ByteBuf) e[1]).release();
     }

@@ -38,6 +38,7 @@ public enum TcpCounter implements ProtocolCounter {
   HYSTART_EXITS("initial slow starts left early for Conservative Slow Start: the round-trip time rose (RFC 9406)"),
   HYSTART_RESUMED("Conservative Slow Starts that returned to slow start: the RTT rise was jitter (RFC 9406 §4.2)"),
   SACK_RECOVERIES("loss recoveries driven by the peer's SACK blocks (RFC 6675)"),
+  TX_WAIT_MEMORY("writes that waited for room in the stack's total send budget (TcpSettings.sendBudget)"),
   TX_WINDOW_PROBES("zero-window probes sent"),
   TX_KEEPALIVE_PROBES("keep-alive probes sent (RFC 9293 §3.8.4)"),
   TX_WINDOW_UPDATES("window updates sent at once because the application's read opened the window"),

@@ -56,7 +56,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Memory: connections never exceed {@link TcpSettings#maxConnections} (TIME-WAIT apart,
  *       bounded by its own limit); an idle connection holds no buffer (send queue and received
  *       data are allocated when used and released when empty), and received data of all
- *       connections stays within {@link TcpSettings#receiveBudget}.
+ *       connections stays within {@link TcpSettings#receiveBudget}, data to send within {@link
+ *       TcpSettings#sendBudget} ({@link SendBudget}: a write beyond it waits its turn).
  *   <li>Challenge ACKs are limited to 1,000 a second for the whole stack (RFC 5961 §7).
  *   <li>ICMP (RFC 1122 §4.2.3.9, RFC 1191): fragmentation needed lowers the connection's MSS;
  *       port or protocol unreachable during SYN-SENT refuses the connect; others are soft.
@@ -102,6 +103,7 @@ public final class TcpLayer implements Transport, Pollable {
   private boolean synCookies = true;
   /** Bytes of received data held by all connections: in order and not read, or out of order. */
   private long receiveHeld;
+  private final SendBudget sendBudget;
   private long challengeWindowStart = Long.MIN_VALUE;
   private int challengeAcks;
 
@@ -115,6 +117,7 @@ public final class TcpLayer implements Transport, Pollable {
     this.cache = cache;
     this.alloc = alloc;
     this.settings = settings;
+    this.sendBudget = new SendBudget(settings.sendBudget());
     long secret = settings.secret();
     if (secret == 0) {
       k0 = entropy.nextLong();
@@ -174,6 +177,45 @@ public final class TcpLayer implements Transport, Pollable {
 
   void held(long delta) {
     receiveHeld += delta;
+  }
+
+  SendBudget sendBudget() {
+    return sendBudget;
+  }
+
+  /**
+   * Bytes held for sending by all connections (written, not yet acknowledged), within {@link
+   * TcpSettings#sendBudget} plus one MSS per connection ({@link SendBudget}).
+   */
+  public long sendHeld() {
+    return sendBudget.held();
+  }
+
+  /**
+   * Hands room freed in the send budget to the connections waiting for it, in order ({@link
+   * SendBudget}); forgets those that no longer wait.
+   */
+  private boolean serveSendWaiters(long now) {
+    if (sendBudget.nobodyWaits()) {
+      return false;
+    }
+    boolean worked = false;
+    for (int turns = sendBudget.waiters(); turns > 0; turns--) {
+      TcpConnection c = sendBudget.first();
+      if (c.removed || !c.waitsForBudget) {
+        sendBudget.next();
+        continue;
+      }
+      if (!sendBudget.hasRoom()) {
+        break;
+      }
+      sendBudget.next();
+      c.waitsForBudget = false;
+      c.servedFromBudget(now);
+      worked = true;
+    }
+    sendBudget.lineChanged();
+    return worked;
   }
 
   /**
@@ -612,7 +654,7 @@ public final class TcpLayer implements Transport, Pollable {
   @Override
   public boolean poll(long now) {
     lastNow = now;
-    boolean worked = false;
+    boolean worked = serveSendWaiters(now);
     TcpConnection tw;
     while ((tw = timeWaitQueue.peek()) != null && (tw.removed || tw.timeWaitAt <= now)) {
       timeWaitQueue.poll();

@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The blocking {@link Tcp} and {@link Flow} over a {@link TcpLayer}: every call crosses to the
  * loop once through {@link LoopBridge#call} (failing at once when made on a loop thread) and
  * parks the calling (virtual) thread until the loop completes it — except a write that the send
- * buffer is bound to hold, which is handed to the loop ({@link LoopBridge#write}) without waiting
- * (write-behind): a thread writing a stream then crosses to the loop once per write instead of
- * twice (there and back), and its writes queue up while the loop is busy sending. Outcomes:
+ * buffer is bound to hold and the stack's send budget has room for ({@link SendBudget}), which
+ * is handed to the loop ({@link LoopBridge#write}) without waiting (write-behind): a thread
+ * writing a stream then crosses to the loop once per write instead of twice (there and back),
+ * and its writes queue up while the loop is busy sending. Outcomes:
  *
  * <ul>
  *   <li>{@link Flow#read()} returns everything received so far in one buffer; {@code null} is end
@@ -91,7 +92,7 @@ public final class TcpService implements Tcp {
   }
 
   private Flow flow(TcpConnection c) {
-    return new TcpFlow(bridge, c, c.localEndpoint(), c.remoteEndpoint());
+    return new TcpFlow(bridge, c, layer.sendBudget(), c.localEndpoint(), c.remoteEndpoint());
   }
 
   /** One connection as a {@link Flow}. */
@@ -104,6 +105,7 @@ public final class TcpService implements Tcp {
 
     private final LoopBridge bridge;
     private final TcpConnection c;
+    private final SendBudget budget;
     private final Endpoint local;
     private final Endpoint remote;
     /** Bytes written through this flow in all, compared with {@link TcpConnection#writeLimit}. */
@@ -111,9 +113,10 @@ public final class TcpService implements Tcp {
     /** Set once the application shut down or closed our side: later writes wait for the loop's refusal. */
     private volatile boolean outputClosed;
 
-    TcpFlow(LoopBridge bridge, TcpConnection c, Endpoint local, Endpoint remote) {
+    TcpFlow(LoopBridge bridge, TcpConnection c, SendBudget budget, Endpoint local, Endpoint remote) {
       this.bridge = bridge;
       this.c = c;
+      this.budget = budget;
       this.local = local;
       this.remote = remote;
     }
@@ -151,7 +154,9 @@ public final class TcpService implements Tcp {
     /**
      * Counts {@code n} more bytes written and says whether they may go without waiting: when
      * everything written so far fits under the connection's {@link TcpConnection#writeLimit}, the
-     * send queue has room for it by the time the loop takes it.
+     * send queue has room for it by the time the loop takes it; and the stack's {@link
+     * SendBudget} must take them at once (charged here, strictly within the budget and never
+     * ahead of a write waiting for it), or the write waits for the loop as any other.
      */
     private boolean writeBehind(int n) {
       boolean allowed = !outputClosed && !c.writesMustWait;
@@ -159,7 +164,7 @@ public final class TcpService implements Tcp {
         long before = written.get();
         boolean fits = allowed && before + n <= c.writeLimit;
         if (written.compareAndSet(before, before + n)) {
-          return fits;
+          return fits && budget.tryReserve(n);
         }
       }
     }

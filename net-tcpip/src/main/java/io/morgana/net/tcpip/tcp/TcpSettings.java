@@ -5,8 +5,10 @@ import java.time.Duration;
 /**
  * The limits and switches of a {@link TcpLayer}. Memory: each connection holds at most {@link
  * #sendBuffer} + {@link #receiveBuffer} bytes of data (out-of-order data counts against the
- * receive buffer), so the stack holds at most {@code maxConnections × (sendBuffer +
- * receiveBuffer)} bytes of TCP data.
+ * receive buffer), and all connections together at most {@link #receiveBudget} bytes received and
+ * {@link #sendBudget} bytes to send (plus one MSS per connection that had nothing queued: {@link
+ * TcpLayer}'s send budget rule), so the stack's TCP data is bounded by {@code receiveBudget +
+ * sendBudget}, whatever {@code maxConnections} is.
  *
  * @param sendBuffer bytes queued for sending per connection (written but not yet acknowledged)
  * @param receiveBuffer bytes received but not yet read, per connection; also the window offered
@@ -34,6 +36,10 @@ import java.time.Duration;
  * @param userTimeout RFC 9293 §3.8.3 / RFC 5482: how long sent data may stay unacknowledged before
  *     the connection times out, whatever the retransmission count; {@link Duration#ZERO} leaves
  *     it to {@link #dataRetries} alone
+ * @param sendBudget bytes of application data all connections together may hold for sending
+ *     (written, not yet acknowledged); a write beyond it waits, as one beyond the connection's
+ *     {@link #sendBuffer} does, until acknowledgements free room. A connection with nothing queued
+ *     may always queue one MSS, so no connection can be locked out by the others
  */
 public record TcpSettings(
     int sendBuffer,
@@ -52,16 +58,19 @@ public record TcpSettings(
     Duration keepAliveIdle,
     Duration keepAliveInterval,
     int keepAliveProbes,
-    Duration userTimeout) {
+    Duration userTimeout,
+    long sendBudget) {
 
   /** Keep-alive timing of RFC 1122 §4.2.3.6 and Linux: 2 h idle, then 9 probes 75 s apart. */
   public static final Duration KEEPALIVE_IDLE = Duration.ofHours(2);
   public static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(75);
   public static final int KEEPALIVE_PROBES = 9;
+  /** The default {@link #sendBudget}: 64 MiB, 256 send buffers of the default size in full. */
+  public static final long SEND_BUDGET = 64L << 20;
 
   /**
    * 256 KiB each way, 65,536 connections, 4,096 in TIME-WAIT, backlog 128, Nagle on, MSL 30 s,
-   * 256 MiB of received data in all, CUBIC, keep-alive off (2 h idle, 75 s apart, 9 probes when
+   * 256 MiB of received data and 64 MiB of data to send in all, CUBIC, keep-alive off (2 h idle, 75 s apart, 9 probes when
    * turned on, as Linux), no user timeout.
    */
   public static final TcpSettings DEFAULTS = new TcpSettings(
@@ -74,7 +83,7 @@ public record TcpSettings(
       long receiveBudget) {
     this(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl, synRetries, dataRetries,
         finWait2Timeout, secret, receiveBudget, CongestionAlgorithm.CUBIC, Duration.ZERO, KEEPALIVE_INTERVAL,
-        KEEPALIVE_PROBES, Duration.ZERO);
+        KEEPALIVE_PROBES, Duration.ZERO, SEND_BUDGET);
   }
 
   public TcpSettings {
@@ -86,6 +95,9 @@ public record TcpSettings(
     }
     if (receiveBudget < receiveBuffer) {
       throw new IllegalArgumentException("the receive budget must hold at least one receive buffer");
+    }
+    if (sendBudget < sendBuffer) {
+      throw new IllegalArgumentException("the send budget must hold at least one send buffer");
     }
     if (maxConnections < 1 || maxTimeWait < 0 || backlog < 1 || synRetries < 1 || dataRetries < 1) {
       throw new IllegalArgumentException("limits must be positive");
@@ -102,49 +114,56 @@ public record TcpSettings(
   public TcpSettings withCongestionControl(CongestionAlgorithm algorithm) {
     return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
         synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, algorithm, keepAliveIdle,
-        keepAliveInterval, keepAliveProbes, userTimeout);
+        keepAliveInterval, keepAliveProbes, userTimeout, sendBudget);
   }
 
   /** Keep-alive for new connections: probes after {@code idle} without traffic ({@code ZERO}: off). */
   public TcpSettings withKeepAlive(Duration idle, Duration interval, int probes) {
     return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
         synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, congestionControl, idle, interval,
-        probes, userTimeout);
+        probes, userTimeout, sendBudget);
   }
 
   /** The user timeout of new connections (RFC 9293 §3.8.3; {@code ZERO}: none). */
   public TcpSettings withUserTimeout(Duration timeout) {
     return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
         synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, congestionControl, keepAliveIdle,
-        keepAliveInterval, keepAliveProbes, timeout);
+        keepAliveInterval, keepAliveProbes, timeout, sendBudget);
   }
 
   public TcpSettings withNagle(boolean on) {
     return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, on, msl,
         synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, congestionControl, keepAliveIdle, keepAliveInterval,
-        keepAliveProbes, userTimeout);
+        keepAliveProbes, userTimeout, sendBudget);
   }
 
   public TcpSettings withSecret(long key) {
     return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
         synRetries, dataRetries, finWait2Timeout, key, receiveBudget, congestionControl, keepAliveIdle, keepAliveInterval, keepAliveProbes,
-        userTimeout);
+        userTimeout, sendBudget);
   }
 
   public TcpSettings withBuffers(int send, int receive) {
     return new TcpSettings(send, receive, maxConnections, maxTimeWait, backlog, nagle, msl,
         synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, congestionControl, keepAliveIdle, keepAliveInterval,
-        keepAliveProbes, userTimeout);
+        keepAliveProbes, userTimeout, sendBudget);
   }
 
   public TcpSettings withReceiveBudget(long bytes) {
     return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
-        synRetries, dataRetries, finWait2Timeout, secret, bytes, congestionControl, keepAliveIdle, keepAliveInterval, keepAliveProbes, userTimeout);
+        synRetries, dataRetries, finWait2Timeout, secret, bytes, congestionControl, keepAliveIdle, keepAliveInterval, keepAliveProbes, userTimeout, sendBudget);
+  }
+
+  /** The stack-wide {@link #sendBudget}, in bytes. */
+  public TcpSettings withSendBudget(long bytes) {
+    return new TcpSettings(sendBuffer, receiveBuffer, maxConnections, maxTimeWait, backlog, nagle, msl,
+        synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, congestionControl, keepAliveIdle,
+        keepAliveInterval, keepAliveProbes, userTimeout, bytes);
   }
 
   public TcpSettings withLimits(int connections, int timeWait, int listenBacklog) {
     return new TcpSettings(sendBuffer, receiveBuffer, connections, timeWait, listenBacklog, nagle, msl,
         synRetries, dataRetries, finWait2Timeout, secret, receiveBudget, congestionControl, keepAliveIdle, keepAliveInterval,
-        keepAliveProbes, userTimeout);
+        keepAliveProbes, userTimeout, sendBudget);
   }
 }
