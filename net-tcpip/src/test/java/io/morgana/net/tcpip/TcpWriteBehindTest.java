@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code Flow.write}'s write-behind ({@code TcpService}): a write that the send buffer is bound
  * to hold returns without waiting for the loop; beyond that bound a write waits (back-pressure);
- * every byte still arrives once and in order; a reset still reaches the writer. The test thread
- * is the writer: on a deterministic loop, only its blocking calls turn the loop, so "returned
- * without waiting" shows as "nothing was sent yet".
+ * every byte still arrives once and in order; a reset still reaches the writer; write-behind is
+ * charged to the stack's send budget, and a write that the budget cannot take waits. The test
+ * thread is the writer: on a deterministic loop, only its blocking calls turn the loop, so
+ * "returned without waiting" shows as "nothing was sent yet".
  */
 class TcpWriteBehindTest {
 
@@ -72,6 +73,42 @@ class TcpWriteBehindTest {
       assertArrayEquals(TcpTwoStacksTest.sha256(data), TcpTwoStacksTest.sha256(got));
       assertEquals(data.length, got.length);
       f.close();
+    }
+  }
+
+  @Test
+  void writeBehindIsChargedToTheSendBudget_aWriteBeyondItWaitsForTheLoop() throws Exception {
+    TcpSettings budgeted = SETTINGS.withSendBudget(SEND_BUFFER);
+    try (Harness h = new Harness()) {
+      TcpipStack a = h.tcpStack(h.ethernetSwitch.newPort(), "192.0.2.2/24", budgeted);
+      TcpipStack b = h.tcpStack(h.ethernetSwitch.newPort(), "192.0.2.3/24", SETTINGS);
+      CompletionStage<byte[]> received1 = sinkOnce(h, b.tcp(), 9);
+      CompletionStage<byte[]> received2 = sinkOnce(h, b.tcp(), 10);
+      Flow f1 = a.tcp().connect(new Endpoint(ip("192.0.2.3"), 9), Duration.ofSeconds(5));
+      Flow f2 = a.tcp().connect(new Endpoint(ip("192.0.2.3"), 10), Duration.ofSeconds(5));
+      byte[] data1 = pattern(SEND_BUFFER, 12);
+      byte[] data2 = pattern(1_000, 13);
+      long sentBefore = a.tcpLayer().counters().get(TcpCounter.TX_SEGMENTS);
+
+      for (int off = 0; off < SEND_BUFFER; off += 8_192) { // the whole budget, behind the loop's back
+        f1.write(Unpooled.wrappedBuffer(data1, off, 8_192));
+      }
+      assertEquals(sentBefore, a.tcpLayer().counters().get(TcpCounter.TX_SEGMENTS),
+          "writes within the send buffer and the budget waited for the loop");
+      assertEquals(SEND_BUFFER, a.tcpLayer().sendHeld(), "write-behind charged on the writer's thread");
+
+      f2.write(Unpooled.wrappedBuffer(data2)); // the budget is full: this one waits for the loop
+      assertTrue(a.tcpLayer().counters().get(TcpCounter.TX_SEGMENTS) > sentBefore,
+          "a write beyond the budget went behind the loop's back");
+
+      f1.shutdownOutput();
+      f2.shutdownOutput();
+      TcpTwoStacksTest.readAll(f1);
+      TcpTwoStacksTest.readAll(f2);
+      assertArrayEquals(data1, received1.toCompletableFuture().join());
+      assertArrayEquals(data2, received2.toCompletableFuture().join());
+      f1.close();
+      f2.close();
     }
   }
 

@@ -1911,6 +1911,7 @@ public final class TcpConnection {
       error = new SocketException("Flow aborted");
     }
     layer.remove(this, null);
+    releaseUnread(); // a connection reset before keeps its unread data for the application, which gave it up
   }
 
   /** Records {@code e} and fails every waiting call with it. */

@@ -171,6 +171,21 @@ class TcpSendBudgetTest {
   }
 
   @Test
+  void abortingAConnectionResetBeforeReleasesItsUnreadData() throws Exception {
+    try (TcpPair p = new TcpPair(SENDER, RECEIVER)) {
+      TcpLayer.Listener l = p.b.listen(7);
+      List<TcpConnection> all = TcpScaleTest.open(p, l, 1);
+      p.write(all.get(0), data(0, 1_000));
+      all.get(0).abort(p.now); // b's connection is reset, its 1,000 bytes kept for the application
+      p.run();
+      assertEquals(1_000, p.b.receiveHeld());
+      all.get(1).abort(p.now); // which gives them up
+      assertEquals(0, p.b.receiveHeld(), "the receive budget got the unread data back");
+      assertEquals(0, p.alloc.live(), "buffers left behind");
+    }
+  }
+
+  @Test
   void theSendBudgetMustHoldOneSendBuffer_andDefaultsTo64MiB() {
     assertEquals(64L << 20, TcpSettings.DEFAULTS.sendBudget());
     assertThrows(IllegalArgumentException.class,
