@@ -93,9 +93,16 @@ final class SendBudget {
     return waiting.isEmpty();
   }
 
-  /** Puts {@code c} at the back of the line. */
+  /**
+   * Puts {@code c} at the back of the line, unless it is in it already (it waited before and its
+   * old place has not come up yet): each connection is in the line at most once, so the line
+   * never holds more than the connections.
+   */
   void await(TcpConnection c) {
-    waiting.add(c);
+    if (!c.inBudgetLine) {
+      c.inBudgetLine = true;
+      waiting.add(c);
+    }
     contended = true;
   }
 
@@ -111,7 +118,11 @@ final class SendBudget {
 
   /** The first connection in line, taken out of it, or {@code null}. */
   TcpConnection next() {
-    return waiting.poll();
+    TcpConnection c = waiting.poll();
+    if (c != null) {
+      c.inBudgetLine = false;
+    }
+    return c;
   }
 
   /** Connections in line. */

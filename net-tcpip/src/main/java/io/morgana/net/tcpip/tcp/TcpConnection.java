@@ -191,8 +191,10 @@ public final class TcpConnection {
   long sendCharged;
   /** Bytes of {@link #pendingWriteData} charged already: write-behinds, reserved by the application's thread. */
   int pendingCharged;
-  /** In the send budget's line: a write waits for room in the stack's total. */
+  /** A write waits for room in the stack's total send budget. */
   boolean waitsForBudget;
+  /** Has a place in the send budget's line (which it may keep after it stopped waiting). */
+  boolean inBudgetLine;
   boolean removed;
   /** Counted in its listener's half-open connections. */
   boolean halfOpen;
