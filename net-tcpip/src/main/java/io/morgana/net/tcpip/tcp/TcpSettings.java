@@ -6,9 +6,9 @@ import java.time.Duration;
  * The limits and switches of a {@link TcpLayer}. Memory: each connection holds at most {@link
  * #sendBuffer} + {@link #receiveBuffer} bytes of data (out-of-order data counts against the
  * receive buffer), and all connections together at most {@link #receiveBudget} bytes received and
- * {@link #sendBudget} bytes to send (plus one MSS per connection that had nothing queued: {@link
- * TcpLayer}'s send budget rule), so the stack's TCP data is bounded by {@code receiveBudget +
- * sendBudget}, whatever {@code maxConnections} is.
+ * {@link #sendBudget} bytes to send, plus one MSS per connection that had nothing queued ({@link
+ * SendBudget}'s rule), so the stack's TCP data is bounded by {@code receiveBudget + sendBudget +
+ * maxConnections × MSS}.
  *
  * @param sendBuffer bytes queued for sending per connection (written but not yet acknowledged)
  * @param receiveBuffer bytes received but not yet read, per connection; also the window offered
@@ -70,8 +70,8 @@ public record TcpSettings(
 
   /**
    * 256 KiB each way, 65,536 connections, 4,096 in TIME-WAIT, backlog 128, Nagle on, MSL 30 s,
-   * 256 MiB of received data and 64 MiB of data to send in all, CUBIC, keep-alive off (2 h idle, 75 s apart, 9 probes when
-   * turned on, as Linux), no user timeout.
+   * 256 MiB of received data and 64 MiB of data to send in all, CUBIC, keep-alive off (2 h idle,
+   * 75 s apart, 9 probes when turned on, as Linux), no user timeout.
    */
   public static final TcpSettings DEFAULTS = new TcpSettings(
       256 * 1024, 256 * 1024, 65_536, 4_096, 128, true, Duration.ofSeconds(30), 6, 12,
