@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
@@ -16,27 +18,42 @@ import net.jqwik.api.constraints.Size;
  * acknowledge), time passing and aborts on either side: after every step each connection's charge
  * equals what it queued, the layer's count is their sum and stays within the budget plus one MSS
  * per connection, every connection's peer has received a prefix of what was written, in order;
- * at the end nothing is charged and no buffer is left.
+ * once the readers read to the end every write not cut by an abort completes and all its bytes
+ * arrive (no writer is left waiting for the budget); at the end nothing is charged and no buffer
+ * is left. At least a fifth of the tries must have made a write wait for the budget.
  */
 class TcpSendBudgetProperties {
 
   static final int K = 4;
+  /** One send buffer: two connections with data queued can use it up. */
+  static final long BUDGET = TcpSendBudgetTest.SEND_BUFFER;
 
   /** Byte {@code k} of connection {@code i}'s stream. */
   static byte streamByte(int i, long k) {
     return (byte) (k * 7 + k / 251 + i * 31);
   }
 
-  @Property(tries = 60, seed = "20261206")
+  static boolean allArrived(long[] written, long[] received, boolean[] aborted) {
+    for (int i = 0; i < K; i++) {
+      if (!aborted[i] && received[i] < written[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Property(tries = 200, seed = "20261206")
+  @StatisticsReport(onFailureOnly = false)
   void theChargeIsExactAndBoundedWhateverTheOrderOfWritesAcksAndAborts(
       @ForAll @Size(min = 1, max = 120) List<@IntRange(min = 0, max = 99_999) Integer> steps) throws Exception {
-    try (TcpPair p = new TcpPair(TcpSendBudgetTest.SENDER, TcpSendBudgetTest.RECEIVER)) {
+    try (TcpPair p = new TcpPair(TcpSendBudgetTest.SENDER.withSendBudget(BUDGET), TcpSendBudgetTest.RECEIVER)) {
       TcpLayer.Listener l = p.b.listen(7);
       List<TcpConnection> all = TcpScaleTest.open(p, l, K);
       List<TcpConnection> senders = all.subList(0, K);
       long[] written = new long[K];
       long[] received = new long[K];
       boolean[] readerAborted = new boolean[K];
+      boolean[] aborted = new boolean[K];
       @SuppressWarnings("unchecked")
       CompletableFuture<Void>[] writes = new CompletableFuture[K];
       for (int step : steps) {
@@ -45,7 +62,7 @@ class TcpSendBudgetProperties {
         switch (arg % 4) {
           case 0, 1 -> { // a write of up to 40 KiB, if this connection's last one is done
             if (writes[i] == null || writes[i].isDone()) {
-              int length = 1 + arg % (40 * 1024);
+              int length = 1 + (int) ((arg * 7_919L) % (40 * 1024));
               byte[] d = new byte[length];
               for (int k = 0; k < length; k++) {
                 d[k] = streamByte(i, written[i] + k);
@@ -68,6 +85,7 @@ class TcpSendBudgetProperties {
             if (arg % 16 == 3) {
               boolean reader = arg % 32 >= 16;
               readerAborted[i] |= reader;
+              aborted[i] = true;
               all.get(reader ? K + i : i).abort(p.now);
               p.run();
             } else {
@@ -75,8 +93,31 @@ class TcpSendBudgetProperties {
             }
           }
         }
-        TcpSendBudgetTest.assertExactAndBounded(p, senders);
+        TcpSendBudgetTest.assertExactAndBounded(p, senders, BUDGET);
       }
+      // Then the readers read until the end: every write not cut by an abort completes, every byte arrives.
+      for (int round = 0; round < 2_000 && !allArrived(written, received, aborted); round++) {
+        for (int i = 0; i < K; i++) {
+          if (!readerAborted[i]) {
+            byte[] got = p.read(all.get(K + i));
+            for (int k = 0; k < got.length; k++) {
+              assertEquals(streamByte(i, received[i] + k), got[k], "connection " + i + " byte " + (received[i] + k));
+            }
+            received[i] += got.length;
+          }
+        }
+        p.advance(Duration.ofMillis(10));
+        TcpSendBudgetTest.assertExactAndBounded(p, senders, BUDGET);
+      }
+      for (int i = 0; i < K; i++) {
+        if (!aborted[i]) {
+          assertEquals(written[i], received[i], "connection " + i + ": every byte written arrived");
+          assertEquals(true, writes[i] == null || (writes[i].isDone() && !writes[i].isCompletedExceptionally()),
+              "connection " + i + "'s write completed");
+        }
+      }
+      Statistics.label("a write waited for the budget").collect(p.a.counters().get(TcpCounter.TX_WAIT_MEMORY) > 0);
+      Statistics.label("a write waited for the budget").coverage(c -> c.check(true).percentage(pct -> pct >= 20));
       for (TcpConnection c : all) {
         c.abort(p.now);
       }
