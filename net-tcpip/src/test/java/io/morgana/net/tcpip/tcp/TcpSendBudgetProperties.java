@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import net.jqwik.api.ForAll;
@@ -54,21 +56,21 @@ class TcpSendBudgetProperties {
       long[] received = new long[K];
       boolean[] readerAborted = new boolean[K];
       boolean[] aborted = new boolean[K];
-      @SuppressWarnings("unchecked")
-      CompletableFuture<Void>[] writes = new CompletableFuture[K];
+      List<CompletableFuture<Void>> writes = new ArrayList<>(Collections.nCopies(K, null));
       for (int step : steps) {
         int i = step % K;
         int arg = step / K;
         switch (arg % 4) {
           case 0, 1 -> { // a write of up to 40 KiB, if this connection's last one is done
-            if (writes[i] == null || writes[i].isDone()) {
+            if (writes.get(i) == null || writes.get(i).isDone()) {
               int length = 1 + (int) ((arg * 7_919L) % (40 * 1024));
               byte[] d = new byte[length];
               for (int k = 0; k < length; k++) {
                 d[k] = streamByte(i, written[i] + k);
               }
-              writes[i] = new CompletableFuture<>();
-              senders.get(i).write(Unpooled.wrappedBuffer(d), writes[i], p.now);
+              CompletableFuture<Void> w = new CompletableFuture<>();
+              writes.set(i, w);
+              senders.get(i).write(Unpooled.wrappedBuffer(d), w, p.now);
               written[i] += length;
               p.run();
             }
@@ -112,7 +114,8 @@ class TcpSendBudgetProperties {
       for (int i = 0; i < K; i++) {
         if (!aborted[i]) {
           assertEquals(written[i], received[i], "connection " + i + ": every byte written arrived");
-          assertEquals(true, writes[i] == null || (writes[i].isDone() && !writes[i].isCompletedExceptionally()),
+          CompletableFuture<Void> w = writes.get(i);
+          assertEquals(true, w == null || (w.isDone() && !w.isCompletedExceptionally()),
               "connection " + i + "'s write completed");
         }
       }
