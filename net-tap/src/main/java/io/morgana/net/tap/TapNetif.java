@@ -63,10 +63,10 @@ import org.slf4j.LoggerFactory;
  * segments of up to 64 KiB, above the MTU ({@code VIRTIO_NET_HDR_GSO_TCPV4}), where it would
  * otherwise compute every checksum and cut every segment itself. Each frame read is parsed
  * ({@link VirtioNetHeader}); one with a partial or already verified checksum is handed up with
- * {@link FrameHandler#RX_CHECKSUM_VERIFIED}, so the stack skips the verification (the partial checksum is left as
- * it is, not filled in); a
- * header this interface never negotiated or inconsistent with its frame is a counted drop ({@code
- * rxDropped}). Frames sent get a zeroed header: no offload asked of the kernel on transmit.
+ * {@link FrameHandler#RX_CHECKSUM_VERIFIED}, so the stack skips the verification (the partial
+ * checksum is left as it is, not filled in: net-tcpip is unchanged); a header this interface never
+ * negotiated or inconsistent with its frame is a counted drop ({@code rxDropped}), logged once.
+ * Frames sent get a zeroed header: no offload is asked of the kernel on transmit.
  *
  * <p><b>Threads.</b> {@link #listen}, {@link #write} and {@link #poll} run on the loop thread;
  * {@link #close()} and the accessors from any thread.
@@ -359,8 +359,8 @@ public final class TapNetif implements Netif, Pollable {
 
   /**
    * Copies the frame into the transmit buffer, after the (zeroed, never written) header if any,
-   * with absolute 8-byte reads: works for every kind of
-   * {@link ByteBuf} (pooled, derived, composite, heap) and allocates nothing, where Netty's NIO
+   * with absolute 8-byte reads: works for every kind of {@link ByteBuf} (pooled, derived,
+   * composite, heap) and allocates nothing, where Netty's NIO
    * views of a fresh or derived buffer allocate a {@code ByteBuffer} per call when {@code
    * sun.misc.Unsafe} is not available (the default on JDK 25).
    */

@@ -17,8 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Binds {@link Netif} to a {@link TapNetif} configured by the boot arguments {@link #NET},
- * {@link #MAC} and {@link #OFFLOAD}, opened on the kernel's {@link EventLoop} and closed by its {@link Lifecycle}.
+ * Binds {@link Netif} to a {@link TapNetif} configured by the boot arguments {@link #NET}, {@link
+ * #MAC} and {@link #OFFLOAD}, opened on the kernel's {@link EventLoop} and closed by its {@link
+ * Lifecycle}.
  *
  * <p>Contributes {@link #KEYS} to the component's boot keys. Needs {@link BootArguments}, {@link
  * EventLoop} and {@link Lifecycle} from the component ({@code @BindsInstance}). Opening the device

@@ -18,7 +18,8 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>A reusable flyweight: {@link #read} fills the fields from a buffer, {@link #check} says
  * whether this interface can take the frame it precedes ({@link Verdict}), {@link #write} encodes
- * them. Nothing is allocated.
+ * them (a new header is all zeros: "no offload", what {@link TapNetif} sends before every frame).
+ * Nothing is allocated.
  */
 final class VirtioNetHeader {
 
@@ -31,17 +32,11 @@ final class VirtioNetHeader {
   /** {@code VIRTIO_NET_HDR_F_DATA_VALID}: the checksums were verified before the frame got here. */
   static final int F_DATA_VALID = 2;
 
-  /** {@code VIRTIO_NET_HDR_F_RSC_INFO}: coalescing information (never negotiated here). */
-  static final int F_RSC_INFO = 4;
-
   /** {@code VIRTIO_NET_HDR_GSO_NONE}. */
   static final int GSO_NONE = 0;
 
   /** {@code VIRTIO_NET_HDR_GSO_TCPV4}: a TCP/IPv4 frame to be cut into {@code gso_size} segments. */
   static final int GSO_TCPV4 = 1;
-
-  /** {@code VIRTIO_NET_HDR_GSO_ECN}: the segments carry ECN's CWR (needs {@code TUN_F_TSO_ECN}). */
-  static final int GSO_ECN = 0x80;
 
   private static final int ETHERNET_HEADER = 14;
 
@@ -90,24 +85,14 @@ final class VirtioNetHeader {
     buf.setShortLE(index + 8, csumOffset);
   }
 
-  /** Sets every field to zero: "no offload", the header written before every frame sent. */
-  VirtioNetHeader clear() {
-    flags = 0;
-    gsoType = 0;
-    hdrLen = 0;
-    gsoSize = 0;
-    csumStart = 0;
-    csumOffset = 0;
-    return this;
-  }
-
   /**
    * Whether a received frame of {@code frameLength} bytes (Ethernet header included, this header
    * not) that this header precedes can be handed to the stack of an interface with MTU {@code
    * mtu} that negotiated {@code TUN_F_CSUM | TUN_F_TSO4}.
    */
   Verdict check(int frameLength, int mtu) {
-    if ((flags & ~(F_NEEDS_CSUM | F_DATA_VALID)) != 0 || (gsoType != GSO_NONE && gsoType != GSO_TCPV4)) {
+    boolean knownFlags = (flags & ~(F_NEEDS_CSUM | F_DATA_VALID)) == 0;
+    if (!knownFlags || (gsoType != GSO_NONE && gsoType != GSO_TCPV4)) {
       return Verdict.UNSUPPORTED;
     }
     if ((flags & F_NEEDS_CSUM) != 0

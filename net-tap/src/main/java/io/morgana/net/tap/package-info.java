@@ -6,7 +6,7 @@
  * {@code --mac=} and {@code --tap-offload}), {@link io.morgana.net.tap.VirtioNetHeader} (the
  * {@code virtio_net_hdr} before each frame when offloads are on) and {@link
  * io.morgana.net.tap.TapUnavailableException} (the one message a user sees when the device cannot
- * be opened). The C calls and {@code struct ifreq} are the
- * runtime's ({@link io.morgana.runtime.nativeio}).
+ * be opened). The C calls and {@code struct ifreq} are the runtime's ({@link
+ * io.morgana.runtime.nativeio}).
  */
 package io.morgana.net.tap;
