@@ -19,7 +19,9 @@
 #
 # Knobs (environment): TCP_MIB (64), TCP_ROUNDS (3), SOCAT_BUFFER (65536 bytes per read/write),
 # CONN_SECONDS (5), CONN_THREADS (4), WARMUP_MIB (32), ECHO_JAR
-# (examples/echo/target/echo-tap.jar), JAVA_OPTS (Morgana's JVM), SKIP_LINUX (1: Morgana only).
+# (examples/echo/target/echo-tap.jar), JAVA_OPTS (Morgana's JVM), SKIP_LINUX (1: Morgana only),
+# OFFLOAD (1: Morgana with --tap-offload, i.e. IFF_VNET_HDR with receive checksum offload and TSO4,
+# and the veth pair with tso, gso, gro, tx and rx checksum offloads ON instead of off).
 # Everything happens in namespaces this script creates (addresses from 192.0.2.0/24) and deletes
 # on exit, whatever happens.
 set -euo pipefail
@@ -38,6 +40,14 @@ CONN_THREADS="${CONN_THREADS:-4}"
 WARMUP_MIB="${WARMUP_MIB:-32}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 SKIP_LINUX="${SKIP_LINUX:-}"
+OFFLOAD="${OFFLOAD:-}"
+if [ -n "$OFFLOAD" ]; then
+  TAP_ARGS=(--tap-offload)
+  VETH_OFFLOADS=on
+else
+  TAP_ARGS=()
+  VETH_OFFLOADS=off
+fi
 
 for jar in "$ECHO_JAR" "$BENCH_JAR"; do
   if [ ! -f "$jar" ]; then
@@ -90,10 +100,10 @@ ip -n "$NS_TAP" addr add 192.0.2.1/24 dev mtap0
 ip -n "$NS_TAP" link set mtap0 up
 # shellcheck disable=SC2086
 ip netns exec "$NS_TAP" java $JAVA_OPTS -jar "$ECHO_JAR" --net=tap:mtap0 --ipv4=192.0.2.2/24 \
-  >"$WORK/morgana.log" 2>&1 &
+  ${TAP_ARGS[@]+"${TAP_ARGS[@]}"} >"$WORK/morgana.log" 2>&1 &
 PIDS+=($!)
 
-# --- Linux: two namespaces joined by a veth pair without offloads, 192.0.2.1 -> 192.0.2.2 -------
+# --- Linux: two namespaces joined by a veth pair, offloads off (on with OFFLOAD=1) ------------
 new_ns "$NS_A"
 new_ns "$NS_B"
 ip link add "$TAG-va" type veth peer name "$TAG-vb"
@@ -102,7 +112,8 @@ ip link set "$TAG-vb" netns "$NS_B"
 ip -n "$NS_A" link set "$TAG-va" name veth0
 ip -n "$NS_B" link set "$TAG-vb" name veth0
 for ns in "$NS_A" "$NS_B"; do
-  ip netns exec "$ns" ethtool -K veth0 tso off gso off gro off tx off rx off >/dev/null
+  ip netns exec "$ns" ethtool -K veth0 tso $VETH_OFFLOADS gso $VETH_OFFLOADS gro $VETH_OFFLOADS \
+    tx $VETH_OFFLOADS rx $VETH_OFFLOADS >/dev/null
 done
 ip -n "$NS_A" addr add 192.0.2.1/24 dev veth0
 ip -n "$NS_B" addr add 192.0.2.2/24 dev veth0
@@ -196,7 +207,12 @@ figure() { # KIND NS
 }
 
 echo
-echo "Morgana's TCP over TAP vs Linux's over veth (offloads off), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg):"
+if [ -n "$OFFLOAD" ]; then
+  offloads="offloads on: Morgana with --tap-offload, veth with tso gso gro tx rx on"
+else
+  offloads="offloads off"
+fi
+echo "Morgana's TCP over TAP vs Linux's over veth ($offloads), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg):"
 echo
 echo "| measure | Morgana (TAP) | Linux (veth) | Morgana / Linux |"
 echo "|---|---:|---:|---:|"
@@ -214,4 +230,4 @@ m=$(figure conn "$NS_TAP")
 l=$(figure conn "$NS_A")
 echo "| connections/s (connect + close to port 9, $CONN_THREADS threads, ${CONN_SECONDS} s; failed $(figure connfail "$NS_TAP") / $(figure connfail "$NS_A")) | $m | $l | $(ratio "$m" "$l") |"
 echo
-echo "Command: \`benchmarks/tcp/run.sh\` (TCP_MIB=$TCP_MIB TCP_ROUNDS=$TCP_ROUNDS SOCAT_BUFFER=$SOCAT_BUFFER CONN_THREADS=$CONN_THREADS CONN_SECONDS=$CONN_SECONDS JAVA_OPTS='$JAVA_OPTS'). Higher is better."
+echo "Command: \`benchmarks/tcp/run.sh\` (OFFLOAD=$OFFLOAD TCP_MIB=$TCP_MIB TCP_ROUNDS=$TCP_ROUNDS SOCAT_BUFFER=$SOCAT_BUFFER CONN_THREADS=$CONN_THREADS CONN_SECONDS=$CONN_SECONDS JAVA_OPTS='$JAVA_OPTS'). Higher is better."

@@ -15,8 +15,12 @@ import java.util.Optional;
  * @param device the interface name, 1 to 15 characters with no {@code /}, {@code :} or white
  *     space; {@code %d} in it lets the kernel pick a number ({@code tap%d})
  * @param mac Morgana's MAC address, or empty for a random one
+ * @param offload open the device with {@code IFF_VNET_HDR} and ask the kernel for checksum and
+ *     TCP/IPv4 segmentation offloads ({@code TUNSETOFFLOAD} with {@code TUN_F_CSUM |
+ *     TUN_F_TSO4}): frames read may carry a partial checksum and may be up to 64 KiB (see {@link
+ *     TapNetif}); off by default
  */
-public record TapConfig(String device, Optional<MacAddress> mac) {
+public record TapConfig(String device, Optional<MacAddress> mac, boolean offload) {
 
   /** The prefix of the {@code --net} boot argument that selects a TAP device. */
   public static final String NET_PREFIX = "tap:";
@@ -25,6 +29,11 @@ public record TapConfig(String device, Optional<MacAddress> mac) {
     Objects.requireNonNull(mac, "mac");
     checkDeviceName(device);
     mac.ifPresent(m -> m.checkStationAddress(m.toString()));
+  }
+
+  /** A device without offloads. */
+  public TapConfig(String device, Optional<MacAddress> mac) {
+    this(device, mac, false);
   }
 
   /**

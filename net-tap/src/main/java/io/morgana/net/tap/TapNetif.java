@@ -55,6 +55,19 @@ import org.slf4j.LoggerFactory;
  * new one is taken from the pool. A frame sent is copied once into a native buffer of the
  * interface and written. Nothing is allocated per frame.
  *
+ * <p><b>Offloads</b> ({@link TapConfig#offload()}, {@code --tap-offload}; off by default). The
+ * device is opened with {@code IFF_VNET_HDR}, a 10-byte little-endian {@code virtio_net_hdr}
+ * ({@code TUNSETVNETHDRSZ} 10, {@code TUNSETVNETLE}) and {@code TUNSETOFFLOAD} with {@code
+ * TUN_F_CSUM | TUN_F_TSO4}: the kernel then sends frames whose TCP/UDP checksum is only partial
+ * ({@code VIRTIO_NET_HDR_F_NEEDS_CSUM}: it comes from the host's own memory, not a wire) and TCP
+ * segments of up to 64 KiB, above the MTU ({@code VIRTIO_NET_HDR_GSO_TCPV4}), where it would
+ * otherwise compute every checksum and cut every segment itself. Each frame read is parsed
+ * ({@link VirtioNetHeader}); one with a partial or already verified checksum is handed up with
+ * {@link FrameHandler#RX_CHECKSUM_VERIFIED}, so the stack skips the verification (the partial
+ * checksum is left as it is, not filled in: net-tcpip is unchanged); a header this interface never
+ * negotiated or inconsistent with its frame is a counted drop ({@code rxDropped}), logged once.
+ * Frames sent get a zeroed header: no offload is asked of the kernel on transmit.
+ *
  * <p><b>Threads.</b> {@link #listen}, {@link #write} and {@link #poll} run on the loop thread;
  * {@link #close()} and the accessors from any thread.
  */
@@ -69,6 +82,22 @@ public final class TapNetif implements Netif, Pollable {
   /** Largest frame the device can deliver: the largest MTU a TAP allows plus the header. */
   static final int MAX_FRAME = 65_535 + 14;
 
+  /** {@code IFF_VNET_HDR} for {@code TUNSETIFF}: a {@code virtio_net_hdr} before each frame. */
+  static final int IFF_VNET_HDR = 0x4000;
+  /** {@code TUNSETOFFLOAD = _IOW('T', 208, unsigned int)}: the offloads userspace accepts. */
+  static final long TUNSETOFFLOAD = 0x400454d0L;
+  /** {@code TUNSETVNETHDRSZ = _IOW('T', 216, int)}: the size of the header before each frame. */
+  static final long TUNSETVNETHDRSZ = 0x400454d8L;
+  /** {@code TUNSETVNETLE = _IOW('T', 220, int)}: the header's fields are little-endian. */
+  static final long TUNSETVNETLE = 0x400454dcL;
+  /** {@code TUN_F_CSUM}: userspace takes frames with a partial checksum. */
+  static final int TUN_F_CSUM = 0x01;
+  /** {@code TUN_F_TSO4}: userspace takes TCP/IPv4 frames to segment (GSO) — needs TUN_F_CSUM. */
+  static final int TUN_F_TSO4 = 0x02;
+
+  /** The receive and transmit buffers: the largest frame and, with offloads, its header. */
+  private static final int BUFFER_SIZE = VirtioNetHeader.LENGTH + MAX_FRAME;
+
   private static final int ETHERNET_HEADER = 14;
   private static final ValueLayout.OfLong LONG_BIG_ENDIAN =
       ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -79,6 +108,9 @@ public final class TapNetif implements Netif, Pollable {
   private final MacAddress mac;
   private final int mtu;
   private final int fd;
+  /** {@link VirtioNetHeader#LENGTH} with offloads, 0 without: where a frame starts in the buffers. */
+  private final int headerLength;
+  private final VirtioNetHeader rxHeader = new VirtioNetHeader();
   private final Errno errno;
   private MemorySegment rxSegment;
   private ByteBuf rxFrame;
@@ -90,6 +122,7 @@ public final class TapNetif implements Netif, Pollable {
   private volatile EventLoop.Cancellable registration;
   private volatile FrameHandler handler;
   private boolean warnedTx;
+  private boolean warnedHeader;
 
   // Written only on the loop thread; volatile so stats() from another thread sees them.
   private volatile long rxFrames;
@@ -99,16 +132,17 @@ public final class TapNetif implements Netif, Pollable {
   private volatile long txBytes;
   private volatile long txDropped;
 
-  private TapNetif(EventLoop loop, String name, MacAddress mac, int mtu, int fd) {
+  private TapNetif(EventLoop loop, String name, MacAddress mac, int mtu, int fd, boolean offload) {
     this.loop = loop;
     this.name = name;
     this.mac = mac;
     this.mtu = mtu;
     this.fd = fd;
+    this.headerLength = offload ? VirtioNetHeader.LENGTH : 0;
     Arena arena = Arena.ofAuto();
     this.errno = new Errno(arena);
     newReceiveBuffer();
-    this.txSegment = arena.allocate(MAX_FRAME, 64);
+    this.txSegment = arena.allocate(BUFFER_SIZE, 64); // zeroed: the header of every frame sent
   }
 
   /**
@@ -132,14 +166,18 @@ public final class TapNetif implements Netif, Pollable {
         throw openFailure(requested, err.value(), "open " + CLONE_DEVICE);
       }
       try {
-        Ifreq ifr = Ifreq.named(arena, requested).flags(Ifreq.IFF_TAP | Ifreq.IFF_NO_PI);
+        int flags = Ifreq.IFF_TAP | Ifreq.IFF_NO_PI | (config.offload() ? IFF_VNET_HDR : 0);
+        Ifreq ifr = Ifreq.named(arena, requested).flags(flags);
         if (Libc.ioctl(err, fd, Ifreq.TUNSETIFF, ifr.segment()) < 0) {
           throw openFailure(requested, err.value(), "ioctl(TUNSETIFF)");
         }
         String actual = ifr.name();
+        if (config.offload()) {
+          enableOffloads(arena, err, fd, actual);
+        }
         DeviceInfo info = deviceInfo(arena, actual);
         MacAddress mac = config.mac().orElseGet(() -> MacAddress.randomLocal(new SecureRandom()));
-        TapNetif tap = new TapNetif(loop, actual, mac, info.mtu(), fd);
+        TapNetif tap = new TapNetif(loop, actual, mac, info.mtu(), fd, config.offload());
         if (!info.up()) {
           LOG.info(
               "TAP {}: the host side of the link is down; frames are dropped until the host runs"
@@ -147,7 +185,12 @@ public final class TapNetif implements Netif, Pollable {
               actual,
               actual);
         }
-        LOG.info("TAP {}: attached, MAC {}, MTU {}", actual, mac, info.mtu());
+        LOG.info(
+            "TAP {}: attached, MAC {}, MTU {}{}",
+            actual,
+            mac,
+            info.mtu(),
+            config.offload() ? ", offloads: receive checksum and TSO4 (IFF_VNET_HDR)" : "");
         tap.registration = loop.register(tap);
         return tap;
       } catch (RuntimeException e) {
@@ -155,6 +198,31 @@ public final class TapNetif implements Netif, Pollable {
         throw e;
       }
     }
+  }
+
+  /** The header's size and byte order, then the offloads: each call's failure names it. */
+  private static void enableOffloads(Arena arena, Errno err, int fd, String device) {
+    MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+    value.set(ValueLayout.JAVA_INT, 0, VirtioNetHeader.LENGTH);
+    if (Libc.ioctl(err, fd, TUNSETVNETHDRSZ, value) < 0) {
+      throw offloadFailure(device, err.value(), "ioctl(TUNSETVNETHDRSZ, 10)");
+    }
+    value.set(ValueLayout.JAVA_INT, 0, 1);
+    if (Libc.ioctl(err, fd, TUNSETVNETLE, value) < 0) {
+      throw offloadFailure(device, err.value(), "ioctl(TUNSETVNETLE, 1)");
+    }
+    // TUNSETOFFLOAD takes its argument by value, not through a pointer.
+    if (Libc.ioctl(err, fd, TUNSETOFFLOAD, MemorySegment.ofAddress(TUN_F_CSUM | TUN_F_TSO4)) < 0) {
+      throw offloadFailure(device, err.value(), "ioctl(TUNSETOFFLOAD, TUN_F_CSUM|TUN_F_TSO4)");
+    }
+  }
+
+  private static TapUnavailableException offloadFailure(String device, int errno, String call) {
+    return new TapUnavailableException(
+        device,
+        errno,
+        "TAP device " + device + ": cannot enable offloads (--tap-offload): " + call
+            + " failed with " + Libc.errnoName(errno) + "; run without --tap-offload");
   }
 
   private record DeviceInfo(int mtu, boolean up) {}
@@ -265,11 +333,12 @@ public final class TapNetif implements Netif, Pollable {
       return false;
     }
     copyToTransmitBuffer(frame, length);
-    long written = Libc.write(errno, fd, txSegment, length);
+    long total = headerLength + length;
+    long written = Libc.write(errno, fd, txSegment, total);
     if (written < 0 && errno.value() == Libc.EINTR) {
-      written = Libc.write(errno, fd, txSegment, length);
+      written = Libc.write(errno, fd, txSegment, total);
     }
-    if (written != length) {
+    if (written != total) {
       txDropped++;
       if (written < 0 && errno.value() != Libc.EAGAIN && !warnedTx) {
         warnedTx = true;
@@ -289,19 +358,21 @@ public final class TapNetif implements Netif, Pollable {
   }
 
   /**
-   * Copies the frame into the transmit buffer with absolute 8-byte reads: works for every kind of
-   * {@link ByteBuf} (pooled, derived, composite, heap) and allocates nothing, where Netty's NIO
+   * Copies the frame into the transmit buffer, after the (zeroed, never written) header if any,
+   * with absolute 8-byte reads: works for every kind of {@link ByteBuf} (pooled, derived,
+   * composite, heap) and allocates nothing, where Netty's NIO
    * views of a fresh or derived buffer allocate a {@code ByteBuffer} per call when {@code
    * sun.misc.Unsafe} is not available (the default on JDK 25).
    */
   private void copyToTransmitBuffer(ByteBuf frame, int length) {
     int from = frame.readerIndex();
+    int to = headerLength;
     int i = 0;
     for (; i + 8 <= length; i += 8) {
-      txSegment.set(LONG_BIG_ENDIAN, i, frame.getLong(from + i));
+      txSegment.set(LONG_BIG_ENDIAN, to + i, frame.getLong(from + i));
     }
     for (; i < length; i++) {
-      txSegment.set(ValueLayout.JAVA_BYTE, i, frame.getByte(from + i));
+      txSegment.set(ValueLayout.JAVA_BYTE, to + i, frame.getByte(from + i));
     }
   }
 
@@ -318,7 +389,7 @@ public final class TapNetif implements Netif, Pollable {
     }
     int frames = 0;
     while (frames < RX_BUDGET) {
-      long n = Libc.read(errno, fd, rxSegment, MAX_FRAME);
+      long n = Libc.read(errno, fd, rxSegment, BUFFER_SIZE);
       if (n < 0) {
         int e = errno.value();
         if (e == Libc.EINTR) {
@@ -341,18 +412,43 @@ public final class TapNetif implements Netif, Pollable {
     return frames > 0;
   }
 
-  private void deliver(int length, long nowNanos) {
+  private void deliver(int read, long nowNanos) {
     FrameHandler h = handler;
-    if (h == null || length < ETHERNET_HEADER || length > mtu + ETHERNET_HEADER) {
+    int length = read - headerLength;
+    if (h == null || length < ETHERNET_HEADER) {
       rxDropped++;
       return;
     }
     ByteBuf frame = rxFrame;
-    frame.setIndex(0, length);
+    int flags = 0;
+    if (headerLength == 0) {
+      if (length > mtu + ETHERNET_HEADER) {
+        rxDropped++;
+        return;
+      }
+    } else {
+      switch (rxHeader.read(frame, 0).check(length, mtu)) {
+        case PLAIN -> {}
+        case CHECKSUM_VERIFIED -> flags = FrameHandler.RX_CHECKSUM_VERIFIED;
+        case UNSUPPORTED, MALFORMED, OVERSIZE -> {
+          rxDropped++;
+          if (!warnedHeader) {
+            warnedHeader = true; // once: a broken peer must not flood the log
+            LOG.warn(
+                "TAP {}: dropped a frame of {} bytes with {} (logged once; counted in rxDropped)",
+                name,
+                length,
+                rxHeader);
+          }
+          return;
+        }
+      }
+    }
+    frame.setIndex(headerLength, read);
     rxFrames++;
     rxBytes += length;
     try {
-      h.onFrame(frame, nowNanos, 0);
+      h.onFrame(frame, nowNanos, flags);
     } catch (RuntimeException e) {
       LOG.warn("TAP {}: frame handler threw; frame dropped", name, e);
     }
@@ -373,8 +469,8 @@ public final class TapNetif implements Netif, Pollable {
    * goes through Netty's cached NIO view rather than a new slice per copy.
    */
   private void newReceiveBuffer() {
-    rxFrame = PooledByteBufAllocator.DEFAULT.directBuffer(MAX_FRAME, MAX_FRAME);
-    rxSegment = MemorySegment.ofBuffer(rxFrame.nioBuffer(0, MAX_FRAME));
+    rxFrame = PooledByteBufAllocator.DEFAULT.directBuffer(BUFFER_SIZE, BUFFER_SIZE);
+    rxSegment = MemorySegment.ofBuffer(rxFrame.nioBuffer(0, BUFFER_SIZE));
   }
 
   /** The device is gone (deleted, detached): stop polling it rather than spin. */

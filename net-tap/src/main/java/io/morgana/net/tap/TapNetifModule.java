@@ -17,8 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Binds {@link Netif} to a {@link TapNetif} configured by the boot arguments {@link #NET} and
- * {@link #MAC}, opened on the kernel's {@link EventLoop} and closed by its {@link Lifecycle}.
+ * Binds {@link Netif} to a {@link TapNetif} configured by the boot arguments {@link #NET}, {@link
+ * #MAC} and {@link #OFFLOAD}, opened on the kernel's {@link EventLoop} and closed by its {@link
+ * Lifecycle}.
  *
  * <p>Contributes {@link #KEYS} to the component's boot keys. Needs {@link BootArguments}, {@link
  * EventLoop} and {@link Lifecycle} from the component ({@code @BindsInstance}). Opening the device
@@ -48,8 +49,18 @@ public abstract class TapNetifModule {
           "Morgana's MAC address on the TAP link; a random locally administered one when absent",
           TapConfig::parseMac);
 
+  /**
+   * {@code --tap-offload}: open the TAP with {@code IFF_VNET_HDR} and take the kernel's checksum
+   * and TCP/IPv4 segmentation offloads on receive (see {@link TapNetif}); off by default.
+   */
+  public static final BootKey<Boolean> OFFLOAD =
+      BootKey.flag(
+          "tap-offload",
+          "open the TAP with IFF_VNET_HDR: receive frames with partial checksums and TCP/IPv4"
+              + " segments of up to 64 KiB from the kernel (TUN_F_CSUM, TUN_F_TSO4)");
+
   /** The boot keys this module reads, to add to the kernel's list. */
-  public static final List<BootKey<?>> KEYS = List.of(NET, MAC);
+  public static final List<BootKey<?>> KEYS = List.of(NET, MAC, OFFLOAD);
 
   private TapNetifModule() {}
 
@@ -66,7 +77,7 @@ public abstract class TapNetifModule {
   @Provides
   @Singleton
   static TapConfig config(BootArguments arguments) {
-    return new TapConfig(arguments.get(NET), arguments.get(MAC));
+    return new TapConfig(arguments.get(NET), arguments.get(MAC), arguments.get(OFFLOAD));
   }
 
   @Provides

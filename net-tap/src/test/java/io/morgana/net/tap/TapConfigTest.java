@@ -41,6 +41,14 @@ class TapConfigTest {
   }
 
   @Test
+  void bootKeys_tapOffloadIsOffByDefault_andTheFlagTurnsItOn() throws BootArgumentException {
+    assertEquals(false, BootArguments.defaults(TapNetifModule.KEYS).get(TapNetifModule.OFFLOAD));
+    assertEquals(false, TapConfig.of("tap0").offload());
+    BootArguments args = BootArguments.parse(TapNetifModule.KEYS, "--net=tap:mg0", "--tap-offload");
+    assertEquals(true, args.get(TapNetifModule.OFFLOAD));
+  }
+
+  @Test
   void bootKeys_readNetAndMac() throws BootArgumentException {
     BootArguments args =
         BootArguments.parse(TapNetifModule.KEYS, "--net=tap:mg0", "--mac=02:00:5e:10:00:01");

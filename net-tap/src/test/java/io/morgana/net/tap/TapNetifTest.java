@@ -96,6 +96,23 @@ class TapNetifTest {
 
   @Test
   void frames_flowBothWaysWithTheKernel_onTheLoopThread(NetworkNamespace ns) throws Exception {
+    arpRoundTrip(ns, false);
+  }
+
+  /**
+   * With {@code IFF_VNET_HDR} every frame read and written starts with a {@code virtio_net_hdr}:
+   * the ARP exchange works only if the header is stripped on receive and prepended on transmit.
+   */
+  @Test
+  void withOffload_framesFlowBothWays_theHeaderStrippedAndPrepended_andTsoIsOnAtTheKernelSide(
+      NetworkNamespace ns) throws Exception {
+    arpRoundTrip(ns, true);
+    String features = ns.execOk("ethtool", "-k", "mg3").stdout();
+    assertTrue(features.contains("tx-checksumming: on"), features);
+    assertTrue(features.contains("tx-tcp-segmentation: on"), features);
+  }
+
+  private void arpRoundTrip(NetworkNamespace ns, boolean offload) throws Exception {
     ns.execOk("ip", "tuntap", "add", "dev", "mg3", "mode", "tap");
     ns.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", "mg3");
     ns.execOk("ip", "link", "set", "mg3", "up");
@@ -105,7 +122,7 @@ class TapNetifTest {
           l.start();
           return l;
         });
-        TapNetif tap = ns.callInside(() -> TapNetif.open(new TapConfig("mg3", Optional.of(MORGANA_MAC)), loop))) {
+        TapNetif tap = ns.callInside(() -> TapNetif.open(new TapConfig("mg3", Optional.of(MORGANA_MAC), offload), loop))) {
       Netif.FrameHandler handler =
           (frame, arrival, flags) -> {
             if (!loop.inLoop()) {

@@ -32,7 +32,7 @@ class EchoKernelKeysTest {
             DhcpClientModule.DHCP_NO_PROBE, DhcpClientModule.DHCP_NO_RELEASE, EchoModule.DISCARD_PORT, StaticIpv4Module.IPV4,
             StaticIpv4Module.IPV4_GATEWAY, TapNetifModule.MAC, ManagementSettings.CONSOLE,
             ManagementSettings.LISTEN, ManagementSettings.OPEN_METRICS, ManagementSettings.PORT, ManagementSettings.TOKEN,
-            TapNetifModule.NET, EchoModule.PORT, Logging.LOGS),
+            TapNetifModule.NET, EchoModule.PORT, TapNetifModule.OFFLOAD, Logging.LOGS),
         keys);
     String usage = BootArguments.usage("echo-tap", keys);
     assertTrue(usage.contains("--port=VALUE") && usage.contains("UDP and TCP port to echo on"), usage);
