@@ -50,6 +50,9 @@ public final class FatalKernelMain {
             // go on
           }
           if (mode.equals("oom-elsewhere")) {
+            // The loop makes its poll set at its first idle turn; a heap filled before that fails
+            // the loop's own allocation first and the kernel names the loop, not the leaker.
+            awaitIdle(loop);
             Thread.ofPlatform().name("leaker").start(FatalKernelMain::leak);
           } else {
             loop.execute(mode.equals("stack-overflow") ? FatalKernelMain::recurse : FatalKernelMain::leak);
@@ -59,6 +62,22 @@ public final class FatalKernelMain {
       };
       }
     });
+  }
+
+  /** Until the loop's turn count stays still for 100 ms: it sleeps, so it has made its poll set. */
+  private static void awaitIdle(EventLoop loop) {
+    if (!(loop instanceof KernelLoop k)) {
+      return;
+    }
+    try {
+      long seen = -1;
+      while (k.turns() != seen) {
+        seen = k.turns();
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static int depth;
