@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,18 @@ class ApplianceBootIT {
     run(work.resolve("build.log"), ROOT.resolve("appliance/build").toString(), "static-website");
     image = work.resolve("site.img");
     run(work.resolve("site-image.log"), MODULE.resolve("site-image").toString(), SITE.toString(), image.toString());
+  }
+
+  /**
+   * Removes the large files of the work folder (the unpacked initramfs, the site image: ~75 MB a
+   * run) and keeps the logs, which say what a failed boot did.
+   */
+  @AfterAll
+  static void removeLargeFiles() throws IOException {
+    if (work != null) {
+      Files.deleteIfExists(work.resolve("initramfs.cpio"));
+      Files.deleteIfExists(work.resolve("site.img"));
+    }
   }
 
   @Test
