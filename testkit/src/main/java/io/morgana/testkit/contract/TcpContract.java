@@ -127,9 +127,9 @@ public abstract class TcpContract {
       int port = freePort(n.net);
       try (Tcp.Listener l = n.net.server().listen(port)) {
         assertEquals(port, l.port());
-        Task<Flow> accepted = n.fork("accept", l::accept);
-        Flow c = n.net.client().connect(new Endpoint(n.net.serverAddress(), port), connectTimeout());
-        Flow s = accepted.join();
+        Connected pair = connect(n, l, port);
+        Flow c = pair.client();
+        Flow s = pair.server();
         assertEquals(new Endpoint(n.net.serverAddress(), port), c.remoteEndpoint());
         assertEquals(new Endpoint(n.net.serverAddress(), port), s.localEndpoint());
         assertEquals(c.localEndpoint(), s.remoteEndpoint(), "the server sees the client's end");
@@ -314,17 +314,12 @@ public abstract class TcpContract {
     try (Fixture n = fixture()) {
       int port = freePort(n.net);
       try (Tcp.Listener l = n.net.server().listen(port)) {
-        Task<Flow> accepted = n.fork("accept", l::accept);
-        Flow c = n.net.client().connect(new Endpoint(n.net.serverAddress(), port), connectTimeout());
-        Flow s = accepted.join();
+        Connected pair = connect(n, l, port);
+        Flow c = pair.client();
+        Flow s = pair.server();
         silenceServer(n.net);
         writeAll(c, pattern(10_000, 2));
-        IOException e = assertThrows(IOException.class, () -> {
-          ByteBuf b;
-          while ((b = c.read()) != null) {
-            b.release();
-          }
-        });
+        IOException e = assertThrows(IOException.class, () -> readUntilItFails(c));
         assertInstanceOf(SocketTimeoutException.class, e, "given up: " + e);
         assertInstanceOf(SocketTimeoutException.class, assertThrows(IOException.class, c::read), "again");
         c.close();
@@ -572,9 +567,9 @@ public abstract class TcpContract {
     try (Fixture n = fixture()) {
       int port = freePort(n.net);
       try (Tcp.Listener l = n.net.server().listen(port)) {
-        Task<Flow> accepted = n.fork("accept", l::accept);
-        Flow c = n.net.client().connect(new Endpoint(n.net.serverAddress(), port), connectTimeout());
-        Flow s = accepted.join();
+        Connected pair = connect(n, l, port);
+        Flow c = pair.client();
+        Flow s = pair.server();
         assertThrows(IllegalArgumentException.class, () -> c.set(FlowOption.USER_TIMEOUT, Duration.ofSeconds(-1)));
         assertThrows(IllegalArgumentException.class, () -> c.set((FlowOption) FlowOption.NO_DELAY, "yes"));
         assertThrows(IllegalArgumentException.class, () -> c.set(FlowOption.NO_DELAY, null));
@@ -597,9 +592,9 @@ public abstract class TcpContract {
     try (Fixture n = fixture()) {
       int port = freePort(n.net);
       try (Tcp.Listener l = n.net.server().listen(port)) {
-        Task<Flow> accepted = n.fork("accept", l::accept);
-        Flow c = n.net.client().connect(new Endpoint(n.net.serverAddress(), port), connectTimeout());
-        Flow s = accepted.join();
+        Connected pair = connect(n, l, port);
+        Flow c = pair.client();
+        Flow s = pair.server();
         c.set(FlowOption.KEEP_ALIVE, new FlowOption.KeepAlive(Duration.ofSeconds(2), Duration.ofSeconds(1), 3));
         silenceServer(n.net);
         IOException e = assertThrows(IOException.class, c::read, "an idle read ends when the probes go unanswered");
@@ -615,9 +610,9 @@ public abstract class TcpContract {
     try (Fixture n = fixture()) {
       int port = freePort(n.net);
       try (Tcp.Listener l = n.net.server().listen(port)) {
-        Task<Flow> accepted = n.fork("accept", l::accept);
-        Flow c = n.net.client().connect(new Endpoint(n.net.serverAddress(), port), connectTimeout());
-        Flow s = accepted.join();
+        Connected pair = connect(n, l, port);
+        Flow c = pair.client();
+        Flow s = pair.server();
         try {
           c.set(FlowOption.USER_TIMEOUT, Duration.ofSeconds(5));
         } catch (UnsupportedOperationException e) {
@@ -627,12 +622,7 @@ public abstract class TcpContract {
         }
         silenceServer(n.net);
         writeAll(c, pattern(10_000, 4));
-        IOException e = assertThrows(IOException.class, () -> {
-          ByteBuf b;
-          while ((b = c.read()) != null) {
-            b.release();
-          }
-        });
+        IOException e = assertThrows(IOException.class, () -> readUntilItFails(c));
         assertInstanceOf(SocketTimeoutException.class, e, "given up: " + e);
         c.close();
         s.abort();
@@ -671,6 +661,24 @@ public abstract class TcpContract {
 
   private Fixture fixture() throws Exception {
     return new Fixture(open());
+  }
+
+  /** A client's flow and the one the server accepted for it. */
+  private record Connected(Flow client, Flow server) {}
+
+  /** Connects the client to {@code l} on {@code port} while the server accepts. */
+  private Connected connect(Fixture n, Tcp.Listener l, int port) throws Exception {
+    Task<Flow> accepted = n.fork("accept", l::accept);
+    Flow c = n.net.client().connect(new Endpoint(n.net.serverAddress(), port), connectTimeout());
+    return new Connected(c, accepted.join());
+  }
+
+  /** Reads and releases what arrives until end of stream or until a read throws. */
+  private static void readUntilItFails(Flow f) throws IOException {
+    ByteBuf b;
+    while ((b = f.read()) != null) {
+      b.release();
+    }
   }
 
   private ByteBuf track(ByteBuf b) {
