@@ -30,14 +30,7 @@ class EchoPcapInteropTest {
       throws Exception {
     HostTools.require("ping", "arping", "socat", "tcpdump");
     Path file = dir.resolve("echo-session.pcap");
-    ns.execOk(
-        "sh",
-        "-c",
-        "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6;"
-            + " echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
-    ns.execOk("ip", "tuntap", "add", "dev", EchoTapInteropTest.TAP, "mode", "tap");
-    ns.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", EchoTapInteropTest.TAP);
-    ns.execOk("ip", "link", "set", EchoTapInteropTest.TAP, "up");
+    EchoTapInteropTest.addTap(ns, EchoTapInteropTest.TAP);
     long recorded;
     PcapTapKernel[] component = new PcapTapKernel[1];
     try (InProcessKernel<EchoServer> kernel =

@@ -60,19 +60,24 @@ class EchoTapInteropTest {
 
   /** Creates the TAP device in {@code ns}, configures the kernel side, boots the echo kernel. */
   static InProcessKernel<EchoServer> bootEcho(NetworkNamespace ns, String... extra) throws Exception {
-    ns.execOk(
-        "sh",
-        "-c",
-        "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6;"
-            + " echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
-    ns.execOk("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
-    ns.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", TAP);
-    ns.execOk("ip", "link", "set", TAP, "up");
+    addTap(ns, TAP);
     InProcessKernel<EchoServer> kernel =
         InProcessKernel.boot(
             ns, DaggerTapKernel.factory()::create, argv(extra));
     awaitLinkUp(ns, TAP);
     return kernel;
+  }
+
+  /**
+   * Creates the TAP device {@code dev} in {@code ns} with the kernel side at 192.0.2.1/24, up, and
+   * IPv6 off in the namespace (so that the kernel sends nothing but what a test asks for).
+   */
+  static void addTap(NetworkNamespace ns, String dev) {
+    ns.execOk("sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6;"
+        + " echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
+    ns.execOk("ip", "tuntap", "add", "dev", dev, "mode", "tap");
+    ns.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", dev);
+    ns.execOk("ip", "link", "set", dev, "up");
   }
 
   private static String[] argv(String... extra) {

@@ -33,11 +33,7 @@ class EchoXenTapInteropTest {
   @BeforeEach
   void boot(NetworkNamespace ns) throws Exception {
     this.ns = ns;
-    ns.execOk("sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6;"
-        + " echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
-    ns.execOk("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
-    ns.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", TAP);
-    ns.execOk("ip", "link", "set", TAP, "up");
+    EchoTapInteropTest.addTap(ns, TAP);
     kernel = InProcessKernel.boot(ns, DaggerXenKernel.factory()::create,
         "--net=tap:" + TAP, "--ipv4=" + MORGANA + "/24", "--xen-vif-mac=" + MAC);
     EchoTapInteropTest.awaitLinkUp(ns, TAP);

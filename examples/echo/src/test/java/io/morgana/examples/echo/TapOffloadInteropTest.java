@@ -56,11 +56,7 @@ class TapOffloadInteropTest {
   @BeforeEach
   void boot(NetworkNamespace ns) throws Exception {
     this.ns = ns;
-    ns.execOk("sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6;"
-        + " echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
-    ns.execOk("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
-    ns.execOk("ip", "addr", "add", LINUX + "/24", "dev", TAP);
-    ns.execOk("ip", "link", "set", TAP, "up");
+    EchoTapInteropTest.addTap(ns, TAP);
     AtomicReference<OffloadTapKernel> component = new AtomicReference<>();
     kernel = InProcessKernel.boot(ns, (a, loop, lifecycle) -> {
       OffloadTapKernel k = DaggerOffloadTapKernel.factory().create(a, loop, lifecycle);

@@ -63,11 +63,7 @@ class TcpBulkTapInteropTest {
   @BeforeEach
   void boot(NetworkNamespace ns) throws Exception {
     this.ns = ns;
-    ns.execOk("sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6;"
-        + " echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
-    ns.execOk("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
-    ns.execOk("ip", "addr", "add", LINUX + "/24", "dev", TAP);
-    ns.execOk("ip", "link", "set", TAP, "up");
+    EchoTapInteropTest.addTap(ns, TAP);
     kernel = InProcessKernel.boot(ns, DaggerTapKernel.factory()::create,
         "--net=tap:" + TAP, "--ipv4=" + MORGANA + "/24", "--mac=" + MAC);
     EchoTapInteropTest.awaitLinkUp(ns, TAP);

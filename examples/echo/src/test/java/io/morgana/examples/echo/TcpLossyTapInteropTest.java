@@ -40,11 +40,7 @@ class TcpLossyTapInteropTest {
   @BeforeEach
   void boot(NetworkNamespace ns) throws Exception {
     this.ns = ns;
-    ns.execOk("sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6;"
-        + " echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
-    ns.execOk("ip", "tuntap", "add", "dev", "mg0", "mode", "tap");
-    ns.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", "mg0");
-    ns.execOk("ip", "link", "set", "mg0", "up");
+    EchoTapInteropTest.addTap(ns, "mg0");
     AtomicReference<FaultTapKernel> c = new AtomicReference<>();
     kernel = InProcessKernel.boot(ns, (a, loop, lifecycle) -> {
       FaultTapKernel k = DaggerFaultTapKernel.factory().create(a, loop, lifecycle);
