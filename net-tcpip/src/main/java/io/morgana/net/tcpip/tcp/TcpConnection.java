@@ -40,7 +40,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Sending: Nagle (RFC 9293 §3.7.4, switchable; Minshall's variant), sender silly-window avoidance (RFC 1122
  *       §4.2.3.4), zero-window probes (RFC 9293 §3.8.6.1) with backoff.
  *   <li>Receiving: delayed ACKs (RFC 1122 §4.2.3.2: every second full segment, 40 ms
- *       otherwise), receiver silly-window avoidance (RFC 1122 §4.2.3.3), the window never
+ *       otherwise; the ACK for full segments held to the end of the receive batch, {@link
+ *       #ackAtBatchEnd}), receiver silly-window avoidance (RFC 1122 §4.2.3.3), the window never
  *       shrinks and reopens as the application reads (an immediate window update), out-of-order
  *       data kept within the receive buffer and reported in SACK blocks when agreed (RFC 2018).
  * </ul>
@@ -51,6 +52,20 @@ public final class TcpConnection {
   static final long INITIAL_RTO = 1_000_000_000L;
   static final long MAX_RTO = 120_000_000_000L;
   static final long DELAYED_ACK = 40_000_000L;
+  /**
+   * The most full-sized segments one ACK held to the end of a receive batch may cover ({@link
+   * #ackAtBatchEnd}): 8, HyStart++'s L for a sender that does not pace (RFC 9406 §4.2) — what
+   * such a sender, Morgana's own among them, may grow its window by per ACK in slow start, so an
+   * ACK covering at most this much costs it no growth — and 4× fewer ACKs than one per two
+   * segments.
+   */
+  static final int MAX_ACK_STRETCH_SEGMENTS = 8;
+  /**
+   * The most bytes one such ACK may cover, whichever bound comes first: 64 KiB, the most Linux's
+   * GRO merges into one packet (without BIG TCP), hence the most a Linux receiver acknowledges at
+   * once on a busy link; it binds with jumbo segments (8 × 8,948 bytes is more).
+   */
+  static final int MAX_ACK_STRETCH_BYTES = 64 * 1024;
   /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none. */
   static final int DEFAULT_MSS = 536;
   static final long NONE = Long.MAX_VALUE;
@@ -107,6 +122,10 @@ public final class TcpConnection {
   int outOfOrderFinSeq;
   int unackedSegments;
   int unackedBytes;
+  /** An ACK is owed at the end of the current receive batch ({@link #ackAtBatchEnd}). */
+  boolean ackAtBatchEnd;
+  /** In the layer's list of connections to visit at the end of the batch (until it visits). */
+  boolean batchAckQueued;
 
   // Options.
   int sendMss = DEFAULT_MSS;
@@ -1070,8 +1089,10 @@ public final class TcpConnection {
       }
       if (fin && Seq.ge(rcvNxt, end)) {
         finArrives(now);
-      } else if (unackedBytes >= 2 * sendMssForAck() || n == 0) {
+      } else if (n == 0 || stretchBoundReached()) {
         sendAck(now);
+      } else if (unackedBytes >= 2 * sendMssForAck()) {
+        ackAtBatchEnd();
       } else if (delayedAckAt == NONE) {
         delayedAckAt = now + DELAYED_ACK;
       }
@@ -1152,6 +1173,41 @@ public final class TcpConnection {
   private int outOfOrderEnd(int i) {
     Object[] e = outOfOrder.get(i);
     return (Integer) e[0] + ((ByteBuf) e[1]).readableBytes();
+  }
+
+  /**
+   * Holds the ACK that two full-sized segments call for (RFC 9293 §3.8.6.3, RFC 5681 §4.2) to the
+   * end of the receive batch — the frames one pass of the network interface delivered — when
+   * {@link TcpLayer#endOfBatch} sends one ACK for everything that arrived in it, with the SACK
+   * blocks, window and timestamps of that moment. A departure from "at least every second
+   * full-sized segment", which RFC 5681 §4.2 says SHOULD be acknowledged, made as Linux's
+   * receive offload (GRO) makes it: segments read together are acknowledged together, so a
+   * bulk receiver writes one ACK per batch instead of one per two segments. The sender is
+   * expected to count bytes, not ACKs (RFC 3465; RFC 3449 §5.2.3 on stretch ACKs; Linux does,
+   * and so does Morgana's: HyStart++ with L = 8 in the initial slow start, CUBIC and Reno by bytes
+   * in congestion avoidance). Only this one case waits: an out-of-order or duplicate segment, a
+   * segment filling a hole, a FIN, a window update and a challenge ACK are still acknowledged at
+   * once, and a lone segment still waits for the delayed-ACK timer. An ACK never covers more than
+   * {@link #MAX_ACK_STRETCH_SEGMENTS} full segments or {@link #MAX_ACK_STRETCH_BYTES}
+   * ({@link #stretchBoundReached}), so a large batch cannot keep the sender waiting.
+   */
+  private void ackAtBatchEnd() {
+    ackAtBatchEnd = true;
+    layer.ackAtEndOfBatch(this);
+  }
+
+  /** Whether the data not yet acknowledged reaches the most one held ACK may cover. */
+  private boolean stretchBoundReached() {
+    return unackedBytes >= Math.min(MAX_ACK_STRETCH_SEGMENTS * sendMssForAck(), MAX_ACK_STRETCH_BYTES);
+  }
+
+  /** The end of the receive batch ({@link TcpLayer#endOfBatch}): the held ACK, if still owed. */
+  void batchEnded(long now) {
+    batchAckQueued = false;
+    if (ackAtBatchEnd && !removed) {
+      sendAck(now);
+    }
+    ackAtBatchEnd = false;
   }
 
   private int sendMssForAck() {
@@ -1433,6 +1489,7 @@ public final class TcpConnection {
 
   private void clearAckPending() {
     delayedAckAt = NONE;
+    ackAtBatchEnd = false;
     unackedSegments = 0;
     unackedBytes = 0;
   }
@@ -1977,6 +2034,7 @@ public final class TcpConnection {
     state = TcpState.CLOSED;
     retransmitAt = NONE;
     delayedAckAt = NONE;
+    ackAtBatchEnd = false;
     persistAt = NONE;
     timeWaitAt = NONE;
     userDeadline = NONE;

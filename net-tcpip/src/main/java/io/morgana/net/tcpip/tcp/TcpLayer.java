@@ -92,6 +92,8 @@ public final class TcpLayer implements Transport, Pollable {
   private final ArrayList<TcpConnection> timed = new ArrayList<>();
   /** TIME-WAIT connections in order of their deadlines (2×MSL after entering, or after a restart). */
   private final ArrayDeque<TcpConnection> timeWaitQueue = new ArrayDeque<>();
+  /** Connections holding an ACK to the end of the receive batch ({@link #endOfBatch}). */
+  private final ArrayList<TcpConnection> batchAcks = new ArrayList<>();
   private final long k0;
   private final long k1;
   private int nextEphemeral = EPHEMERAL_FIRST;
@@ -651,10 +653,42 @@ public final class TcpLayer implements Transport, Pollable {
     }
   }
 
+  /** {@code c} holds an ACK to the end of the receive batch ({@link TcpConnection#ackAtBatchEnd}). */
+  void ackAtEndOfBatch(TcpConnection c) {
+    if (!c.batchAckQueued) {
+      c.batchAckQueued = true;
+      batchAcks.add(c);
+    }
+  }
+
+  /**
+   * The end of a receive batch: every connection that held its ACK while the batch was delivered
+   * sends it now, one ACK for all it received ({@link TcpConnection#ackAtBatchEnd}). Called first
+   * in {@link #poll}: the stack is polled after the network interface whose pass delivered the
+   * batch (it registers with the loop first), in the same turn; {@link #nextDeadlineNanos} is due
+   * while an ACK is held, so the loop never sleeps on one.
+   *
+   * @return whether there was a held ACK to send
+   */
+  public boolean endOfBatch(long now) {
+    int n = batchAcks.size();
+    if (n == 0) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      TcpConnection c = batchAcks.get(i);
+      c.batchEnded(now);
+      rescheduled(c);
+    }
+    batchAcks.clear();
+    return true;
+  }
+
   @Override
   public boolean poll(long now) {
     lastNow = now;
-    boolean worked = serveSendWaiters(now);
+    boolean worked = endOfBatch(now);
+    worked |= serveSendWaiters(now);
     TcpConnection tw;
     while ((tw = timeWaitQueue.peek()) != null && (tw.removed || tw.timeWaitAt <= now)) {
       timeWaitQueue.poll();
@@ -682,6 +716,9 @@ public final class TcpLayer implements Transport, Pollable {
 
   @Override
   public long nextDeadlineNanos() {
+    if (!batchAcks.isEmpty()) {
+      return lastNow;
+    }
     TcpConnection tw = timeWaitQueue.peek();
     return tw == null ? earliest : Math.min(earliest, tw.timeWaitAt);
   }

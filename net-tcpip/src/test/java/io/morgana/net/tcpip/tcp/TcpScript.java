@@ -68,7 +68,30 @@ final class TcpScript implements AutoCloseable {
     return new Seg(flags, port, ourPort);
   }
 
+  /**
+   * Injects one segment as a receive batch of its own (a network interface pass that delivered
+   * one frame): what the layer holds to the end of the batch is sent before this returns.
+   */
   void inject(Seg s) {
+    deliver(s);
+    endBatch();
+  }
+
+  /** Injects {@code segs} as one receive batch: delivered one after the other, then the batch ends. */
+  void injectBatch(Seg... segs) {
+    for (Seg s : segs) {
+      deliver(s);
+    }
+    endBatch();
+  }
+
+  /** Ends the current receive batch, as the stack's poll after an interface's pass does. */
+  void endBatch() {
+    tcp.endOfBatch(now);
+  }
+
+  /** Delivers one segment within the current receive batch, which goes on until {@link #endBatch}. */
+  void deliver(Seg s) {
     ByteBuf b = s.encode(PEER, s.destination);
     ByteBuf h = Unpooled.buffer(20);
     h.writeZero(20);
@@ -242,6 +265,8 @@ final class TcpScript implements AutoCloseable {
   /** An IP layer that records what TCP sends (checksums verified) and releases it. */
   final class RecordingIp implements IpLayer {
     final ArrayDeque<Out> sent = new ArrayDeque<>();
+    /** The IP MTU; set before a connection opens to change its MSS. */
+    int mtu = 1_480;
     private Transport transport;
 
     @Override
@@ -295,7 +320,7 @@ final class TcpScript implements AutoCloseable {
 
     @Override
     public int mtu() {
-      return 1_480;
+      return mtu;
     }
 
     @Override
