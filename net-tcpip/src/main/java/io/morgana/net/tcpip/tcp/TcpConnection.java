@@ -63,7 +63,8 @@ public final class TcpConnection {
   /**
    * The most bytes one such ACK may cover, whichever bound comes first: 64 KiB, the most Linux's
    * GRO merges into one packet (without BIG TCP), hence the most a Linux receiver acknowledges at
-   * once on a busy link; it binds with jumbo segments (8 × 8,948 bytes is more).
+   * once on a busy link; it binds with jumbo frames (eight full segments of a 9,000-byte MTU are
+   * more).
    */
   static final int MAX_ACK_STRETCH_BYTES = 64 * 1024;
   /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none. */

@@ -664,9 +664,10 @@ public final class TcpLayer implements Transport, Pollable {
   /**
    * The end of a receive batch: every connection that held its ACK while the batch was delivered
    * sends it now, one ACK for all it received ({@link TcpConnection#ackAtBatchEnd}). Called first
-   * in {@link #poll}: the stack is polled after the network interface whose pass delivered the
-   * batch (it registers with the loop first), in the same turn; {@link #nextDeadlineNanos} is due
-   * while an ACK is held, so the loop never sleeps on one.
+   * in {@link #poll}: the kernel loop polls its pollables in the order they registered, and an
+   * interface that registers before the stack (TAP, AF_PACKET, the simulator's) has its pass
+   * ended here in the same turn; otherwise in the next, which follows at once: {@link
+   * #nextDeadlineNanos} is due while an ACK is held, so the loop never sleeps on one.
    *
    * @return whether there was a held ACK to send
    */
