@@ -18,8 +18,10 @@
 #   benchmarks/tcp/run.sh       # or benchmarks/run tcp
 #
 # Knobs (environment): TCP_MIB (64), TCP_ROUNDS (3), SOCAT_BUFFER (65536 bytes per read/write),
-# CONN_SECONDS (5), CONN_THREADS (4), WARMUP_MIB (32), ECHO_JAR
-# (examples/echo/target/echo-tap.jar), JAVA_OPTS (Morgana's JVM), SKIP_LINUX (1: Morgana only),
+# CONN_SECONDS (5 per round), CONN_THREADS (4), CONN_ROUNDS (3), WARMUP_MIB (32), ECHO_JAR
+# (examples/echo/target/echo-tap.jar), BASELINE_JAR (another echo-tap.jar, e.g. built from an
+# earlier commit: measured in the same run, in a TAP namespace of its own, as a third column),
+# JAVA_OPTS (Morgana's JVM), SKIP_LINUX (1: Morgana only),
 # OFFLOAD (1: Morgana with --tap-offload, i.e. IFF_VNET_HDR with receive checksum offload and TSO4,
 # and the veth pair with tso, gso, gro, tx and rx checksum offloads ON instead of off).
 # Everything happens in namespaces this script creates (addresses from 192.0.2.0/24) and deletes
@@ -37,6 +39,8 @@ TCP_ROUNDS="${TCP_ROUNDS:-3}"
 SOCAT_BUFFER="${SOCAT_BUFFER:-65536}"
 CONN_SECONDS="${CONN_SECONDS:-5}"
 CONN_THREADS="${CONN_THREADS:-4}"
+CONN_ROUNDS="${CONN_ROUNDS:-3}"
+BASELINE_JAR="${BASELINE_JAR:-}"
 WARMUP_MIB="${WARMUP_MIB:-32}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 SKIP_LINUX="${SKIP_LINUX:-}"
@@ -49,7 +53,7 @@ else
   VETH_OFFLOADS=off
 fi
 
-for jar in "$ECHO_JAR" "$BENCH_JAR"; do
+for jar in "$ECHO_JAR" "$BENCH_JAR" ${BASELINE_JAR:+"$BASELINE_JAR"}; do
   if [ ! -f "$jar" ]; then
     echo "missing $jar; build it first: mvn -B -o -q -pl examples/echo,benchmarks -am package -DskipTests" >&2
     exit 1
@@ -65,6 +69,7 @@ done
 
 TAG="mgt$$"
 NS_TAP="$TAG-tap"   # the kernel side of Morgana's TAP, and the client
+NS_BASE="$TAG-base" # the same for BASELINE_JAR
 NS_A="$TAG-a"       # Linux client
 NS_B="$TAG-b"       # Linux server
 WORK="$(mktemp -d)"
@@ -77,7 +82,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
-  for ns in "$NS_TAP" "$NS_A" "$NS_B"; do
+  for ns in "$NS_TAP" "$NS_BASE" "$NS_A" "$NS_B"; do
     ip netns del "$ns" 2>/dev/null || true
   done
   rm -rf "$WORK"
@@ -94,14 +99,20 @@ new_ns() {
 }
 
 # --- Morgana: a TAP in its own namespace, host side 192.0.2.1, Morgana 192.0.2.2 ---------------
-new_ns "$NS_TAP"
-ip -n "$NS_TAP" tuntap add dev mtap0 mode tap
-ip -n "$NS_TAP" addr add 192.0.2.1/24 dev mtap0
-ip -n "$NS_TAP" link set mtap0 up
-# shellcheck disable=SC2086
-ip netns exec "$NS_TAP" java $JAVA_OPTS -jar "$ECHO_JAR" --net=tap:mtap0 --ipv4=192.0.2.2/24 \
-  ${TAP_ARGS[@]+"${TAP_ARGS[@]}"} >"$WORK/morgana.log" 2>&1 &
-PIDS+=($!)
+start_morgana() { # NS JAR LOG
+  new_ns "$1"
+  ip -n "$1" tuntap add dev mtap0 mode tap
+  ip -n "$1" addr add 192.0.2.1/24 dev mtap0
+  ip -n "$1" link set mtap0 up
+  # shellcheck disable=SC2086
+  ip netns exec "$1" java $JAVA_OPTS -jar "$2" --net=tap:mtap0 --ipv4=192.0.2.2/24 \
+    ${TAP_ARGS[@]+"${TAP_ARGS[@]}"} >"$3" 2>&1 &
+  PIDS+=($!)
+}
+start_morgana "$NS_TAP" "$ECHO_JAR" "$WORK/morgana.log"
+if [ -n "$BASELINE_JAR" ]; then
+  start_morgana "$NS_BASE" "$BASELINE_JAR" "$WORK/baseline.log"
+fi
 
 # --- Linux: two namespaces joined by a veth pair, offloads off (on with OFFLOAD=1) ------------
 new_ns "$NS_A"
@@ -135,6 +146,9 @@ wait_for_ping() { # NS LOG
   return 1
 }
 wait_for_ping "$NS_TAP" "$WORK/morgana.log"
+if [ -n "$BASELINE_JAR" ]; then
+  wait_for_ping "$NS_BASE" "$WORK/baseline.log"
+fi
 wait_for_ping "$NS_A" "$WORK/kernel.log"
 for _ in $(seq 1 60); do
   grep -q listening "$WORK/kernel.log" && break
@@ -142,6 +156,9 @@ for _ in $(seq 1 60); do
 done
 
 CLIENTS=("$NS_TAP")
+if [ -n "$BASELINE_JAR" ]; then
+  CLIENTS+=("$NS_BASE")
+fi
 if [ -z "$SKIP_LINUX" ]; then
   CLIENTS+=("$NS_A")
 fi
@@ -195,15 +212,34 @@ for _ in $(seq 1 "$TCP_ROUNDS"); do
     done
   done
 done
-for ns in "${CLIENTS[@]}"; do
-  read -r rate failed <<<"$(conn_rate "$ns")"
-  echo "$rate" >"$WORK/conn-$ns"
-  echo "$failed" >"$WORK/connfail-$ns"
+# Connection rates are the noisiest figure (a server whose acceptor is descheduled overflows its
+# accept queue, and each SYN dropped for it costs a client thread a 1 s retransmission): rounds
+# interleaved like the transfers, median of the rates, failed connects summed.
+for _ in $(seq 1 "$CONN_ROUNDS"); do
+  for ns in "${CLIENTS[@]}"; do
+    read -r rate failed <<<"$(conn_rate "$ns")"
+    echo "$rate" >>"$WORK/conn-$ns"
+    echo "$failed" >>"$WORK/connfail-$ns"
+  done
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 figure() { # KIND NS
   if [ -f "$WORK/$1-$2" ]; then median <"$WORK/$1-$2"; else echo "—"; fi
+}
+total() { # KIND NS
+  if [ -f "$WORK/$1-$2" ]; then awk '{ t += $1 } END { print t }' "$WORK/$1-$2"; else echo "—"; fi
+}
+row() { # LABEL KIND
+  local m l b
+  m=$(figure "$2" "$NS_TAP")
+  l=$(figure "$2" "$NS_A")
+  if [ -n "$BASELINE_JAR" ]; then
+    b=$(figure "$2" "$NS_BASE")
+    echo "| $1 | $m | $b | $l | $(ratio "$m" "$l") | $(ratio "$b" "$l") |"
+  else
+    echo "| $1 | $m | $l | $(ratio "$m" "$l") |"
+  fi
 }
 
 echo
@@ -214,20 +250,23 @@ else
 fi
 echo "Morgana's TCP over TAP vs Linux's over veth ($offloads), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d" " -f1-3 /proc/loadavg):"
 echo
-echo "| measure | Morgana (TAP) | Linux (veth) | Morgana / Linux |"
-echo "|---|---:|---:|---:|"
+if [ -n "$BASELINE_JAR" ]; then
+  echo "| measure | Morgana (TAP) | baseline (TAP) | Linux (veth) | Morgana / Linux | baseline / Linux |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  failed="$(total connfail "$NS_TAP") / $(total connfail "$NS_BASE") / $(total connfail "$NS_A")"
+else
+  echo "| measure | Morgana (TAP) | Linux (veth) | Morgana / Linux |"
+  echo "|---|---:|---:|---:|"
+  failed="$(total connfail "$NS_TAP") / $(total connfail "$NS_A")"
+fi
 for kind in discard chargen echo; do
   case "$kind" in
     discard) label="discard L→M, MiB/s ($TCP_MIB MiB to port 9, median of $TCP_ROUNDS)" ;;
     chargen) label="chargen M→L, MiB/s ($TCP_MIB MiB from port 19, median of $TCP_ROUNDS)" ;;
     echo) label="echo, MiB/s echoed ($TCP_MIB MiB through port 7, median of $TCP_ROUNDS)" ;;
   esac
-  m=$(figure "$kind" "$NS_TAP")
-  l=$(figure "$kind" "$NS_A")
-  echo "| $label | $m | $l | $(ratio "$m" "$l") |"
+  row "$label" "$kind"
 done
-m=$(figure conn "$NS_TAP")
-l=$(figure conn "$NS_A")
-echo "| connections/s (connect + close to port 9, $CONN_THREADS threads, ${CONN_SECONDS} s; failed $(figure connfail "$NS_TAP") / $(figure connfail "$NS_A")) | $m | $l | $(ratio "$m" "$l") |"
+row "connections/s (connect + close to port 9, $CONN_THREADS threads, median of $CONN_ROUNDS × ${CONN_SECONDS} s; failed in all $failed)" conn
 echo
-echo "Command: \`benchmarks/tcp/run.sh\` (OFFLOAD=$OFFLOAD TCP_MIB=$TCP_MIB TCP_ROUNDS=$TCP_ROUNDS SOCAT_BUFFER=$SOCAT_BUFFER CONN_THREADS=$CONN_THREADS CONN_SECONDS=$CONN_SECONDS JAVA_OPTS='$JAVA_OPTS'). Higher is better."
+echo "Command: \`benchmarks/tcp/run.sh\` (OFFLOAD=$OFFLOAD TCP_MIB=$TCP_MIB TCP_ROUNDS=$TCP_ROUNDS SOCAT_BUFFER=$SOCAT_BUFFER CONN_THREADS=$CONN_THREADS CONN_SECONDS=$CONN_SECONDS CONN_ROUNDS=$CONN_ROUNDS BASELINE_JAR=$BASELINE_JAR JAVA_OPTS='$JAVA_OPTS'). Higher is better."

@@ -213,10 +213,10 @@ class TcpEchoTapInteropTest {
 
   /**
    * 1,000 connections from Linux to the echo port open at the same time (asyncio in the namespace
-   * opens all before any sends, in waves of 100 within the listener's backlog of 128), then each
+   * opens all before any sends, in waves of 100, as when the listener's backlog was 128), then each
    * sends 128 bytes naming itself, reads them back, shuts down its output and reads end of stream:
    * the echo closes after it, so every connection ends cleanly; none is refused or reset. (All
-   * 1,000 SYNs in one burst overflow the backlog: SYN cookies answer them, and on this loaded
+   * 1,000 SYNs in one burst overflowed that backlog: SYN cookies answered them, and on this loaded
    * machine a cookie's ACK sometimes found the accept queue full and was dropped, after which
    * the peer's next segments no longer carry the cookie and are reset — as Linux does.)
    */
