@@ -29,6 +29,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * TCP (RFC 9293) over an {@link IpLayer}: a {@link Transport} that finds each segment's
@@ -415,7 +417,7 @@ public final class TcpLayer implements Transport, Pollable {
       counters.increment(TcpCounter.CONNECTION_LIMIT);
       return;
     }
-    if (l.ready.size() >= settings.backlog()) {
+    if (l.readyCount.get() >= settings.backlog()) {
       counters.increment(TcpCounter.RX_DROP_LISTEN_OVERFLOW);
       return;
     }
@@ -487,7 +489,7 @@ public final class TcpLayer implements Transport, Pollable {
       counters.increment(TcpCounter.CONNECTION_LIMIT);
       return true; // dropped: the peer's data or next ACK tries again
     }
-    if (l.ready.size() >= settings.backlog()) {
+    if (l.readyCount.get() >= settings.backlog()) {
       counters.increment(TcpCounter.RX_DROP_LISTEN_OVERFLOW);
       return true;
     }
@@ -573,6 +575,7 @@ public final class TcpLayer implements Transport, Pollable {
     if (w != null) {
       w.complete(c);
     } else {
+      l.readyCount.incrementAndGet();
       l.ready.add(c);
     }
   }
@@ -901,11 +904,24 @@ public final class TcpLayer implements Transport, Pollable {
 
   // ---------------------------------------------------------------- listeners
 
-  /** A listening port (RFC 9293 LISTEN) with its queues. */
+  /**
+   * A listening port (RFC 9293 LISTEN) with its queues: half-open connections (a count; they live
+   * in the connection table), established ones not yet accepted ({@link #ready}), and accepts
+   * waiting for one ({@link #waiting}, the loop's only).
+   *
+   * <p>{@link #ready} is shared with the application's threads (accept-ahead): the loop adds each
+   * connection whose handshake completed while no accept waits, and any thread takes one with
+   * {@link #tryAccept} without crossing to the loop; an accept that finds none crosses and waits in
+   * {@link #waiting}. Only the loop adds, and it looks at the queue again when the crossing
+   * arrives, so no connection is added unseen while an accept waits.
+   */
   public final class Listener {
     final int port;
     int halfOpen;
-    final ArrayDeque<TcpConnection> ready = new ArrayDeque<>();
+    /** Established, not accepted: the loop adds, any thread takes. */
+    final ConcurrentLinkedQueue<TcpConnection> ready = new ConcurrentLinkedQueue<>();
+    /** {@link #ready}'s length for the backlog check ({@code size()} would walk the queue). */
+    final AtomicInteger readyCount = new AtomicInteger();
     final ArrayDeque<CompletableFuture<TcpConnection>> waiting = new ArrayDeque<>();
     boolean closed;
 
@@ -917,9 +933,21 @@ public final class TcpLayer implements Transport, Pollable {
       return port;
     }
 
-    /** Completes {@code result} with the next established connection. */
-    public void accept(CompletableFuture<TcpConnection> result) {
+    /**
+     * Any thread: the next established connection not yet accepted, or {@code null} when there
+     * is none now (then {@link #accept} on the loop waits for one).
+     */
+    public TcpConnection tryAccept() {
       TcpConnection c = ready.poll();
+      if (c != null) {
+        readyCount.decrementAndGet();
+      }
+      return c;
+    }
+
+    /** Loop: completes {@code result} with the next established connection. */
+    public void accept(CompletableFuture<TcpConnection> result) {
+      TcpConnection c = tryAccept();
       if (c != null) {
         result.complete(c);
       } else if (closed) {
@@ -942,9 +970,8 @@ public final class TcpLayer implements Transport, Pollable {
       while ((w = waiting.poll()) != null) {
         w.completeExceptionally(new IOException("listener on port " + port + " is closed"));
       }
-      List<TcpConnection> pending = new ArrayList<>(ready);
-      ready.clear();
-      for (TcpConnection c : pending) {
+      TcpConnection c;
+      while ((c = tryAccept()) != null) { // an accept on another thread may take one first: it is accepted
         c.releaseUnread();
         c.abort(lastNow);
       }

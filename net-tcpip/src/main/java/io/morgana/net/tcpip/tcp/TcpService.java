@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       next write throws.
  *   <li>{@link Tcp#connect} throws {@link java.net.ConnectException} when refused (RST, ICMP
  *       unreachable) or when the timeout passes.
+ *   <li>{@link Tcp.Listener#accept} takes a connection whose handshake completed while no accept
+ *       waited without crossing to the loop (accept-ahead: {@link TcpLayer.Listener#tryAccept}),
+ *       which frees its place in the backlog at once; only an accept that finds none crosses and
+ *       waits. Connections are accepted in the order their handshakes completed.
  *   <li>{@link Flow#close()} returns at once: the FIN follows the queued data; data arriving
  *       later is acknowledged and discarded. {@link Flow#abort()} sends a RST.
  *   <li>{@link Flow#set} honours every {@link FlowOption} on the connection's loop: {@code
@@ -72,7 +76,11 @@ public final class TcpService implements Tcp {
 
       @Override
       public Flow accept() throws IOException {
-        TcpConnection c = bridge.call("Tcp.Listener.accept", l::accept);
+        LoopBridge.checkBlockingAllowed("Tcp.Listener.accept");
+        TcpConnection c = l.tryAccept(); // accept-ahead: one already established needs no crossing
+        if (c == null) {
+          c = bridge.call("Tcp.Listener.accept", l::accept);
+        }
         return flow(c);
       }
 
