@@ -54,6 +54,49 @@ public interface Netif extends AutoCloseable {
    */
   boolean write(ByteBuf frame);
 
+  /**
+   * {@link #write(ByteBuf, int, int)} flag: the frame is an IPv4 TCP or UDP packet whose checksum
+   * field holds only the folded sum of its pseudo-header (RFC 793 §3.1, RFC 768), not
+   * complemented — Linux's {@code CHECKSUM_PARTIAL} convention: the device sums from the
+   * transport header to the frame's end and stores the complement in the field. Only for an
+   * interface whose {@link Offloads#txChecksum()} is true.
+   */
+  int TX_CHECKSUM_PARTIAL = 1;
+
+  /**
+   * Sends one frame with what the device is asked to do for it: the per-frame half of {@link
+   * #offloads()}, which the device cannot derive from the bytes (nothing in a TCP segment says
+   * what its MSS is, nor whether its checksum is complete).
+   *
+   * <p>With {@code segmentBytes > 0} the frame is one TCP/IPv4 "super-segment" (TSO/GSO, carrying
+   * {@link #TX_CHECKSUM_PARTIAL}) of up to {@link Offloads#maxSegmentBytes()} payload bytes: its
+   * total length may exceed {@code mtu() + 14}, and the device cuts it into segments of {@code
+   * segmentBytes} payload bytes (the last one shorter), each with the same headers but its own
+   * sequence number, IPv4 identification, lengths and checksums, FIN and PSH on the last only.
+   * A frame of at most {@code mtu() + 14} bytes is sent as it is whatever {@code segmentBytes}.
+   *
+   * <p>The default serves every interface that offloads nothing: a frame with {@code txFlags == 0}
+   * goes to {@link #write(ByteBuf)}, which refuses (and counts) one above the MTU — a stack that
+   * never sees {@link Offloads#maxSegmentBytes()} above 0 never sends one — and a frame asking for
+   * a checksum it would not fill in is a caller's bug, refused with an exception rather than sent
+   * with a wrong checksum. An interface that wraps another (a capture, a fault injector) overrides
+   * this to pass the metadata through, or advertises no transmit offload.
+   *
+   * @param txFlags {@link #TX_CHECKSUM_PARTIAL} or 0
+   * @param segmentBytes TCP payload bytes per segment of a super-segment, or 0
+   * @return as {@link #write(ByteBuf)}
+   * @throws IllegalArgumentException (having released {@code frame}) for flags the interface does
+   *     not offer
+   */
+  default boolean write(ByteBuf frame, int txFlags, int segmentBytes) {
+    if (txFlags != 0) {
+      frame.release();
+      throw new IllegalArgumentException(
+          "txFlags " + txFlags + " asked of an interface that offloads no transmit checksum");
+    }
+    return write(frame);
+  }
+
   /** Detaches from the device and the loop, releasing what the interface holds. Idempotent. */
   @Override
   void close();

@@ -57,6 +57,7 @@ public final class FaultInjectingNetif implements Netif {
 
   private static final Logger LOG = LoggerFactory.getLogger(FaultInjectingNetif.class);
   private static final int HEADER = 14;
+  private static final Offloads RX_CHECKSUM_ONLY = new Offloads(true, false, 0);
 
   /** Which frames the faults apply to. */
   public enum Direction {
@@ -177,14 +178,17 @@ public final class FaultInjectingNetif implements Netif {
     return Math.min(inner.mtu(), mtuLimit);
   }
 
-  /** The inner interface's offloads, without receive checksum verification if frames may be corrupted. */
+  /**
+   * The inner interface's receive checksum verification unless frames may be corrupted, and no
+   * transmit offload: faults act on whole frames as the wire carries them, so this interface
+   * sends only complete, MTU-sized frames ({@link #write(ByteBuf, int, int)} is {@link Netif}'s
+   * default, which refuses a partial checksum).
+   */
   @Override
   public Offloads offloads() {
     Offloads o = inner.offloads();
-    if (corruptP > 0 && direction.rx() && o.rxChecksumVerified()) {
-      return new Offloads(false, o.txChecksum(), o.maxSegmentBytes());
-    }
-    return o;
+    boolean rxVerified = o.rxChecksumVerified() && !(corruptP > 0 && direction.rx());
+    return rxVerified ? RX_CHECKSUM_ONLY : Offloads.NONE;
   }
 
   @Override

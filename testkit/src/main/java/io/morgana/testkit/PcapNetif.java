@@ -36,6 +36,11 @@ import java.nio.file.StandardOpenOption;
  * {@link #close()}. Writing allocates nothing per frame. An I/O error while recording is thrown as
  * {@link UncheckedIOException} from {@link #flush()} or {@link #close()} and stops recording; the
  * traffic itself is not disturbed. Thread-safe.
+ *
+ * <p><b>Offloads</b> are the inner interface's, and transmit metadata ({@link #write(ByteBuf, int,
+ * int)}) passes through: a super-segment is recorded as the one frame the stack sent, above the
+ * MTU, and a partial checksum as the pseudo-header sum it holds — as {@code tcpdump} on a Linux
+ * interface with TSO shows them (Wireshark flags the checksum "partial").
  */
 public final class PcapNetif implements Netif {
 
@@ -144,6 +149,12 @@ public final class PcapNetif implements Netif {
   public boolean write(ByteBuf frame) {
     record(frame);
     return inner.write(frame);
+  }
+
+  @Override
+  public boolean write(ByteBuf frame, int txFlags, int segmentBytes) {
+    record(frame);
+    return inner.write(frame, txFlags, segmentBytes);
   }
 
   /**

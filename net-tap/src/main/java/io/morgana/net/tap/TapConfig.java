@@ -17,8 +17,8 @@ import java.util.Optional;
  * @param mac Morgana's MAC address, or empty for a random one
  * @param offload open the device with {@code IFF_VNET_HDR} and ask the kernel for checksum and
  *     TCP/IPv4 segmentation offloads ({@code TUNSETOFFLOAD} with {@code TUN_F_CSUM |
- *     TUN_F_TSO4}): frames read may carry a partial checksum and may be up to 64 KiB (see {@link
- *     TapNetif}); off by default
+ *     TUN_F_TSO4}): frames read may carry a partial checksum and may be up to 64 KiB, and the
+ *     interface advertises the same for frames it sends (see {@link TapNetif}); off by default
  */
 public record TapConfig(String device, Optional<MacAddress> mac, boolean offload) {
 

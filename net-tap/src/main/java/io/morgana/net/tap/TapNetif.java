@@ -66,7 +66,15 @@ import org.slf4j.LoggerFactory;
  * {@link FrameHandler#RX_CHECKSUM_VERIFIED}, so the stack skips the verification (the partial
  * checksum is left as it is, not filled in: net-tcpip is unchanged); a header this interface never
  * negotiated or inconsistent with its frame is a counted drop ({@code rxDropped}), logged once.
- * Frames sent get a zeroed header: no offload is asked of the kernel on transmit.
+ * On transmit the interface advertises {@link Offloads#txChecksum()} and {@link
+ * Offloads#maxSegmentBytes()} {@value #MAX_SEGMENT_BYTES} (an IPv4 total length of 65,535 less a
+ * 20-byte IPv4 header and the largest, 60-byte, TCP header), and each frame sent through {@link
+ * #write(ByteBuf, int, int)} gets the header its metadata asks for ({@link
+ * VirtioNetHeader#forTransmit}): {@code NEEDS_CSUM} for a partial checksum, {@code GSO_TCPV4}
+ * with the segment size for a TCP super-segment above the MTU, which the kernel cuts into
+ * segments ({@code skb_gso_segment}) — or never, when it delivers to its own stack; a plain frame
+ * gets a zeroed header. A frame whose metadata does not match its bytes is a counted drop
+ * ({@code txDropped}), logged once.
  *
  * <p><b>Threads.</b> {@link #listen}, {@link #write} and {@link #poll} run on the loop thread;
  * {@link #close()} and the accessors from any thread.
@@ -95,6 +103,12 @@ public final class TapNetif implements Netif, Pollable {
   /** {@code TUN_F_TSO4}: userspace takes TCP/IPv4 frames to segment (GSO) — needs TUN_F_CSUM. */
   static final int TUN_F_TSO4 = 0x02;
 
+  /**
+   * The largest TCP payload of a super-segment: IPv4's largest total length less the smallest
+   * IPv4 header and the largest TCP header.
+   */
+  public static final int MAX_SEGMENT_BYTES = 65_535 - 20 - 60;
+
   /** The receive and transmit buffers: the largest frame and, with offloads, its header. */
   private static final int BUFFER_SIZE = VirtioNetHeader.LENGTH + MAX_FRAME;
 
@@ -111,6 +125,8 @@ public final class TapNetif implements Netif, Pollable {
   /** {@link VirtioNetHeader#LENGTH} with offloads, 0 without: where a frame starts in the buffers. */
   private final int headerLength;
   private final VirtioNetHeader rxHeader = new VirtioNetHeader();
+  private final VirtioNetHeader txHeader = new VirtioNetHeader();
+  private final Offloads offloads;
   private final Errno errno;
   private MemorySegment rxSegment;
   private ByteBuf rxFrame;
@@ -123,6 +139,7 @@ public final class TapNetif implements Netif, Pollable {
   private volatile FrameHandler handler;
   private boolean warnedTx;
   private boolean warnedHeader;
+  private boolean warnedTxHeader;
 
   // Written only on the loop thread; volatile so stats() from another thread sees them.
   private volatile long rxFrames;
@@ -139,10 +156,11 @@ public final class TapNetif implements Netif, Pollable {
     this.mtu = mtu;
     this.fd = fd;
     this.headerLength = offload ? VirtioNetHeader.LENGTH : 0;
+    this.offloads = offload ? new Offloads(false, true, MAX_SEGMENT_BYTES) : Offloads.NONE;
     Arena arena = Arena.ofAuto();
     this.errno = new Errno(arena);
     newReceiveBuffer();
-    this.txSegment = arena.allocate(BUFFER_SIZE, 64); // zeroed: the header of every frame sent
+    this.txSegment = arena.allocate(BUFFER_SIZE, 64);
   }
 
   /**
@@ -190,7 +208,9 @@ public final class TapNetif implements Netif, Pollable {
             actual,
             mac,
             info.mtu(),
-            config.offload() ? ", offloads: receive checksum and TSO4 (IFF_VNET_HDR)" : "");
+            config.offload()
+                ? ", offloads: checksum and TSO4 both ways (IFF_VNET_HDR)"
+                : "");
         tap.registration = loop.register(tap);
         return tap;
       } catch (RuntimeException e) {
@@ -302,7 +322,7 @@ public final class TapNetif implements Netif, Pollable {
 
   @Override
   public Offloads offloads() {
-    return Offloads.NONE;
+    return offloads;
   }
 
   @Override
@@ -317,20 +337,52 @@ public final class TapNetif implements Netif, Pollable {
 
   @Override
   public boolean write(ByteBuf frame) {
+    return write(frame, 0, 0);
+  }
+
+  /**
+   * Sends one frame with its offload metadata (see the class's <em>Offloads</em>). Without
+   * {@code --tap-offload}, or for a frame with {@code txFlags == 0}, {@code segmentBytes} is
+   * ignored and a frame above the MTU is refused, as by {@link #write(ByteBuf)}.
+   *
+   * @throws IllegalArgumentException (having released {@code frame}) for {@link
+   *     #TX_CHECKSUM_PARTIAL} or an unknown flag on an interface opened without offloads
+   */
+  @Override
+  public boolean write(ByteBuf frame, int txFlags, int segmentBytes) {
+    if (txFlags != 0 && (headerLength == 0 || (txFlags & ~TX_CHECKSUM_PARTIAL) != 0)) {
+      frame.release();
+      throw new IllegalArgumentException("TAP " + name + ": txFlags " + txFlags
+          + " not offered (" + offloads + ")");
+    }
     try {
       synchronized (io) {
-        return writeLocked(frame);
+        return writeLocked(frame, txFlags != 0, segmentBytes);
       }
     } finally {
       frame.release();
     }
   }
 
-  private boolean writeLocked(ByteBuf frame) {
+  private boolean writeLocked(ByteBuf frame, boolean checksumPartial, int segmentBytes) {
     int length = frame.readableBytes();
-    if (closed || failed || length < ETHERNET_HEADER || length > mtu + ETHERNET_HEADER) {
+    int limit = headerLength == 0 ? mtu + ETHERNET_HEADER : MAX_FRAME;
+    if (closed || failed || length < ETHERNET_HEADER || length > limit) {
       txDropped++;
       return false;
+    }
+    if (headerLength != 0) {
+      if (!txHeader.forTransmit(frame, frame.readerIndex(), length, mtu, checksumPartial, segmentBytes)) {
+        txDropped++;
+        if (!warnedTxHeader) {
+          warnedTxHeader = true; // once: a stack bug must not flood the log
+          LOG.warn("TAP {}: dropped a frame of {} bytes sent with txFlags {} and segmentBytes {}:"
+              + " not a frame those offloads apply to (logged once; counted in txDropped)",
+              name, length, checksumPartial ? TX_CHECKSUM_PARTIAL : 0, segmentBytes);
+        }
+        return false;
+      }
+      txHeader.write(txSegment, 0);
     }
     copyToTransmitBuffer(frame, length);
     long total = headerLength + length;
@@ -358,7 +410,7 @@ public final class TapNetif implements Netif, Pollable {
   }
 
   /**
-   * Copies the frame into the transmit buffer, after the (zeroed, never written) header if any,
+   * Copies the frame into the transmit buffer, after the header if any,
    * with absolute 8-byte reads: works for every kind of {@link ByteBuf} (pooled, derived,
    * composite, heap) and allocates nothing, where Netty's NIO
    * views of a fresh or derived buffer allocate a {@code ByteBuffer} per call when {@code

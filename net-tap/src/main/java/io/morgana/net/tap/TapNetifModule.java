@@ -50,14 +50,14 @@ public abstract class TapNetifModule {
           TapConfig::parseMac);
 
   /**
-   * {@code --tap-offload}: open the TAP with {@code IFF_VNET_HDR} and take the kernel's checksum
-   * and TCP/IPv4 segmentation offloads on receive (see {@link TapNetif}); off by default.
+   * {@code --tap-offload}: open the TAP with {@code IFF_VNET_HDR}: checksum and TCP/IPv4
+   * segmentation offloads both ways (see {@link TapNetif}); off by default.
    */
   public static final BootKey<Boolean> OFFLOAD =
       BootKey.flag(
           "tap-offload",
-          "open the TAP with IFF_VNET_HDR: receive frames with partial checksums and TCP/IPv4"
-              + " segments of up to 64 KiB from the kernel (TUN_F_CSUM, TUN_F_TSO4)");
+          "open the TAP with IFF_VNET_HDR: frames with partial checksums and TCP/IPv4 segments of"
+              + " up to 64 KiB both ways (TUN_F_CSUM, TUN_F_TSO4)");
 
   /** The boot keys this module reads, to add to the kernel's list. */
   public static final List<BootKey<?>> KEYS = List.of(NET, MAC, OFFLOAD);

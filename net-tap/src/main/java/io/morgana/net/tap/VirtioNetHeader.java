@@ -1,6 +1,9 @@
 package io.morgana.net.tap;
 
 import io.netty.buffer.ByteBuf;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * The {@code struct virtio_net_hdr} of {@code <linux/virtio_net.h>} (virtio 1.2 §5.1.6) that a TAP
@@ -17,9 +20,9 @@ import io.netty.buffer.ByteBuf;
  * </pre>
  *
  * <p>A reusable flyweight: {@link #read} fills the fields from a buffer, {@link #check} says
- * whether this interface can take the frame it precedes ({@link Verdict}), {@link #write} encodes
- * them (a new header is all zeros: "no offload", what {@link TapNetif} sends before every frame).
- * Nothing is allocated.
+ * whether this interface can take the frame it precedes ({@link Verdict}); on transmit, {@link
+ * #forTransmit} sets them for a frame the stack hands down (all zeros, "no offload", for a plain
+ * one) and {@link #write} encodes them. Nothing is allocated.
  */
 final class VirtioNetHeader {
 
@@ -39,6 +42,18 @@ final class VirtioNetHeader {
   static final int GSO_TCPV4 = 1;
 
   private static final int ETHERNET_HEADER = 14;
+  private static final int ETHER_TYPE_OFFSET = 12;
+  private static final int ETHER_TYPE_IPV4 = 0x0800;
+  private static final int IPV4_PROTOCOL_OFFSET = 9;
+  private static final int PROTOCOL_TCP = 6;
+  private static final int PROTOCOL_UDP = 17;
+  /** Where the checksum sits in a TCP header (RFC 9293 §3.1). */
+  static final int TCP_CHECKSUM_OFFSET = 16;
+  /** Where the checksum sits in a UDP header (RFC 768). */
+  static final int UDP_CHECKSUM_OFFSET = 6;
+  private static final int TCP_DATA_OFFSET_OFFSET = 12;
+  private static final ValueLayout.OfShort SHORT_LE =
+      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   /** What {@link #check} decides about the frame a header precedes. */
   enum Verdict {
@@ -83,6 +98,70 @@ final class VirtioNetHeader {
     buf.setShortLE(index + 4, gsoSize);
     buf.setShortLE(index + 6, csumStart);
     buf.setShortLE(index + 8, csumOffset);
+  }
+
+  /** Writes the fields as ten bytes at {@code offset} of {@code segment}. */
+  void write(MemorySegment segment, long offset) {
+    segment.set(ValueLayout.JAVA_BYTE, offset, (byte) flags);
+    segment.set(ValueLayout.JAVA_BYTE, offset + 1, (byte) gsoType);
+    segment.set(SHORT_LE, offset + 2, (short) hdrLen);
+    segment.set(SHORT_LE, offset + 4, (short) gsoSize);
+    segment.set(SHORT_LE, offset + 6, (short) csumStart);
+    segment.set(SHORT_LE, offset + 8, (short) csumOffset);
+  }
+
+  /**
+   * Sets the fields for the frame of {@code length} bytes at {@code index} of {@code frame} that
+   * the stack sends with {@code txFlags} and {@code segmentBytes} ({@link
+   * io.morgana.api.Netif#write(ByteBuf, int, int)}): all zeros for a plain frame; {@code
+   * NEEDS_CSUM} with {@code csum_start} = 14 + IHL × 4 and {@code csum_offset} 16 (TCP) or 6
+   * (UDP) for a partial checksum; and, for a frame above {@code mtu + 14} with {@code segmentBytes}
+   * > 0, {@code GSO_TCPV4} with {@code gso_size = segmentBytes} and {@code hdr_len} = Ethernet +
+   * IPv4 + TCP headers. Reads the frame's headers, never changes them.
+   *
+   * @return false, leaving the fields meaningless, when the frame is not what the flags say (not
+   *     IPv4, not TCP or UDP, headers past its end, above the MTU without being a TCP
+   *     super-segment with a partial checksum): the caller drops it
+   */
+  boolean forTransmit(ByteBuf frame, int index, int length, int mtu, boolean checksumPartial, int segmentBytes) {
+    flags = 0;
+    gsoType = GSO_NONE;
+    hdrLen = 0;
+    gsoSize = 0;
+    csumStart = 0;
+    csumOffset = 0;
+    boolean oversize = length > mtu + ETHERNET_HEADER;
+    if (!checksumPartial) {
+      return !oversize;
+    }
+    if (length < ETHERNET_HEADER + 20 || frame.getUnsignedShort(index + ETHER_TYPE_OFFSET) != ETHER_TYPE_IPV4) {
+      return false;
+    }
+    int ihl = (frame.getUnsignedByte(index + ETHERNET_HEADER) & 0x0f) * 4;
+    int protocol = frame.getUnsignedByte(index + ETHERNET_HEADER + IPV4_PROTOCOL_OFFSET);
+    int l4 = ETHERNET_HEADER + ihl;
+    int checksumAt = protocol == PROTOCOL_TCP ? TCP_CHECKSUM_OFFSET
+        : protocol == PROTOCOL_UDP ? UDP_CHECKSUM_OFFSET : -1;
+    if (ihl < 20 || checksumAt < 0 || l4 + checksumAt + 2 > length) {
+      return false;
+    }
+    flags = F_NEEDS_CSUM;
+    csumStart = l4;
+    csumOffset = checksumAt;
+    if (!oversize) {
+      return true;
+    }
+    if (protocol != PROTOCOL_TCP || segmentBytes <= 0 || segmentBytes > 0xffff) {
+      return false;
+    }
+    int headers = l4 + ((frame.getUnsignedByte(index + l4 + TCP_DATA_OFFSET_OFFSET) >>> 4) * 4);
+    if (headers - l4 < 20 || headers >= length) {
+      return false;
+    }
+    gsoType = GSO_TCPV4;
+    gsoSize = segmentBytes;
+    hdrLen = headers;
+    return true;
   }
 
   /**

@@ -62,4 +62,36 @@ class VirtioNetHeaderProperties {
       assertTrue(v != Verdict.PLAIN, () -> v + " " + h);
     }
   }
+
+  @Property
+  void anyTcpOrUdpFrameSentWithAPartialChecksum_encodesAHeaderTheReceiveSideAccepts(
+      @ForAll boolean tcp,
+      @ForAll @IntRange(min = 5, max = 15) int ihlWords,
+      @ForAll @IntRange(min = 5, max = 15) int tcpWords,
+      @ForAll @IntRange(min = 0, max = 65_000) int payload,
+      @ForAll @IntRange(min = 68, max = 9000) int mtu,
+      @ForAll @IntRange(min = 1, max = 9000) int segmentBytes) {
+    ByteBuf f = VirtioNetHeaderTransmitTest.frame(0x0800, tcp ? 6 : 17, ihlWords, tcpWords, payload);
+    int length = f.readableBytes();
+    VirtioNetHeader h = new VirtioNetHeader();
+    boolean accepted = h.forTransmit(f, 0, length, mtu, true, segmentBytes);
+    boolean oversize = length > mtu + 14;
+    // A super-segment must be TCP and carry data to cut.
+    assertEquals(!oversize || (tcp && payload > 0), accepted, () -> "length " + length + " " + h);
+    if (!accepted) {
+      return;
+    }
+    ByteBuf out = Unpooled.buffer(10).writeZero(10);
+    h.write(out, 0);
+    VirtioNetHeader back = new VirtioNetHeader().read(out, 0);
+    assertEquals(h.toString(), back.toString());
+    assertEquals(Verdict.CHECKSUM_VERIFIED, back.check(length, mtu), back::toString);
+    assertEquals(14 + ihlWords * 4, back.csumStart);
+    assertEquals(tcp ? 16 : 6, back.csumOffset);
+    assertEquals(oversize ? VirtioNetHeader.GSO_TCPV4 : VirtioNetHeader.GSO_NONE, back.gsoType);
+    if (oversize) {
+      assertEquals(segmentBytes, back.gsoSize);
+      assertEquals(14 + ihlWords * 4 + tcpWords * 4, back.hdrLen);
+    }
+  }
 }

@@ -7,6 +7,7 @@ import io.morgana.api.MacAddress;
 import io.morgana.net.tcpip.ethernet.EthernetLayer;
 import io.morgana.net.tcpip.internal.AddressCache;
 import io.morgana.net.tcpip.internal.ProtocolCounters;
+import io.morgana.net.tcpip.internal.Tx;
 import io.morgana.net.tcpip.wire.ArpPacket;
 import io.morgana.net.tcpip.wire.EthernetFrame;
 import io.morgana.net.tcpip.wire.MalformedPacketException;
@@ -96,6 +97,29 @@ public final class ArpLayer implements Arp {
     long nextRequestAt;
     int requestsSent;
     final ArrayDeque<ByteBuf> queue = new ArrayDeque<>(0);
+    /** The {@link Tx} metadata of {@link #queue}'s packets, a ring in step with it; made when needed. */
+    int[] queueTx;
+    int queueTxHead;
+
+    void enqueue(ByteBuf datagram, int tx) {
+      if (tx != 0 && queueTx == null) {
+        queueTx = new int[MAX_QUEUED_PER_ADDRESS];
+      }
+      if (queueTx != null) {
+        queueTx[(queueTxHead + queue.size()) % MAX_QUEUED_PER_ADDRESS] = tx;
+      }
+      queue.add(datagram);
+    }
+
+    /** The {@link Tx} metadata of the head of {@link #queue}, which the caller is about to poll. */
+    int headTx() {
+      if (queueTx == null) {
+        return 0;
+      }
+      int tx = queueTx[queueTxHead];
+      queueTxHead = (queueTxHead + 1) % MAX_QUEUED_PER_ADDRESS;
+      return tx;
+    }
     List<CompletableFuture<MacAddress>> waiters;
 
     Entry(Ipv4Address address) {
@@ -194,9 +218,14 @@ public final class ArpLayer implements Arp {
    * @return false if the datagram was dropped at once (queue full, device refused)
    */
   public boolean send(Ipv4Address nextHop, ByteBuf datagram, long now) {
+    return send(nextHop, datagram, 0, now);
+  }
+
+  /** As {@link #send(Ipv4Address, ByteBuf, long)} with the datagram's {@link Tx} metadata, kept while it waits. */
+  public boolean send(Ipv4Address nextHop, ByteBuf datagram, int tx, long now) {
     Entry e = entries.get(nextHop.toInt());
     if (e != null && e.mac != null && now < e.expiresAt) {
-      return ethernet.write(e.mac.toLong(), Ethernet.TYPE_IPV4, datagram);
+      return ethernet.write(e.mac.toLong(), Ethernet.TYPE_IPV4, datagram, tx);
     }
     e = pending(nextHop, e, now);
     if (e == null || e.queue.size() >= MAX_QUEUED_PER_ADDRESS || queued >= MAX_QUEUED) {
@@ -204,7 +233,7 @@ public final class ArpLayer implements Arp {
       counters.increment(ArpCounter.QUEUE_DROP_FULL);
       return false;
     }
-    e.queue.add(datagram);
+    e.enqueue(datagram, tx);
     queued++;
     return true;
   }
@@ -343,9 +372,11 @@ public final class ArpLayer implements Arp {
     e.requestsSent = 0;
     nextDeadline = Math.min(nextDeadline, e.expiresAt);
     ByteBuf b;
-    while ((b = e.queue.poll()) != null) {
+    while (!e.queue.isEmpty()) {
+      int tx = e.headTx();
+      b = e.queue.poll();
       queued--;
-      ethernet.write(sha, Ethernet.TYPE_IPV4, b);
+      ethernet.write(sha, Ethernet.TYPE_IPV4, b, tx);
     }
     List<CompletableFuture<MacAddress>> w = e.waiters;
     e.waiters = null;

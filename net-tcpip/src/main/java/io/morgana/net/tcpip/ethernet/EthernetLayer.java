@@ -3,10 +3,12 @@ package io.morgana.net.tcpip.ethernet;
 import io.morgana.api.Ethernet;
 import io.morgana.api.MacAddress;
 import io.morgana.api.Netif;
+import io.morgana.api.Offloads;
 import io.morgana.net.tcpip.internal.AddressCache;
 import io.morgana.net.tcpip.internal.Buffers;
 import io.morgana.net.tcpip.internal.ProtocolCounters;
 import io.morgana.net.tcpip.internal.Rx;
+import io.morgana.net.tcpip.internal.Tx;
 import io.morgana.net.tcpip.wire.EthernetFrame;
 import io.morgana.net.tcpip.wire.MalformedPacketException;
 import io.netty.buffer.ByteBuf;
@@ -36,6 +38,7 @@ public final class EthernetLayer implements Ethernet {
   private final Netif netif;
   private final MacAddress mac;
   private final long macBits;
+  private final Offloads offloads;
   private final ProtocolCounters<EthernetCounter> counters = new ProtocolCounters<>(EthernetCounter.class);
   private final AddressCache addresses;
   private final ByteBufAllocator alloc;
@@ -62,6 +65,7 @@ public final class EthernetLayer implements Ethernet {
     this.netif = netif;
     this.mac = netif.mac();
     this.macBits = mac.toLong();
+    this.offloads = netif.offloads();
     this.addresses = addresses;
     this.alloc = alloc;
     addresses.remember(mac);
@@ -75,6 +79,11 @@ public final class EthernetLayer implements Ethernet {
   @Override
   public int mtu() {
     return netif.mtu();
+  }
+
+  /** The device's offloads, read once when the layer is built (a device's do not change). */
+  public Offloads offloads() {
+    return offloads;
   }
 
   /** This layer's counters. */
@@ -163,14 +172,23 @@ public final class EthernetLayer implements Ethernet {
 
   /** As {@link #write(MacAddress, int, ByteBuf)} with the destination as 48 bits. */
   public boolean write(long destination, int etherType, ByteBuf payload) {
-    if (payload.readableBytes() > netif.mtu()) {
+    return write(destination, etherType, payload, 0);
+  }
+
+  /**
+   * As {@link #write(long, int, ByteBuf)} with the packet's {@link Tx} metadata for the device: a
+   * payload above the MTU passes only as a super-segment ({@link Tx#segmentBytes} > 0) to a
+   * device whose {@link Offloads#maxSegmentBytes()} is above 0.
+   */
+  public boolean write(long destination, int etherType, ByteBuf payload, int tx) {
+    if (payload.readableBytes() > netif.mtu() && (Tx.segmentBytes(tx) == 0 || offloads.maxSegmentBytes() == 0)) {
       payload.release();
       counters.increment(EthernetCounter.TX_DROP_TOO_LONG);
       return false;
     }
     ByteBuf frame = Buffers.prepend(payload, EthernetFrame.HEADER_LENGTH, 0, alloc);
     EthernetFrame.emitHeader(frame, frame.readerIndex(), destination, macBits, etherType);
-    if (netif.write(frame)) {
+    if (tx == 0 ? netif.write(frame) : netif.write(frame, Tx.flags(tx), Tx.segmentBytes(tx))) {
       counters.increment(EthernetCounter.TX_FRAMES);
       return true;
     }

@@ -1,6 +1,7 @@
 package io.morgana.net.tcpip.ip;
 
 import io.morgana.api.Ipv4Address;
+import io.morgana.api.Offloads;
 import io.morgana.net.tcpip.wire.Ipv4Packet;
 import io.netty.buffer.ByteBuf;
 
@@ -34,6 +35,24 @@ public interface IpLayer {
    * @return false if it was dropped at once (counted)
    */
   boolean send(Ipv4Address destination, int protocol, ByteBuf payload, int flags, long now);
+
+  /**
+   * As {@link #send(Ipv4Address, int, ByteBuf, int, long)} with the datagram's {@link
+   * io.morgana.net.tcpip.internal.Tx} metadata for the device: a partial transport checksum,
+   * and for a TCP super-segment the payload bytes per segment. A super-segment (above {@link
+   * #mtu()}) leaves as one datagram with Don't Fragment set, never fragmented, and only over a
+   * device whose {@link #offloads()} segment; without one it is refused and counted. The default,
+   * for a layer with no device below (tests' fakes), sends it as a plain datagram: only a
+   * transport that read {@link #offloads()} passes metadata, and the default offers none.
+   */
+  default boolean send(Ipv4Address destination, int protocol, ByteBuf payload, int flags, int tx, long now) {
+    return send(destination, protocol, payload, flags, now);
+  }
+
+  /** What the device below does for the transports; {@link Offloads#NONE} by default. */
+  default Offloads offloads() {
+    return Offloads.NONE;
+  }
 
   /**
    * Any thread: refuses at once (releasing {@code payload}, counting the refusal) a datagram to

@@ -32,6 +32,7 @@ public enum Ipv4Counter implements ProtocolCounter {
   TX_DROP_LOCAL_QUEUE_FULL("datagrams to our own address dropped because the local delivery queue was full"),
   TX_DATAGRAMS("IPv4 datagrams sent (before fragmentation)"),
   TX_FRAGMENTS("IPv4 fragments sent"),
+  TX_SEGMENTATION_OFFLOADED("IPv4 datagrams above the MTU handed to the device to cut into TCP segments (TSO)"),
   TX_DROP_NO_ROUTE("datagrams with no route (no gateway, multicast)"),
   TX_DROP_UNCONFIGURED("datagrams sent before the interface had an address"),
   TX_DROP_LOOPBACK("datagrams to 127/8, which must never reach the wire (RFC 1122 §3.2.1.3 (g))"),

@@ -5,12 +5,14 @@ import io.morgana.api.Ip;
 import io.morgana.api.Ipv4Address;
 import io.morgana.api.Ipv4Cidr;
 import io.morgana.api.MacAddress;
+import io.morgana.api.Offloads;
 import io.morgana.net.tcpip.arp.ArpLayer;
 import io.morgana.net.tcpip.ethernet.EthernetLayer;
 import io.morgana.net.tcpip.internal.AddressCache;
 import io.morgana.net.tcpip.internal.Buffers;
 import io.morgana.net.tcpip.internal.ProtocolCounters;
 import io.morgana.net.tcpip.internal.Rx;
+import io.morgana.net.tcpip.internal.Tx;
 import io.morgana.net.tcpip.ip.IpLayer;
 import io.morgana.net.tcpip.ip.Transport;
 import io.morgana.net.tcpip.wire.EthernetFrame;
@@ -51,7 +53,13 @@ import java.util.Optional;
  * than the MTU is fragmented unless {@link Ip#DONT_FRAGMENT} is given, in which case it is
  * refused and counted as {@link Ipv4Counter#TX_DROP_FRAGMENTATION_NEEDED}: we forward nothing, so
  * the only sender to tell is the caller. A datagram to 127/8 is refused and counted ({@link
- * Ipv4Counter#TX_DROP_LOOPBACK}). A datagram to our own address never reaches the wire: it is
+ * Ipv4Counter#TX_DROP_LOOPBACK}). A TCP super-segment ({@link Tx#segmentBytes} above 0) over a
+ * device that segments ({@link Offloads#maxSegmentBytes()}) is the exception: one datagram of up
+ * to 65,535 bytes with Don't Fragment set, which the device cuts into segments (TSO; counted as
+ * {@link Ipv4Counter#TX_SEGMENTATION_OFFLOADED}); without such a device it is refused as above, as
+ * is a datagram with a partial checksum ({@link Tx#CHECKSUM_PARTIAL}) that would need fragments.
+ * Transmit metadata travels to the device with the datagram, through ARP's queue when the next
+ * hop is being resolved. A datagram to our own address never reaches the wire: it is
  * queued (bounded) and received on the next {@link #poll}, never re-entrantly. Headers go in
  * place only into buffers that {@link Buffers#prepend} finds exclusively ours.
  *
@@ -384,6 +392,16 @@ public final class Ipv4Layer implements Ip, IpLayer {
 
   @Override
   public boolean send(Ipv4Address destination, int protocol, ByteBuf payload, int flags, long now) {
+    return send(destination, protocol, payload, flags, 0, now);
+  }
+
+  @Override
+  public Offloads offloads() {
+    return ethernet.offloads();
+  }
+
+  @Override
+  public boolean send(Ipv4Address destination, int protocol, ByteBuf payload, int flags, int tx, long now) {
     int len = payload.readableBytes();
     if (len + Ipv4Packet.MIN_HEADER_LENGTH > Ipv4Packet.MAX_TOTAL_LENGTH) {
       return refuse(payload, Ipv4Counter.TX_DROP_TOO_BIG);
@@ -426,9 +444,18 @@ public final class Ipv4Layer implements Ip, IpLayer {
       ByteBuf d = Buffers.prepend(payload, Ipv4Packet.MIN_HEADER_LENGTH, EthernetFrame.HEADER_LENGTH, alloc);
       Ipv4Packet.emitHeader(d, d.readerIndex(), 0, len + Ipv4Packet.MIN_HEADER_LENGTH, id,
           df ? Ipv4Packet.FLAG_DF : 0, DEFAULT_TTL, protocol, src, dst);
-      return link(nextHop, d, now);
+      return link(nextHop, d, tx, now);
     }
-    if (df) {
+    if (Tx.segmentBytes(tx) > 0 && protocol == Ip.PROTOCOL_TCP && ethernet.offloads().maxSegmentBytes() > 0) {
+      // A TCP super-segment: one datagram, never fragmented; the device cuts it into segments.
+      counters.increment(Ipv4Counter.TX_DATAGRAMS);
+      counters.increment(Ipv4Counter.TX_SEGMENTATION_OFFLOADED);
+      ByteBuf d = Buffers.prepend(payload, Ipv4Packet.MIN_HEADER_LENGTH, EthernetFrame.HEADER_LENGTH, alloc);
+      Ipv4Packet.emitHeader(d, d.readerIndex(), 0, len + Ipv4Packet.MIN_HEADER_LENGTH, id,
+          Ipv4Packet.FLAG_DF, DEFAULT_TTL, protocol, src, dst);
+      return link(nextHop, d, tx, now);
+    }
+    if (df || tx != 0) { // a partial checksum cannot be completed across fragments
       return refuse(payload, Ipv4Counter.TX_DROP_FRAGMENTATION_NEEDED);
     }
     counters.increment(Ipv4Counter.TX_DATAGRAMS);
@@ -450,7 +477,7 @@ public final class Ipv4Layer implements Ip, IpLayer {
         Ipv4Packet.emitHeader(f, EthernetFrame.HEADER_LENGTH, 0, n + Ipv4Packet.MIN_HEADER_LENGTH, id,
             (more ? Ipv4Packet.FLAG_MF : 0) | (off / 8), DEFAULT_TTL, protocol, src, dst);
         counters.increment(Ipv4Counter.TX_FRAGMENTS);
-        ok &= link(nextHop, f, now);
+        ok &= link(nextHop, f, 0, now);
       }
     } finally {
       payload.release();
@@ -476,11 +503,11 @@ public final class Ipv4Layer implements Ip, IpLayer {
     return true;
   }
 
-  private boolean link(Ipv4Address nextHop, ByteBuf datagram, long now) {
+  private boolean link(Ipv4Address nextHop, ByteBuf datagram, int tx, long now) {
     if (nextHop == null) {
-      return ethernet.write(MacAddress.BROADCAST.toLong(), Ethernet.TYPE_IPV4, datagram);
+      return ethernet.write(MacAddress.BROADCAST.toLong(), Ethernet.TYPE_IPV4, datagram, tx);
     }
-    return arp.send(nextHop, datagram, now);
+    return arp.send(nextHop, datagram, tx, now);
   }
 
   @Override

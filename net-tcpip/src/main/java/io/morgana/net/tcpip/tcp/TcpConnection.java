@@ -1314,7 +1314,17 @@ public final class TcpConnection {
     }
   }
 
-  /** Sends what the windows, Nagle and the silly-window rules allow (RFC 9293 §3.8.6, §3.7.4). */
+  /**
+   * Sends what the windows, Nagle and the silly-window rules allow (RFC 9293 §3.8.6, §3.7.4).
+   *
+   * <p>Over a device that segments (TSO: {@link TcpLayer#segmentationBytes()} of two MSS or
+   * more) one segment may carry several MSS of data, as Linux's {@code tcp_write_xmit} does with
+   * its {@code tso_segs}: up to the device's limit, the usable window and the congestion window's
+   * room, a multiple of the MSS — except a short tail at the end of the queued data, which rides
+   * along only when Nagle would let it go on its own; otherwise the next turn of the loop sees it
+   * as a small segment and the rules hold it. The device cuts it into exactly the segments this
+   * loop would have sent one by one (one TSval for all, as Linux).
+   */
   void output(long now) {
     if (!state.synchronizedState() || state == TcpState.TIME_WAIT) {
       return;
@@ -1322,6 +1332,8 @@ public final class TcpConnection {
     if (sndMax == sndUna) {
       progressAt = now; // nothing was in flight: the user timeout counts from here
     }
+    int segmentation = layer.segmentationBytes();
+    int maxLen = segmentation >= 2 * sendMss ? segmentation - segmentation % sendMss : sendMss;
     while (true) {
       int offset = sndNxt - queueSeq;
       int avail = queued() - offset;
@@ -1332,7 +1344,10 @@ public final class TcpConnection {
       }
       long usable = Math.min(sndWnd - (long) (sndNxt - sndUna),
           cwnd - (sackRecovery ? pipe() : (long) (sndNxt - sndUna)));
-      int len = (int) Math.max(0, Math.min(Math.min(avail, sendMss), usable));
+      int len = (int) Math.max(0, Math.min(Math.min(avail, maxLen), usable));
+      if (len > sendMss && len % sendMss != 0 && (len < avail || tailHeldByNagle(finPending))) {
+        len -= len % sendMss; // whole segments now; the short rest is judged on its own next turn
+      }
       if (avail > 0 && len < Math.min(avail, sendMss)) {
         // Window-limited: sender silly-window avoidance (RFC 1122 §4.2.3.4).
         boolean worth = len >= sendMss || (len > 0 && len >= maxSndWnd / 2);
@@ -1344,8 +1359,7 @@ public final class TcpConnection {
           break;
         }
       }
-      if (len > 0 && len < sendMss && len == avail && !finPending && nagle && Seq.ge(sndNxt, sndMax)
-          && smallSegmentUnacknowledged()) { // (never holds a retransmission)
+      if (len > 0 && len < sendMss && len == avail && tailHeldByNagle(finPending)) {
         break; // Nagle, Minshall's variant: a small segment waits while an earlier small one is unacknowledged.
       }
       boolean fin = finPending && len == avail;
@@ -1353,7 +1367,7 @@ public final class TcpConnection {
         break;
       }
       sendSegment(sndNxt, len, fin, now);
-      if (len > 0 && len < sendMss) {
+      if (len % sendMss != 0) { // a small segment, alone or the tail of a super-segment
         sentSmall = true;
         smallEnd = sndNxt + len;
       }
@@ -1368,6 +1382,14 @@ public final class TcpConnection {
     if (sndMax != sndUna && retransmitAt == NONE) {
       armRetransmit(now);
     }
+  }
+
+  /**
+   * Whether Nagle holds a small segment at the end of the queued data now (never a retransmission,
+   * never one carrying the FIN): see {@link #smallSegmentUnacknowledged()}.
+   */
+  private boolean tailHeldByNagle(boolean finPending) {
+    return !finPending && nagle && Seq.ge(sndNxt, sndMax) && smallSegmentUnacknowledged();
   }
 
   /**

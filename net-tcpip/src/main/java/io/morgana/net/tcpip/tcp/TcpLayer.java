@@ -6,9 +6,11 @@ import static io.morgana.net.tcpip.wire.TcpPacket.SYN;
 
 import io.morgana.api.Endpoint;
 import io.morgana.api.Ip;
+import io.morgana.api.Offloads;
 import io.morgana.net.tcpip.internal.AddressCache;
 import io.morgana.net.tcpip.internal.ProtocolCounters;
 import io.morgana.net.tcpip.internal.Rx;
+import io.morgana.net.tcpip.internal.Tx;
 import io.morgana.net.tcpip.ip.IpLayer;
 import io.morgana.net.tcpip.ip.Transport;
 import io.morgana.net.tcpip.wire.IcmpPacket;
@@ -473,7 +475,7 @@ public final class TcpLayer implements Transport, Pollable {
     TcpOptions o = txOptions.clear();
     o.mss(ourMss());
     send(header.destination(), src, l.port, rx.sourcePort(), isn, rx.sequence() + 1, SYN | ACK,
-        Math.min(settings.receiveBuffer(), 65_535), o, null, 0, 0, now);
+        Math.min(settings.receiveBuffer(), 65_535), o, null, 0, 0, 0, now);
   }
 
   /** An ACK to a listener: if it returns a valid cookie, the connection is established from it. */
@@ -869,15 +871,34 @@ public final class TcpLayer implements Transport, Pollable {
     return challengeAcks++ < CHALLENGE_ACKS_PER_SECOND;
   }
 
-  /** Sends a segment of {@code c}: header, {@code opts}, and {@code len} bytes of {@code data} from {@code index}. */
+  /**
+   * The most payload bytes one segment handed to the device may carry, for it to cut into
+   * segments (TSO): the device's {@link Offloads#maxSegmentBytes()} when it also fills in
+   * checksums (a super-segment's checksum is necessarily left partial), else 0.
+   */
+  int segmentationBytes() {
+    Offloads o = ip.offloads();
+    return o.txChecksum() ? Math.min(o.maxSegmentBytes(), Tx.MAX_SEGMENT_BYTES) : 0;
+  }
+
+  /**
+   * Sends a segment of {@code c}: header, {@code opts}, and {@code len} bytes of {@code data} from
+   * {@code index}. A segment of more than {@code c}'s send MSS is a super-segment, which the device
+   * cuts into segments of that MSS (the caller sends one only when {@link #segmentationBytes()}
+   * allows).
+   */
   void emit(TcpConnection c, int seq, int ack, int flags, int window, TcpOptions opts, ByteBuf data, int index,
       int len, long now) {
     send(c.localAddress, c.remoteAddress, c.localPort, c.remotePort, seq, ack, flags, window, opts, data, index,
-        len, now);
+        len, len > c.sendMss ? c.sendMss : 0, now);
   }
 
+  /**
+   * Builds and sends one segment. Its checksum is left partial (the folded pseudo-header sum,
+   * Linux's {@code CHECKSUM_PARTIAL}) when the device fills checksums in, and complete otherwise.
+   */
   private void send(int src, int dst, int sport, int dport, int seq, int ack, int flags, int window,
-      TcpOptions opts, ByteBuf data, int index, int len, long now) {
+      TcpOptions opts, ByteBuf data, int index, int len, int segmentBytes, long now) {
     int optLen = opts == null ? 0 : opts.length();
     int hl = TcpPacket.MIN_HEADER_LENGTH + optLen;
     int room = ip.headroom();
@@ -889,9 +910,11 @@ public final class TcpLayer implements Transport, Pollable {
     if (len > 0) {
       b.setBytes(room + hl, data, index, len);
     }
-    TcpPacket.emitHeader(b, room, sport, dport, seq, ack, hl, flags, window, 0, hl + len, src, dst);
+    boolean partial = ip.offloads().txChecksum();
+    TcpPacket.emitHeader(b, room, sport, dport, seq, ack, hl, flags, window, 0, hl + len, src, dst, partial);
     counters.increment(TcpCounter.TX_SEGMENTS);
-    ip.send(cache.ipv4(dst), Ip.PROTOCOL_TCP, b, Ip.DONT_FRAGMENT, now);
+    int tx = segmentBytes > 0 ? Tx.segmented(segmentBytes) : partial ? Tx.CHECKSUM_PARTIAL : 0;
+    ip.send(cache.ipv4(dst), Ip.PROTOCOL_TCP, b, Ip.DONT_FRAGMENT, tx, now);
   }
 
   /** Sends a RST (with ACK when {@code withAck}) from our {@code localPort}. */
@@ -899,7 +922,7 @@ public final class TcpLayer implements Transport, Pollable {
     counters.increment(TcpCounter.TX_RST);
     int src = ip.sourceFor(cache.ipv4(remoteAddress)).toInt();
     send(src, remoteAddress, localPort, remotePort, seq, withAck ? ack : 0, withAck ? RST | ACK : RST, 0, null,
-        null, 0, 0, now);
+        null, 0, 0, 0, now);
   }
 
   // ---------------------------------------------------------------- listeners

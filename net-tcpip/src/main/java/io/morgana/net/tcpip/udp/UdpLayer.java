@@ -7,6 +7,7 @@ import io.morgana.net.tcpip.internal.AddressCache;
 import io.morgana.net.tcpip.internal.Buffers;
 import io.morgana.net.tcpip.internal.ProtocolCounters;
 import io.morgana.net.tcpip.internal.Rx;
+import io.morgana.net.tcpip.internal.Tx;
 import io.morgana.net.tcpip.ip.IpLayer;
 import io.morgana.net.tcpip.ip.Transport;
 import io.morgana.net.tcpip.ipv4.Ipv4Layer;
@@ -217,9 +218,11 @@ public final class UdpLayer implements Udp, Transport {
     }
     int sport = sourcePort == 0 ? ephemeralPort() : sourcePort;
     ByteBuf d = Buffers.prepend(payload, UdpPacket.HEADER_LENGTH, ip.headroom(), alloc);
+    // The device completes the checksum of a datagram that leaves whole; a fragmented one's is ours.
+    boolean partial = ip.offloads().txChecksum() && len + UdpPacket.HEADER_LENGTH <= ip.mtu();
     UdpPacket.emitHeader(d, d.readerIndex(), sport, destinationPort, len + UdpPacket.HEADER_LENGTH,
-        ip.sourceFor(destination).toInt(), destination.toInt());
+        ip.sourceFor(destination).toInt(), destination.toInt(), partial);
     counters.increment(UdpCounter.TX_DATAGRAMS);
-    return ip.send(destination, Ip.PROTOCOL_UDP, d, 0, now);
+    return ip.send(destination, Ip.PROTOCOL_UDP, d, 0, partial ? Tx.CHECKSUM_PARTIAL : 0, now);
   }
 }

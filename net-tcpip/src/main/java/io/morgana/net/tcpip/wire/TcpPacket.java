@@ -193,6 +193,20 @@ public final class TcpPacket {
   public static void emitHeader(
       ByteBuf buf, int index, int sourcePort, int destinationPort, int sequence, int acknowledgment,
       int headerLength, int flags, int window, int urgentPointer, int segmentLength, int source, int destination) {
+    emitHeader(buf, index, sourcePort, destinationPort, sequence, acknowledgment, headerLength, flags, window,
+        urgentPointer, segmentLength, source, destination, false);
+  }
+
+  /**
+   * As the other {@code emitHeader}; with {@code partialChecksum} the checksum field gets only the
+   * folded (not complemented) sum of the pseudo-header, for a device that completes it (Linux's
+   * {@code CHECKSUM_PARTIAL}: the device sums the segment, this field included, and stores the
+   * complement), and the segment's bytes are not read.
+   */
+  public static void emitHeader(
+      ByteBuf buf, int index, int sourcePort, int destinationPort, int sequence, int acknowledgment,
+      int headerLength, int flags, int window, int urgentPointer, int segmentLength, int source, int destination,
+      boolean partialChecksum) {
     buf.setShort(index + SOURCE_PORT_OFFSET, sourcePort);
     buf.setShort(index + DESTINATION_PORT_OFFSET, destinationPort);
     buf.setInt(index + SEQUENCE_OFFSET, sequence);
@@ -202,6 +216,11 @@ public final class TcpPacket {
     buf.setShort(index + WINDOW_OFFSET, window);
     buf.setShort(index + CHECKSUM_OFFSET, 0);
     buf.setShort(index + URGENT_POINTER_OFFSET, urgentPointer);
+    if (partialChecksum) {
+      buf.setShort(index + CHECKSUM_OFFSET,
+          Checksum.fold(Checksum.pseudoHeader(source, destination, PROTOCOL, segmentLength)));
+      return;
+    }
     buf.setShort(index + CHECKSUM_OFFSET, Checksum.finish(
         Checksum.sum(buf, index, segmentLength, Checksum.pseudoHeader(source, destination, PROTOCOL, segmentLength))));
   }

@@ -113,9 +113,24 @@ public final class UdpPacket {
    */
   public static void emitHeader(
       ByteBuf buf, int index, int sourcePort, int destinationPort, int length, int source, int destination) {
+    emitHeader(buf, index, sourcePort, destinationPort, length, source, destination, false);
+  }
+
+  /**
+   * As the other {@code emitHeader}; with {@code partialChecksum} the checksum field gets only the
+   * folded (not complemented) pseudo-header sum, never 0, for a device that completes it (Linux's
+   * {@code CHECKSUM_PARTIAL}), and the payload is not read.
+   */
+  public static void emitHeader(
+      ByteBuf buf, int index, int sourcePort, int destinationPort, int length, int source, int destination,
+      boolean partialChecksum) {
     buf.setShort(index + SOURCE_PORT_OFFSET, sourcePort);
     buf.setShort(index + DESTINATION_PORT_OFFSET, destinationPort);
     buf.setShort(index + LENGTH_OFFSET, length);
+    if (partialChecksum) {
+      buf.setShort(index + CHECKSUM_OFFSET, Checksum.fold(Checksum.pseudoHeader(source, destination, PROTOCOL, length)));
+      return;
+    }
     buf.setShort(index + CHECKSUM_OFFSET, 0);
     int sum = Checksum.finish(
         Checksum.sum(buf, index, length, Checksum.pseudoHeader(source, destination, PROTOCOL, length)));

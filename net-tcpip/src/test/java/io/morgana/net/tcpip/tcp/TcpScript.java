@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.morgana.api.Ipv4Address;
+import io.morgana.api.Offloads;
+import io.morgana.net.tcpip.internal.Tx;
 import io.morgana.net.tcpip.internal.AddressCache;
 import io.morgana.net.tcpip.ip.IpLayer;
 import io.morgana.net.tcpip.ip.Transport;
+import io.morgana.net.tcpip.wire.Checksum;
 import io.morgana.net.tcpip.wire.Ipv4Packet;
 import io.morgana.net.tcpip.wire.MalformedPacketException;
 import io.morgana.net.tcpip.wire.TcpOptions;
@@ -242,6 +245,8 @@ final class TcpScript implements AutoCloseable {
     int flags;
     int window;
     byte[] data;
+    /** The {@link Tx} metadata it went down with. */
+    int tx;
     final TcpOptions options = new TcpOptions();
 
     boolean has(int flag) {
@@ -262,12 +267,21 @@ final class TcpScript implements AutoCloseable {
     }
   }
 
-  /** An IP layer that records what TCP sends (checksums verified) and releases it. */
+  /**
+   * An IP layer that records what TCP sends (checksums verified: complete, or partial — the
+   * pseudo-header sum — when it says so) and releases it, over a device with {@link #offloads}.
+   */
   final class RecordingIp implements IpLayer {
     final ArrayDeque<Out> sent = new ArrayDeque<>();
     /** The IP MTU; set before a connection opens to change its MSS. */
     int mtu = 1_480;
+    Offloads offloads = Offloads.NONE;
     private Transport transport;
+
+    @Override
+    public Offloads offloads() {
+      return offloads;
+    }
 
     @Override
     public int headroom() {
@@ -286,11 +300,23 @@ final class TcpScript implements AutoCloseable {
 
     @Override
     public boolean send(Ipv4Address destination, int protocol, ByteBuf payload, int flags, long time) {
+      return send(destination, protocol, payload, flags, 0, time);
+    }
+
+    @Override
+    public boolean send(Ipv4Address destination, int protocol, ByteBuf payload, int flags, int tx, long time) {
       try {
         assertEquals(6, protocol);
         TcpPacket p = new TcpPacket().wrap(payload, payload.readerIndex(), payload.readableBytes()).check();
-        p.verifyChecksum(US, destination.toInt());
+        if ((Tx.flags(tx) & Tx.CHECKSUM_PARTIAL) != 0) {
+          int length = payload.readableBytes();
+          assertEquals(Checksum.fold(Checksum.pseudoHeader(US, destination.toInt(), 6, length)),
+              payload.getUnsignedShort(payload.readerIndex() + 16), "a partial checksum is the pseudo-header sum");
+        } else {
+          p.verifyChecksum(US, destination.toInt());
+        }
         Out o = new Out();
+        o.tx = tx;
         o.sourcePort = p.sourcePort();
         o.destinationPort = p.destinationPort();
         o.seq = p.sequence();
