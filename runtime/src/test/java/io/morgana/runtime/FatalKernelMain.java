@@ -64,20 +64,36 @@ public final class FatalKernelMain {
     });
   }
 
-  /** Until the loop's turn count stays still for 100 ms: it sleeps, so it has made its poll set. */
+  /**
+   * Until the loop has slept and woken at least once, then sleeps again: its poll set is made and
+   * its {@code ppoll} bound (both lazily, at the first sleep), so a full heap cannot fail the loop
+   * first. A turn count that stays still for 100 ms alone is not proof of a sleep: on a loaded
+   * machine the loop thread can go unscheduled for that long between a turn's start and its
+   * first {@code ppoll}, whose binding then met the full heap and the kernel named the loop.
+   */
   private static void awaitIdle(EventLoop loop) {
     if (!(loop instanceof KernelLoop k)) {
       return;
     }
     try {
-      long seen = -1;
-      while (k.turns() != seen) {
-        seen = k.turns();
-        Thread.sleep(100);
+      long before = awaitStill(k);
+      loop.execute(() -> {}); // wakes the sleep (or the sleep about to start) into a new turn
+      while (awaitStill(k) <= before) {
+        Thread.sleep(10);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Waits until the turn count stays still for 100 ms and returns it. */
+  private static long awaitStill(KernelLoop k) throws InterruptedException {
+    long seen = -1;
+    while (k.turns() != seen) {
+      seen = k.turns();
+      Thread.sleep(100);
+    }
+    return seen;
   }
 
   private static int depth;
