@@ -10,7 +10,13 @@ import java.time.Duration;
  * SendBudget}'s rule), so the stack's TCP data is bounded by {@code receiveBudget + sendBudget +
  * maxConnections × MSS}.
  *
- * @param sendBuffer bytes queued for sending per connection (written but not yet acknowledged)
+ * @param sendBuffer bytes queued for sending per connection (written but not yet acknowledged):
+ *     what a bulk sender can have in flight, so it must cover the path's bandwidth × round trip.
+ *     Allocated as used (an idle connection holds none) and bounded in total by {@code
+ *     sendBudget}, so a large one costs only the connections that send. 1 MiB by default: with
+ *     256 KiB chargen to Linux over a TAP ran out of it before each ACK (in flight exactly 262,144
+ *     bytes), and 1 MiB gave it 1.2–1.4× in three runs (benchmarks/tcp/README.md); Linux tunes
+ *     its own up to {@code tcp_wmem}'s 4 MiB
  * @param receiveBuffer bytes received but not yet read, per connection; also the window offered
  * @param maxConnections connections in every state but LISTEN and TIME-WAIT, in all
  * @param maxTimeWait connections kept in TIME-WAIT; beyond, the oldest of them ends early (Linux's
@@ -68,16 +74,16 @@ public record TcpSettings(
   public static final Duration KEEPALIVE_IDLE = Duration.ofHours(2);
   public static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(75);
   public static final int KEEPALIVE_PROBES = 9;
-  /** The default {@link #sendBudget}: 64 MiB, 256 send buffers of the default size in full. */
+  /** The default {@link #sendBudget}: 64 MiB, 64 send buffers of the default size in full. */
   public static final long SEND_BUDGET = 64L << 20;
 
   /**
-   * 256 KiB each way, 65,536 connections, 4,096 in TIME-WAIT, backlog 1,024, Nagle on, MSL 30 s,
+   * 1 MiB to send and 256 KiB received per connection, 65,536 connections, 4,096 in TIME-WAIT, backlog 1,024, Nagle on, MSL 30 s,
    * 256 MiB of received data and 64 MiB of data to send in all, CUBIC, keep-alive off (2 h idle,
    * 75 s apart, 9 probes when turned on, as Linux), no user timeout.
    */
   public static final TcpSettings DEFAULTS = new TcpSettings(
-      256 * 1024, 256 * 1024, 65_536, 4_096, 1_024, true, Duration.ofSeconds(30), 6, 12,
+      1024 * 1024, 256 * 1024, 65_536, 4_096, 1_024, true, Duration.ofSeconds(30), 6, 12,
       Duration.ofSeconds(60), 0, 256L << 20);
 
   /** The settings as before congestion control and keep-alive were configurable: CUBIC, keep-alive off. */
