@@ -31,6 +31,11 @@ import java.util.List;
  *       way on each with content checked, and prints the heap per connection (one endpoint, its
  *       {@link Flow} included: both endpoints live in this JVM, the figure is half the heap per
  *       pair) and the pooled direct memory in use.
+ *   <li>{@code --mode=active}: opens {@code --connections} idle connections as above, then makes
+ *       {@code --exchanges} request/response exchanges (16 bytes each way) on one more
+ *       connection, advancing virtual time 1 ms after each so that its timers (retransmission,
+ *       delayed ACK) come due among the idle ones; prints the wall time per exchange — what the
+ *       timers of a busy connection cost a stack that also holds many idle ones.
  *   <li>{@code --mode=cycles}: {@code --cycles} connect/write/read/close cycles from one address
  *       to one port, the client closing first (then as many with the server closing first),
  *       {@code --cycle-us} of virtual time apart, with TIME-WAIT allowed to hold every ephemeral
@@ -38,8 +43,8 @@ import java.util.List;
  * </ul>
  *
  * <p>Usage: {@code java -Xmx2g -cp benchmarks.jar io.morgana.benchmarks.net.TcpScale
- * --mode=established [--connections=100000]} or {@code --mode=cycles [--cycles=1000000]
- * [--cycle-us=100]}. One line of {@code key=value} pairs per result.
+ * --mode=established [--connections=100000]}, {@code --mode=active [--connections=100000]
+ * [--exchanges=20000]} or {@code --mode=cycles [--cycles=1000000] [--cycle-us=100]}. One line of {@code key=value} pairs per result.
  */
 public final class TcpScale {
 
@@ -52,6 +57,7 @@ public final class TcpScale {
     String mode = "established";
     int connections = 100_000;
     int cycles = 1_000_000;
+    int exchanges = 20_000;
     long cycleMicros = 100;
     for (String a : args) {
       String[] kv = a.split("=", 2);
@@ -63,11 +69,13 @@ public final class TcpScale {
         case "--connections" -> connections = Integer.parseInt(kv[1]);
         case "--cycles" -> cycles = Integer.parseInt(kv[1]);
         case "--cycle-us" -> cycleMicros = Long.parseLong(kv[1]);
+        case "--exchanges" -> exchanges = Integer.parseInt(kv[1]);
         default -> usage("unknown option " + kv[0]);
       }
     }
     switch (mode) {
       case "established" -> established(connections);
+      case "active" -> active(connections, exchanges);
       case "cycles" -> {
         cycles(cycles, cycleMicros, true);
         cycles(cycles, cycleMicros, false);
@@ -129,6 +137,46 @@ public final class TcpScale {
       if (table != 2 * n) {
         throw new IllegalStateException("expected " + 2 * n + " connections in the tables, found " + table);
       }
+      for (Flow f : flows) {
+        f.abort();
+      }
+    }
+  }
+
+  private static void active(int n, int exchanges) throws Exception {
+    int ports = (n + PORTS_PER_PEER_PORT - 1) / PORTS_PER_PEER_PORT;
+    TcpSettings settings = TcpSettings.DEFAULTS.withLimits(Math.max(n, 1) + 16, 4_096, 1_024);
+    List<Flow> flows = new ArrayList<>(2 * n + 2);
+    try (Pair p = Pair.of(settings)) {
+      Tcp.Listener[] listeners = new Tcp.Listener[ports];
+      for (int i = 0; i < ports; i++) {
+        listeners[i] = p.server.tcp().listen(1_000 + i);
+      }
+      for (int i = 0; i < n; i++) {
+        int port = i % ports;
+        flows.add(p.client.tcp().connect(new Endpoint(SERVER, 1_000 + port), Duration.ofSeconds(10)));
+        flows.add(listeners[port].accept());
+      }
+      p.loop.advance(Duration.ofSeconds(1));
+      Tcp.Listener busy = p.server.tcp().listen(999);
+      Flow c = p.client.tcp().connect(new Endpoint(SERVER, 999), Duration.ofSeconds(10));
+      Flow s = busy.accept();
+      flows.add(c);
+      flows.add(s);
+      int warmup = Math.min(exchanges, 2_000);
+      for (int i = 0; i < warmup; i++) {
+        exchange(c, s, i);
+        p.loop.advance(Duration.ofMillis(1));
+      }
+      long start = System.nanoTime();
+      for (int i = 0; i < exchanges; i++) {
+        exchange(c, s, i);
+        p.loop.advance(Duration.ofMillis(1));
+      }
+      long wall = System.nanoTime() - start;
+      System.out.printf("mode=active idle_connections=%d exchanges=%d virtual_ms_apart=1 wall_seconds=%.2f "
+              + "wall_us_per_exchange=%.1f%n",
+          2 * n, exchanges, wall / 1e9, wall / 1e3 / exchanges);
       for (Flow f : flows) {
         f.abort();
       }
@@ -222,7 +270,7 @@ public final class TcpScale {
   private static void usage(String why) {
     System.err.println(why);
     System.err.println("usage: TcpScale --mode=established [--connections=100000] | --mode=cycles "
-        + "[--cycles=1000000] [--cycle-us=100]");
+        + "[--cycles=1000000] [--cycle-us=100] | --mode=active [--connections=100000] [--exchanges=20000]");
     System.exit(2);
   }
 }

@@ -220,8 +220,10 @@ public final class TcpConnection {
   boolean halfOpen;
   /** Counted among the layer's TIME-WAIT connections. */
   boolean inTimeWait;
-  /** Position in the layer's list of connections with timers, or -1. */
-  int timedIndex = -1;
+  /** Position in the layer's {@link DeadlineHeap}, or -1 when not in it. */
+  int heapIndex = -1;
+  /** Its key there: at most {@link #nextDeadline()} while in it; {@link #NONE} when not. */
+  long heapDeadline = NONE;
 
   TcpConnection(TcpLayer layer, long key, int localAddress, int localPort, int remoteAddress, int remotePort,
       TcpLayer.Listener listener, boolean nagle) {

@@ -68,8 +68,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <p>Loop thread only; the blocking API is {@link TcpService}. Timers are polled: each
- * connection reports its earliest deadline and the layer keeps the minimum ({@link
- * #nextDeadlineNanos}), scanning the connections when it is due.
+ * connection that may have moved a deadline earlier reports it ({@link #rescheduled}) to a heap
+ * ordered by deadline ({@link DeadlineHeap}), whose earliest key is the layer's {@link
+ * #nextDeadlineNanos}; a poll looks at the connections whose keys are due, and only at them.
  */
 public final class TcpLayer implements Transport, Pollable {
 
@@ -91,9 +92,10 @@ public final class TcpLayer implements Transport, Pollable {
   final int[] sackRight = new int[16];
   private final LongObjectHashMap<TcpConnection> connections = new LongObjectHashMap<>();
   private final IntObjectHashMap<Listener> listeners = new IntObjectHashMap<>();
-  private final ArrayList<TcpConnection> scan = new ArrayList<>();
-  /** Connections not in TIME-WAIT: the ones whose timers are scanned. */
-  private final ArrayList<TcpConnection> timed = new ArrayList<>();
+  /** Connections not in TIME-WAIT that have a deadline (TIME-WAIT has {@link #timeWaitQueue}). */
+  private final DeadlineHeap deadlines = new DeadlineHeap();
+  /** Scratch for the connections a poll found due. */
+  private final ArrayList<TcpConnection> due = new ArrayList<>();
   /** TIME-WAIT connections in order of their deadlines (2×MSL after entering, or after a restart). */
   private final ArrayDeque<TcpConnection> timeWaitQueue = new ArrayDeque<>();
   /** Connections holding an ACK to the end of the receive batch ({@link #endOfBatch}). */
@@ -103,7 +105,6 @@ public final class TcpLayer implements Transport, Pollable {
   private int nextEphemeral = EPHEMERAL_FIRST;
   private int active;
   private int timeWait;
-  private long earliest = NO_DEADLINE;
   private long lastNow;
   private boolean sackEnabled = true;
   private boolean synCookies = true;
@@ -434,7 +435,6 @@ public final class TcpLayer implements Transport, Pollable {
     TcpConnection c = new TcpConnection(this, key(src, rx.sourcePort(), l.port), header.destination(), l.port,
         src, rx.sourcePort(), l, settings.nagle());
     connections.put(c.key, c);
-    track(c);
     active++;
     l.halfOpen++;
     c.halfOpen = true;
@@ -499,7 +499,6 @@ public final class TcpLayer implements Transport, Pollable {
     TcpConnection c = new TcpConnection(this, key(src, sport, l.port), header.destination(), l.port, src, sport, l,
         settings.nagle());
     connections.put(c.key, c);
-    track(c);
     active++;
     c.acceptCookie(rx, COOKIE_MSS[index], now);
     passiveEstablished(c);
@@ -582,26 +581,13 @@ public final class TcpLayer implements Transport, Pollable {
     }
   }
 
-  private void track(TcpConnection c) {
-    c.timedIndex = timed.size();
-    timed.add(c);
-  }
-
+  /** {@code c} has no timer here any more (TIME-WAIT, or removed). */
   private void untrack(TcpConnection c) {
-    int i = c.timedIndex;
-    if (i < 0) {
-      return;
-    }
-    TcpConnection last = timed.remove(timed.size() - 1);
-    if (last != c) {
-      timed.set(i, last);
-      last.timedIndex = i;
-    }
-    c.timedIndex = -1;
+    deadlines.remove(c);
   }
 
   /**
-   * {@code c} entered TIME-WAIT: it leaves the timer scan for the queue ordered by deadline. When
+   * {@code c} entered TIME-WAIT: it leaves the deadline heap for the queue ordered by deadline. When
    * {@link TcpSettings#maxTimeWait} connections already wait, the oldest ends at once (its 2×MSL
    * nearest to done); with a limit of 0, {@code c} itself ends at the next poll.
    */
@@ -654,7 +640,7 @@ public final class TcpLayer implements Transport, Pollable {
   /** Notes that {@code c}'s deadlines may have moved earlier. */
   void rescheduled(TcpConnection c) {
     if (!c.removed && !c.inTimeWait) {
-      earliest = Math.min(earliest, c.nextDeadline());
+      deadlines.lowerTo(c, c.nextDeadline());
     }
   }
 
@@ -703,20 +689,23 @@ public final class TcpLayer implements Transport, Pollable {
         remove(tw, null);
       }
     }
-    if (now < earliest) {
+    // Every connection whose key is due, taken out first: each is looked at once per poll, even
+    // if its timers set a deadline that is due again (the next poll follows at once).
+    TcpConnection c;
+    while ((c = deadlines.pollDue(now)) != null) {
+      due.add(c);
+    }
+    if (due.isEmpty()) {
       return worked;
     }
-    earliest = NO_DEADLINE;
-    scan.clear();
-    scan.addAll(timed);
-    for (int i = 0; i < scan.size(); i++) {
-      TcpConnection c = scan.get(i);
+    for (int i = 0; i < due.size(); i++) {
+      c = due.get(i);
       if (!c.removed && c.nextDeadline() <= now) {
         c.timers(now);
       }
-      rescheduled(c);
+      rescheduled(c); // back under its true deadline, if it has one
     }
-    scan.clear();
+    due.clear();
     return true;
   }
 
@@ -726,6 +715,7 @@ public final class TcpLayer implements Transport, Pollable {
       return lastNow;
     }
     TcpConnection tw = timeWaitQueue.peek();
+    long earliest = deadlines.earliest();
     return tw == null ? earliest : Math.min(earliest, tw.timeWaitAt);
   }
 
@@ -814,7 +804,6 @@ public final class TcpLayer implements Transport, Pollable {
     TcpConnection c = new TcpConnection(this, key(dst, remote.port(), port), src, port, dst, remote.port(), null,
         settings.nagle());
     connections.put(c.key, c);
-    track(c);
     active++;
     c.connect(result, timeoutNanos == Long.MAX_VALUE ? TcpConnection.NONE : now + timeoutNanos);
     c.open(iss, now);
