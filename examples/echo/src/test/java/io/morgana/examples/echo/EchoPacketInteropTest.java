@@ -1,13 +1,14 @@
 package io.morgana.examples.echo;
 
+import static io.morgana.examples.echo.InteropTransfers.connectRetrying;
+import static io.morgana.examples.echo.InteropTransfers.randomFile;
+import static io.morgana.examples.echo.InteropTransfers.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
-import io.morgana.api.Ipv4Address;
 import io.morgana.api.NetifStats;
 import io.morgana.net.tcpip.TcpipStack;
 import io.morgana.testkit.interop.ExecResult;
@@ -18,17 +19,14 @@ import io.morgana.testkit.interop.NetworkNamespaceExtension;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
-import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -150,7 +148,7 @@ class EchoPacketInteropTest {
   @Test
   void tcp_socatThroughEcho_8MiB_sha256Equal() throws Exception {
     HostTools.require("socat");
-    Path in = randomFile("in", 8 << 20, 1);
+    Path in = randomFile(dir, "in", 8 << 20, 1);
     Path out = dir.resolve("out");
     ExecResult r = ns.execOk(Duration.ofSeconds(180), "sh", "-c",
         "socat -t 60 -T 120 - TCP:" + MORGANA + ":7 < " + in + " > " + out);
@@ -165,8 +163,8 @@ class EchoPacketInteropTest {
     Path recv = dir.resolve("recv");
     Process server = ns.start("socat", "-u", "TCP-LISTEN:5001,reuseaddr", "OPEN:" + recv + ",creat,trunc");
     try {
-      byte[] data = Files.readAllBytes(randomFile("data", 8 << 20, 3));
-      Flow f = connect(5001);
+      byte[] data = Files.readAllBytes(randomFile(dir, "data", 8 << 20, 3));
+      Flow f = connectRetrying(stack.tcp(), LINUX, 5001);
       for (int off = 0; off < data.length; off += 64 * 1024) {
         f.write(Unpooled.wrappedBuffer(data, off, Math.min(64 * 1024, data.length - off)));
       }
@@ -183,10 +181,10 @@ class EchoPacketInteropTest {
   @Test
   void tcp_morganaReadsFromSocat_8MiB_sha256Equal() throws Exception {
     HostTools.require("socat");
-    Path src = randomFile("src", 8 << 20, 4);
+    Path src = randomFile(dir, "src", 8 << 20, 4);
     Process server = ns.start("socat", "-u", "OPEN:" + src, "TCP-LISTEN:5003,reuseaddr");
     try {
-      Flow f = connect(5003);
+      Flow f = connectRetrying(stack.tcp(), LINUX, 5003);
       ByteArrayOutputStream got = new ByteArrayOutputStream();
       ByteBuf b;
       while ((b = f.read()) != null) {
@@ -201,31 +199,5 @@ class EchoPacketInteropTest {
     } finally {
       server.destroyForcibly();
     }
-  }
-
-  private Flow connect(int port) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try {
-        return stack.tcp().connect(new Endpoint(Ipv4Address.parse(LINUX), port), Duration.ofSeconds(10));
-      } catch (ConnectException e) {
-        if (System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-        Thread.sleep(100);
-      }
-    }
-  }
-
-  private Path randomFile(String name, int size, int seed) throws Exception {
-    byte[] b = new byte[size];
-    new SplittableRandom(seed).nextBytes(b);
-    Path p = dir.resolve(name);
-    Files.write(p, b);
-    return p;
-  }
-
-  private static String sha256(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
 }

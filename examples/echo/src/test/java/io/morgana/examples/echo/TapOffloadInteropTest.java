@@ -1,11 +1,12 @@
 package io.morgana.examples.echo;
 
+import static io.morgana.examples.echo.InteropTransfers.connectRetrying;
+import static io.morgana.examples.echo.InteropTransfers.randomFile;
+import static io.morgana.examples.echo.InteropTransfers.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.morgana.api.Endpoint;
 import io.morgana.api.Flow;
-import io.morgana.api.Ipv4Address;
 import io.morgana.api.NetifStats;
 import io.morgana.net.tap.TapNetif;
 import io.morgana.net.tcpip.TcpipStack;
@@ -16,13 +17,11 @@ import io.morgana.testkit.interop.NetworkNamespace;
 import io.morgana.testkit.interop.NetworkNamespaceExtension;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -106,11 +105,11 @@ class TapOffloadInteropTest {
   @Test
   void tcp_64MiBFromLinux_sha256Equal_inSegmentsAboveTheMtu() throws Exception {
     HostTools.require("socat");
-    Path src = randomFile("src", MIB_64, 11);
+    Path src = randomFile(dir, "src", MIB_64, 11);
     NetifStats before = tap.stats();
     Process server = ns.start("socat", "-u", "OPEN:" + src, "TCP-LISTEN:5003,reuseaddr");
     try {
-      Flow f = connect(5003);
+      Flow f = connectRetrying(stack.tcp(), LINUX, 5003);
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       long total = 0;
       ByteBuf b;
@@ -139,11 +138,11 @@ class TapOffloadInteropTest {
     HostTools.require("socat");
     assertTrue(tap.offloads().txChecksum() && tap.offloads().maxSegmentBytes() > 0, tap.offloads().toString());
     Path recv = dir.resolve("recv");
-    byte[] data = Files.readAllBytes(randomFile("data", MIB_64, 12));
+    byte[] data = Files.readAllBytes(randomFile(dir, "data", MIB_64, 12));
     NetifStats before = tap.stats();
     Process server = ns.start("socat", "-u", "TCP-LISTEN:5001,reuseaddr", "OPEN:" + recv + ",creat,trunc");
     try {
-      Flow f = connect(5001);
+      Flow f = connectRetrying(stack.tcp(), LINUX, 5001);
       for (int off = 0; off < data.length; off += 64 * 1024) {
         f.write(Unpooled.wrappedBuffer(data, off, Math.min(64 * 1024, data.length - off)));
       }
@@ -167,37 +166,10 @@ class TapOffloadInteropTest {
   @Test
   void tcp_socatThroughEcho_8MiB_sha256Equal() throws Exception {
     HostTools.require("socat");
-    Path in = randomFile("in", 8 << 20, 13);
+    Path in = randomFile(dir, "in", 8 << 20, 13);
     Path out = dir.resolve("out");
     ExecResult r = ns.execOk(Duration.ofSeconds(180), "sh", "-c",
         "socat -t 60 -T 120 - TCP:" + MORGANA + ":7 < " + in + " > " + out);
     assertEquals(sha256(Files.readAllBytes(in)), sha256(Files.readAllBytes(out)), r.toString());
-  }
-
-  /** Connects to a socat server in the namespace, retrying while it is not listening yet. */
-  private Flow connect(int port) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try {
-        return stack.tcp().connect(new Endpoint(Ipv4Address.parse(LINUX), port), Duration.ofSeconds(10));
-      } catch (ConnectException e) {
-        if (System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-        Thread.sleep(100);
-      }
-    }
-  }
-
-  private Path randomFile(String name, int size, int seed) throws Exception {
-    byte[] b = new byte[size];
-    new SplittableRandom(seed).nextBytes(b);
-    Path p = dir.resolve(name);
-    Files.write(p, b);
-    return p;
-  }
-
-  private static String sha256(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
 }

@@ -1,5 +1,8 @@
 package io.morgana.examples.echo;
 
+import static io.morgana.examples.echo.InteropTransfers.connectRetrying;
+import static io.morgana.examples.echo.InteropTransfers.randomFile;
+import static io.morgana.examples.echo.InteropTransfers.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -22,16 +25,12 @@ import io.netty.buffer.Unpooled;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -86,22 +85,10 @@ class TcpEchoTapInteropTest {
     }
   }
 
-  private Path randomFile(String name, int size, int seed) throws Exception {
-    byte[] b = new byte[size];
-    new SplittableRandom(seed).nextBytes(b);
-    Path p = dir.resolve(name);
-    Files.write(p, b);
-    return p;
-  }
-
-  private static String sha256(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-  }
-
   @Test
   void tcp_socatThroughEcho_8MiB_sha256Equal() throws Exception {
     HostTools.require("socat");
-    Path in = randomFile("in", 8 << 20, 1);
+    Path in = randomFile(dir, "in", 8 << 20, 1);
     Path out = dir.resolve("out");
     // socat shuts down its output at the end of its input (-t: then waits up to 60 s for the rest).
     ExecResult r = ns.execOk(Duration.ofSeconds(180), "sh", "-c",
@@ -112,7 +99,7 @@ class TcpEchoTapInteropTest {
   @Test
   void tcp_ncThroughEcho_4MiB_sha256Equal() throws Exception {
     HostTools.require("nc");
-    Path in = randomFile("in", 4 << 20, 2);
+    Path in = randomFile(dir, "in", 4 << 20, 2);
     Path out = dir.resolve("out");
     ExecResult r = ns.execOk(Duration.ofSeconds(180), "sh", "-c",
         "nc -N -w 60 " + MORGANA + " 7 < " + in + " > " + out);
@@ -125,21 +112,6 @@ class TcpEchoTapInteropTest {
     ExecResult r = ns.exec(Duration.ofSeconds(30), "socat", "-T", "10", "-", "TCP:" + MORGANA + ":13");
     assertNotEquals(0, r.exitCode(), r.toString());
     assertTrue(r.stderr().contains("Connection refused"), r.toString());
-  }
-
-  /** Connects to a socat server in the namespace, retrying while it is not listening yet. */
-  private Flow connect(int port) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try {
-        return stack.tcp().connect(new Endpoint(Ipv4Address.parse(LINUX), port), Duration.ofSeconds(10));
-      } catch (ConnectException e) {
-        if (System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-        Thread.sleep(100);
-      }
-    }
   }
 
   private static byte[] readAll(Flow f) throws Exception {
@@ -160,8 +132,8 @@ class TcpEchoTapInteropTest {
     Path recv = dir.resolve("recv");
     Process server = ns.start("socat", "-u", "TCP-LISTEN:5001,reuseaddr", "OPEN:" + recv + ",creat,trunc");
     try {
-      byte[] data = Files.readAllBytes(randomFile("data", 8 << 20, 3));
-      Flow f = connect(5001);
+      byte[] data = Files.readAllBytes(randomFile(dir, "data", 8 << 20, 3));
+      Flow f = connectRetrying(stack.tcp(), LINUX, 5001);
       for (int off = 0; off < data.length; off += 64 * 1024) {
         f.write(Unpooled.wrappedBuffer(data, off, Math.min(64 * 1024, data.length - off)));
       }
@@ -178,10 +150,10 @@ class TcpEchoTapInteropTest {
   @Test
   void tcp_morganaReadsFromSocat_8MiB_sha256Equal() throws Exception {
     HostTools.require("socat");
-    Path src = randomFile("src", 8 << 20, 4);
+    Path src = randomFile(dir, "src", 8 << 20, 4);
     Process server = ns.start("socat", "-u", "OPEN:" + src, "TCP-LISTEN:5003,reuseaddr");
     try {
-      Flow f = connect(5003);
+      Flow f = connectRetrying(stack.tcp(), LINUX, 5003);
       byte[] got = readAll(f);
       f.close();
       assertEquals(sha256(Files.readAllBytes(src)), sha256(got));
@@ -198,8 +170,8 @@ class TcpEchoTapInteropTest {
     // The server reads until our FIN, then answers with the SHA-256 of what it read.
     Process server = ns.start("socat", "TCP-LISTEN:5002,reuseaddr", "SYSTEM:sha256sum");
     try {
-      byte[] data = Files.readAllBytes(randomFile("data", 1 << 20, 5));
-      Flow f = connect(5002);
+      byte[] data = Files.readAllBytes(randomFile(dir, "data", 1 << 20, 5));
+      Flow f = connectRetrying(stack.tcp(), LINUX, 5002);
       f.write(Unpooled.wrappedBuffer(data));
       f.shutdownOutput();
       String answer = new String(readAll(f), StandardCharsets.US_ASCII).strip();
