@@ -2,35 +2,27 @@ package io.morgana.examples.website.tap;
 
 import dagger.Module;
 import dagger.Provides;
-import dagger.multibindings.ElementsIntoSet;
 import io.morgana.api.Ipv4Cidr;
 import io.morgana.examples.website.WebsiteHost;
+import io.morgana.examples.website.WebsitePortModule;
 import io.morgana.net.tcpip.StaticIpv4Module;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
-import io.morgana.runtime.BootKeysModule;
 import jakarta.inject.Named;
-import java.util.Set;
 
 /** The TAP target's {@code --port} (default 80) and the host of its URL (the address of {@code --ipv4}). */
-@Module(includes = BootKeysModule.class)
+@Module(includes = WebsitePortModule.class)
 public final class TapTargetModule {
 
   /** {@code --port=N}. */
-  public static final BootKey<Integer> PORT = BootKey.integer("port", "TCP port to serve HTTP on", 80, 1, 65_535);
+  public static final BootKey<Integer> PORT = WebsitePortModule.portKey(80);
 
   private TapTargetModule() {}
 
   @Provides
-  @ElementsIntoSet
-  static Set<BootKey<?>> bootKeys() {
-    return Set.of(PORT);
-  }
-
-  @Provides
-  @Named("website-port")
-  static int port(BootArguments args) {
-    return args.get(PORT);
+  @Named(WebsitePortModule.KEY)
+  static BootKey<Integer> portKey() {
+    return PORT;
   }
 
   @Provides

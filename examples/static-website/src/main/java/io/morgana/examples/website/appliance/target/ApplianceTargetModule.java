@@ -2,18 +2,16 @@ package io.morgana.examples.website.appliance.target;
 
 import dagger.Module;
 import dagger.Provides;
-import dagger.multibindings.ElementsIntoSet;
 import io.morgana.api.Ipv4Cidr;
 import io.morgana.examples.website.WebsiteHost;
+import io.morgana.examples.website.WebsitePortModule;
 import io.morgana.net.dhcp.DhcpClientModule;
 import io.morgana.net.dhcp.DhcpLeases;
 import io.morgana.net.tcpip.StaticIpv4Module;
 import io.morgana.runtime.BootArguments;
 import io.morgana.runtime.BootKey;
-import io.morgana.runtime.BootKeysModule;
 import jakarta.inject.Named;
 import jakarta.inject.Provider;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,24 +20,18 @@ import java.util.concurrent.CompletableFuture;
  * Both appliance kernels use it: QEMU's {@code PacketKernel} and the Xen guest's {@code
  * XenApplianceKernel}.
  */
-@Module(includes = BootKeysModule.class)
+@Module(includes = WebsitePortModule.class)
 public final class ApplianceTargetModule {
 
   /** {@code --port=N}. */
-  public static final BootKey<Integer> PORT = BootKey.integer("port", "TCP port to serve HTTP on", 80, 1, 65_535);
+  public static final BootKey<Integer> PORT = WebsitePortModule.portKey(80);
 
   private ApplianceTargetModule() {}
 
   @Provides
-  @ElementsIntoSet
-  static Set<BootKey<?>> bootKeys() {
-    return Set.of(PORT);
-  }
-
-  @Provides
-  @Named("website-port")
-  static int port(BootArguments args) {
-    return args.get(PORT);
+  @Named(WebsitePortModule.KEY)
+  static BootKey<Integer> portKey() {
+    return PORT;
   }
 
   @Provides
